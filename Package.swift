@@ -1,0 +1,41 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Layers (imports point down only), see docs/architecture.md:
+//   irectl -> Controller -> Sequencer, Safety, Protocol -> HAL -> Units
+//   Simulator (the reference board and its world in software) implements the HAL.
+let package = Package(
+  name: "irectl",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "irectl", targets: ["irectl"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+  ],
+  targets: [
+    .target(name: "Units"),
+    .target(name: "HAL", dependencies: ["Units"]),
+    .target(name: "Protocol", dependencies: ["Units", "HAL", "Yams"]),
+    .target(name: "Safety", dependencies: ["Units"]),
+    .target(name: "Sequencer", dependencies: ["Units", "HAL", "Protocol", "Safety"]),
+    .target(name: "Simulator", dependencies: ["Units", "HAL", "Protocol"], path: "Simulator"),
+    .target(
+      name: "Controller",
+      dependencies: ["Units", "HAL", "Protocol", "Safety", "Sequencer", "Simulator"]),
+    .executableTarget(
+      name: "irectl",
+      dependencies: [
+        "Controller", "Protocol",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    .testTarget(name: "UnitsTests", dependencies: ["Units"]),
+    .testTarget(name: "ProtocolTests", dependencies: ["Protocol"]),
+    .testTarget(name: "HALTests", dependencies: ["HAL", "Simulator"]),
+    .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "HAL"]),
+    .testTarget(name: "SafetyTests", dependencies: ["Safety"]),
+    .testTarget(
+      name: "ControllerTests", dependencies: ["Controller", "Simulator", "Protocol", "Safety"]),
+  ]
+)

@@ -1,0 +1,1 @@
+// \(m) module: being written.
