@@ -31,7 +31,11 @@ public final class SimulatedClock: MonotonicClock {
     self.wallOrigin = SimulatedClock.wallNow() - start.sinceOrigin
   }
 
-  public func sleep(until deadline: Instant) { advance(to: deadline) }
+  /// How late a sleeping thread wakes after its deadline (a real kernel is never exact).
+  /// Drawn by the simulation's seeded generator; zero unless set.
+  public var wakeLatency: () -> Nanoseconds = { .zero }
+
+  public func sleep(until deadline: Instant) { advance(to: max(deadline, now) + wakeLatency()) }
 
   /// Moves virtual time forward to `deadline`, running every scheduled action due on the way.
   /// Never moves backwards.

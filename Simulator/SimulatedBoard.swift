@@ -1,0 +1,170 @@
+import HAL
+import Protocol
+import Units
+
+/// The reference board of BOARD.md in software, with the world around it: the patient (heart,
+/// trigger monitor, tissue between the probes), the generator (charger and bank, supervisor,
+/// relays, heat-sink) and the operator's panel (e-stop, footswitch, lid).
+///
+/// The controller reaches it only as the HAL does on hardware: `gpio` (lines by role, with the
+/// board file's active-low settings) and `bus` (register-level chips at the board file's
+/// addresses), on `clock`. Everything else here is for the simulation's owner: tests, the fault
+/// injector, the simulated operator.
+public final class SimulatedBoard {
+  public let description: BoardDescription
+  public let settings: SimulatorSettings
+  public let clock: SimulatedClock
+  public let bus: SimulatedSMBus
+  public private(set) var gpio: SimulatedGPIO!
+
+  public let supervisor: SupervisorModel
+  public private(set) var adc: ADS1115Model!
+  public private(set) var thermometer: TMP117Model!
+  public private(set) var expanderPlus: MCP23017Model!
+  public private(set) var expanderMinus: MCP23017Model!
+
+  public let heart: Heart
+  public var tissue: Tissue
+  public var charger: Charger
+  public var relaysPlus: RelayBank
+  public var relaysMinus: RelayBank
+  public var heatSink: HeatSink
+
+  /// The operator's panel, as the simulated operator (or a test) sets it.
+  public var estopPressed = false
+  public var footswitchA = false
+  public var footswitchB = false
+  public var lidClosed = true
+
+  /// Where the probes are in the simulated patient (from the protocol being run).
+  public private(set) var probes: [Int: Probe] = [:]
+  /// Every fire edge the pulse board saw, and the pulses it really delivered: the simulator's
+  /// own count, against which the controller's record is judged.
+  public private(set) var fireEdges: [Instant] = []
+  public private(set) var pulsesDelivered = 0
+  /// The hardware over-current comparator's trip level (above the board's design limit).
+  public var hardwareCurrentTrip: Amperes
+
+  public init(
+    description: BoardDescription, settings: SimulatorSettings, pace: SimulatedClock.Pace, seed: UInt64,
+    rhythm: Heart.Rhythm? = nil
+  ) {
+    var random = SeededGenerator(seed: seed)
+    let clock = SimulatedClock(pace: pace)
+    self.description = description
+    self.settings = settings
+    self.clock = clock
+    self.bus = SimulatedSMBus(clock: clock)
+    self.supervisor = SupervisorModel()
+    self.heart = Heart(
+      rhythm: rhythm ?? .generated(rateBPM: settings.heart.rateBPM, variability: settings.heart.variability),
+      settings: settings.heart, start: clock.now, random: random.split())
+    self.tissue = Tissue(settings: settings.tissue, random: random.split())
+    self.charger = Charger(settings: settings.charger, start: clock.now)
+    self.relaysPlus = RelayBank(settleMin: settings.relays.settleMin, settleMax: settings.relays.settleMax, random: random.split())
+    self.relaysMinus = RelayBank(settleMin: settings.relays.settleMin, settleMax: settings.relays.settleMax, random: random.split())
+    self.heatSink = HeatSink(settings: settings.heatSink, start: clock.now)
+    self.hardwareCurrentTrip = description.limits.maxCurrent * 1.1
+    var latency = random.split()
+    let wakeMax = Double(settings.wakeLatencyMax.value)
+    clock.wakeLatency = { .microseconds(Int64(latency.unit() * wakeMax)) }
+    wire()
+  }
+
+  /// Connects the register models and lines to the world; separate so that closures can
+  /// capture `self` once it exists.
+  private func wire() {
+    let i2c = description.i2c
+    supervisor.hvReady = { [unowned self] in charger.ready(at: clock.now) }
+    adc = ADS1115Model(clock: clock) { [unowned self] channel in analogInput(channel) }
+    thermometer = TMP117Model { [unowned self] in heatSink.temperature(at: clock.now) }
+    expanderPlus = MCP23017Model(
+      inputsB: { [unowned self] in relaysPlus.contacts(at: clock.now) },
+      onOutputs: { [unowned self] bits in relaysPlus.drive(bits, at: clock.now) })
+    expanderMinus = MCP23017Model(
+      inputsB: { [unowned self] in relaysMinus.contacts(at: clock.now) },
+      onOutputs: { [unowned self] bits in relaysMinus.drive(bits, at: clock.now) })
+    bus.attach(supervisor, at: i2c.supervisor)
+    bus.attach(adc, at: i2c.adc)
+    bus.attach(thermometer, at: i2c.temperature)
+    bus.attach(expanderPlus, at: i2c.relaysPlus)
+    bus.attach(expanderMinus, at: i2c.relaysMinus)
+    gpio = SimulatedGPIO(board: self)
+  }
+
+  public func place(_ probes: [Probe]) {
+    self.probes = Dictionary(uniqueKeysWithValues: probes.map { ($0.id, $0) })
+  }
+
+  /// The voltage on each ADS1115 input: the bank through its divider, the charger current, the
+  /// leakage monitor, half the 5 V rail.
+  private func analogInput(_ channel: Int) -> Volts {
+    switch channel {
+    case 0: return charger.voltage(at: clock.now) / description.interlocks.bankDivider
+    case 1: return Volts(charger.hvEnable && !charger.ready(at: clock.now) ? 1.2 : 0.05)
+    case 2: return Volts(0.002)
+    default: return Volts(2.5)
+    }
+  }
+
+  /// Physical level of an input line (before the board file's active-low is applied).
+  func physicalInput(_ role: LineRole) throws -> Bool {
+    let logical: Bool
+    switch role {
+    case .estopOK: logical = !estopPressed
+    case .footswitchA: logical = footswitchA
+    case .footswitchB: logical = footswitchB
+    case .lidClosed: logical = lidClosed
+    case .ecgTrigger: logical = try heart.triggerLevel(at: clock.now)
+    case .hvReady: logical = charger.ready(at: clock.now)
+    case .hwFault:
+      logical = !supervisor.latched.intersection([.overCurrentLatched, .arcLatched]).isEmpty
+    case .hvEnable, .bleedRelease, .pulseFire, .watchdogKick, .beeper:
+      throw HALError.wrongDirection(role: role)
+    }
+    return logical != (description.gpio.lines[role]?.activeLow ?? false)
+  }
+
+  /// An output changed (logical values).
+  func outputChanged(_ role: LineRole, to value: Bool) {
+    switch role {
+    case .hvEnable, .bleedRelease:
+      let hv = gpio.output(.hvEnable)
+      let release = gpio.output(.bleedRelease)
+      charger.set(hvEnable: hv, bleedRelease: release, setpoint: supervisor.setpoint, at: clock.now)
+    case .pulseFire:
+      if value { fire() }
+    case .watchdogKick, .beeper, .estopOK, .footswitchA, .footswitchB, .lidClosed, .ecgTrigger, .hvReady,
+      .hwFault:
+      break
+    }
+  }
+
+  /// A rising edge on `pulse_fire`: the pulse board fires its train from whatever the bank holds,
+  /// through whatever the relays connect, and posts its measurements when the train is over.
+  private func fire() {
+    let now = clock.now
+    fireEdges.append(now)
+    let count = supervisor.trainPulses
+    let bank = charger.voltage(at: now)
+    var peak = Amperes(0)
+    let plus = relaysPlus.closedProbes(at: now)
+    let minus = relaysMinus.closedProbes(at: now)
+    if plus.count == 1, minus.count == 1, let a = probes[plus[0]], let b = probes[minus[0]], a.id != b.id {
+      let spacing = Millimetres(((a.x - b.x).value * (a.x - b.x).value + (a.y - b.y).value * (a.y - b.y).value).squareRoot())
+      let exposure = min(a.exposure, b.exposure)
+      for _ in 0..<count {
+        peak = max(peak, tissue.pulse(bank, between: a.id, b.id, spacing: spacing, exposure: exposure, at: now))
+      }
+    }
+    let peakVoltage = bank * (1 - settings.charger.droopPerPulse / 2)
+    charger.discharge(pulses: count, at: now)
+    heatSink.pulse(count: count, at: now)
+    pulsesDelivered += count
+    let duration = (supervisor.trainPeriod.nanoseconds * Int64(count - 1)) + supervisor.width.nanoseconds
+    clock.schedule(at: now + duration) { [unowned self] in
+      supervisor.recordPulses(count, peakCurrent: peak, peakVoltage: peakVoltage)
+      if peak > hardwareCurrentTrip { supervisor.latch(.overCurrentLatched) }
+    }
+  }
+}

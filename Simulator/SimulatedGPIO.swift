@@ -1,0 +1,44 @@
+import HAL
+import Units
+
+/// The board's lines as the simulator presents them: logical values through the board file's
+/// active-low settings, outputs that act on the simulated world, and `ecg_trigger` edges queued
+/// with their timestamps as the kernel queues them.
+public final class SimulatedGPIO: GPIOLines {
+  private unowned let board: SimulatedBoard
+  private var outputs: [LineRole: Bool] = [:]
+  /// Index of the next trigger edge nobody has consumed yet.
+  private var nextTrigger = 0
+
+  init(board: SimulatedBoard) {
+    self.board = board
+    for role in LineRole.outputs { outputs[role] = role.safeValue ?? false }
+  }
+
+  func output(_ role: LineRole) -> Bool { outputs[role] ?? false }
+
+  public func read(_ role: LineRole) throws -> Bool {
+    if role.direction == .output { return output(role) }
+    let physical = try board.physicalInput(role)
+    return physical != (board.description.gpio.lines[role]?.activeLow ?? false)
+  }
+
+  public func write(_ role: LineRole, _ value: Bool) throws {
+    guard role.direction == .output else { throw HALError.wrongDirection(role: role) }
+    let previous = output(role)
+    outputs[role] = value
+    if previous != value { board.outputChanged(role, to: value) }
+  }
+
+  public func nextEdge(on role: LineRole, notAfter deadline: Instant) throws -> Edge? {
+    guard role.watchesEdges else { throw HALError.wrongDirection(role: role) }
+    if let edge = try board.heart.triggerEdge(nextTrigger, notAfter: deadline) {
+      nextTrigger += 1
+      // The waiting thread wakes a little after the edge, as on a real kernel.
+      board.clock.sleep(until: max(edge, board.clock.now))
+      return Edge(role: role, rising: true, timestamp: edge)
+    }
+    board.clock.sleep(until: deadline)
+    return nil
+  }
+}

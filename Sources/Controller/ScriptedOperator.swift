@@ -1,0 +1,41 @@
+import Protocol
+import Safety
+import Sequencer
+import Units
+
+/// The operator `irectl simulate` plays: holds the footswitch, acknowledges the start-up latch,
+/// accepts every set review. It never clears a cause by itself and never acknowledges a fault
+/// that stopped the treatment: a pause whose cause does not go away ends the run as aborted
+/// after `patience`.
+public final class ScriptedOperator: TreatmentOperator {
+  /// How long a pause may last before the scripted operator gives up and aborts.
+  public var patience: Nanoseconds
+  /// After a trigger loss, the scripted operator resumes once this long has passed (the heart
+  /// may have come back; if not, delivery pauses again).
+  public var resumeAfterTriggerLoss: Nanoseconds
+
+  public init(patience: Nanoseconds = .seconds(60), resumeAfterTriggerLoss: Nanoseconds = .seconds(5)) {
+    self.patience = patience
+    self.resumeAfterTriggerLoss = resumeAfterTriggerLoss
+  }
+
+  public func acknowledge(_ fault: Fault) -> Bool { fault.interlock == .startup }
+
+  public func reviewSet(pair: ProbePair, set: Int, currents: [Amperes]) -> Bool { true }
+
+  public func continueAfterStoppedPair(_ pair: ProbePair, fault: Fault) -> Bool { false }
+
+  public func paused(_ cause: Interlock, for duration: Nanoseconds) -> PauseDecision {
+    if duration >= patience {
+      return .abort(reason: "paused for \(formatted(duration.seconds)) s: \(cause.reason)")
+    }
+    switch cause {
+    case .ecgTrigger: return duration >= resumeAfterTriggerLoss ? .resume : .wait
+    case .operatorPause: return .resume
+    case .startup, .estop, .footswitch, .lid, .bankVoltage, .charger, .relayReadback, .pulseCounter,
+      .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .testPulseCurrent, .lowCurrent,
+      .overTemperature, .sensor, .operatorAbort:
+      return .wait
+    }
+  }
+}

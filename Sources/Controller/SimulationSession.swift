@@ -1,0 +1,157 @@
+import Foundation
+import HAL
+import Protocol
+import Safety
+import Sequencer
+import Simulator
+import Units
+
+/// One `irectl simulate` run: the protocol on the simulated board, with the scripted operator,
+/// progress on standard error, the summary and the record where asked.
+public struct SimulationOptions: Sendable {
+  public var protocolPath: String
+  public var boardPath: String
+  public var seed: UInt64
+  public var pace: SimulatedClock.Pace
+  public var heartRate: Double?
+  public var rrFile: String?
+  public var summaryPath: String?
+  public var recordPath: String?
+  public var showProgress: Bool
+
+  public init(
+    protocolPath: String, boardPath: String, seed: UInt64 = 1, pace: SimulatedClock.Pace = .fast,
+    heartRate: Double? = nil, rrFile: String? = nil, summaryPath: String? = nil, recordPath: String? = nil,
+    showProgress: Bool = true
+  ) {
+    self.protocolPath = protocolPath
+    self.boardPath = boardPath
+    self.seed = seed
+    self.pace = pace
+    self.heartRate = heartRate
+    self.rrFile = rrFile
+    self.summaryPath = summaryPath
+    self.recordPath = recordPath
+    self.showProgress = showProgress
+  }
+}
+
+/// Why a run could not start or finish normally; each maps to an exit status of `irectl`.
+public enum SessionError: Error, CustomStringConvertible {
+  /// Bad input (a file, an option): exit 2.
+  case invalidInput(String)
+  /// The environment (a path not writable, a backend not available): exit 3.
+  case environment(String)
+
+  public var description: String {
+    switch self {
+    case .invalidInput(let text), .environment(let text): text
+    }
+  }
+}
+
+/// What a finished run produced.
+public struct SimulationResult {
+  public var outcome: TreatmentOutcome
+  public var summary: TreatmentSummary
+  public var table: String
+  /// The simulator's own count of pulses delivered, to judge the controller's by.
+  public var simulatorPulseCount: Int
+  /// The bank voltage when the run ended.
+  public var finalBankVoltage: Volts
+  public var board: SimulatedBoard
+}
+
+public enum SimulationSession {
+  /// Loads the files, builds the simulated board and runs the treatment. `prepare` may change
+  /// the board before the run (tests use it to schedule faults).
+  public static func run(
+    _ options: SimulationOptions, prepare: (SimulatedBoard) -> Void = { _ in }
+  ) throws -> SimulationResult {
+    let board = try BoardFile.load(path: options.boardPath)
+    guard board.backend == .simulator, var settings = board.simulator else {
+      throw SessionError.environment(
+        "\(options.boardPath): board backend is \"\(board.backend.rawValue)\"; irectl simulate needs a board file"
+          + " whose backend is \"simulator\" (the Linux backend is not part of this build)")
+    }
+    let plan = try ProtocolFile.load(path: options.protocolPath, board: board)
+    if let rate = options.heartRate {
+      guard (20...250).contains(rate) else {
+        throw SessionError.invalidInput("--heart-rate: allowed 20...250 beats per minute; found \(formatted(rate))")
+      }
+      settings.heart.rateBPM = rate
+    }
+    let rhythm = try options.rrFile.map { Heart.Rhythm.recorded(try RRSeries.load(path: $0)) }
+    let simulated = SimulatedBoard(
+      description: board, settings: settings, pace: options.pace, seed: options.seed, rhythm: rhythm)
+    simulated.place(plan.probes)
+    simulated.footswitchA = true
+    simulated.footswitchB = true
+    prepare(simulated)
+
+    let origin = simulated.clock.now
+    let collector = SummaryCollector(plan: plan, origin: origin)
+    var observers: [any TreatmentObserver] = [collector]
+    let progress = options.showProgress ? ProgressReporter(plan: plan, origin: origin) : nil
+    if let progress { observers.append(progress) }
+    var record: JSONLinesRecord?
+    if let path = options.recordPath {
+      do {
+        record = try JSONLinesRecord(
+          path: path, backend: "simulator", session: "sim-\(options.seed)-\(Int(Date().timeIntervalSince1970))",
+          origin: origin,
+          header: [
+            "protocol": plan.name, "protocol_file": options.protocolPath, "board_file": options.boardPath,
+            "seed": String(options.seed),
+          ])
+      } catch { throw SessionError.environment(String(describing: error)) }
+      if let record { observers.append(record) }
+    }
+    let generator = PulseGenerator(
+      board: board, gpio: simulated.gpio, bus: simulated.bus, clock: simulated.clock)
+    let sequencer = TreatmentSequencer(
+      plan: plan, generator: generator, operator: ScriptedOperator(), observer: ObserverGroup(observers),
+      limits: SafetyLimits(plan: plan, board: board))
+    let outcome: TreatmentOutcome
+    do {
+      outcome = try sequencer.run()
+    } catch let error as Heart.SeriesExhausted {
+      progress?.finish()
+      throw SessionError.invalidInput("\(options.rrFile ?? "--rr-file"): \(error)")
+    }
+    progress?.finish()
+    let end = simulated.clock.now
+    record?.close(outcome: outcome, delivered: collector.pulses.count, at: end)
+    let summary = collector.summary(backend: "simulator", outcome: outcome, seed: options.seed, end: end)
+    if let path = options.summaryPath {
+      do {
+        try summary.json().write(to: URL(fileURLWithPath: path), options: .atomic)
+      } catch {
+        throw SessionError.environment("cannot write the summary \(path): \(error.localizedDescription)")
+      }
+    }
+    return SimulationResult(
+      outcome: outcome, summary: summary,
+      table: PairTable.render(plan: plan, pulses: collector.pulses, skipped: collector.skipped),
+      simulatorPulseCount: simulated.pulsesDelivered, finalBankVoltage: simulated.charger.voltage(at: end),
+      board: simulated)
+  }
+}
+
+extension SafetyLimits {
+  /// A pulse whose peak voltage falls below this fraction of the set-point has collapsed.
+  public static let voltageCollapseFraction = 0.8
+
+  /// The limits of a protocol on a board: the protocol's current limits, the board's interlock
+  /// thresholds.
+  public init(plan: TreatmentProtocol, board: BoardDescription) {
+    let interlocks = board.interlocks
+    self.init(
+      maxCurrent: min(plan.limits.maxCurrent, board.limits.maxCurrent), maxCurrentJump: plan.limits.maxCurrentJump,
+      minCurrent: plan.limits.minCurrent, testCurrent: plan.test.currentRange,
+      bankVoltageTolerance: interlocks.bankVoltageTolerance, bankHoldBeats: interlocks.bankHoldBeats,
+      voltageCollapseFraction: SafetyLimits.voltageCollapseFraction,
+      footswitchDisagree: interlocks.footswitchDisagree.nanoseconds,
+      temperaturePause: interlocks.temperaturePause, temperatureFault: interlocks.temperatureFault)
+  }
+}

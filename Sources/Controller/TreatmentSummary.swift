@@ -1,0 +1,114 @@
+import Foundation
+import Protocol
+import Safety
+import Sequencer
+import Units
+
+/// The summary of a treatment, as `--summary-json` writes it and the final table prints it.
+/// Built from the treatment's events, so it says what happened, not what was planned.
+public struct TreatmentSummary: Codable, Equatable, Sendable {
+  public struct FaultInfo: Codable, Equatable, Sendable {
+    public var interlock: String
+    public var reason: String
+    public var atMs: Double
+    public var pulseIndex: Int
+    enum CodingKeys: String, CodingKey {
+      case interlock, reason
+      case atMs = "at_ms"
+      case pulseIndex = "pulse_index"
+    }
+  }
+
+  public struct Pair: Codable, Equatable, Sendable {
+    public var anode: Int
+    public var cathode: Int
+    public var voltageV: Double
+    public var testDelivered: Int
+    public var therapyDelivered: Int
+    public var skippedBeats: Int
+    enum CodingKeys: String, CodingKey {
+      case anode, cathode
+      case voltageV = "voltage_v"
+      case testDelivered = "test_delivered"
+      case therapyDelivered = "therapy_delivered"
+      case skippedBeats = "skipped_beats"
+    }
+  }
+
+  public struct Pulse: Codable, Equatable, Sendable {
+    public var index: Int
+    public var pair: Int
+    public var kind: String
+    public var triggerMs: Double?
+    public var firedMs: Double
+    public var currentA: Double
+    public var voltageV: Double
+    public var polarity: String
+    enum CodingKeys: String, CodingKey {
+      case index, pair, kind, polarity
+      case triggerMs = "trigger_ms"
+      case firedMs = "fired_ms"
+      case currentA = "current_a"
+      case voltageV = "voltage_v"
+    }
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(index, forKey: .index)
+      try c.encode(pair, forKey: .pair)
+      try c.encode(kind, forKey: .kind)
+      try c.encode(triggerMs, forKey: .triggerMs)  // null in fixed-rate mode, never omitted
+      try c.encode(firedMs, forKey: .firedMs)
+      try c.encode(currentA, forKey: .currentA)
+      try c.encode(voltageV, forKey: .voltageV)
+      try c.encode(polarity, forKey: .polarity)
+    }
+  }
+
+  public struct Skip: Codable, Equatable, Sendable {
+    public var pair: Int
+    public var reason: String
+    public var atMs: Double
+    enum CodingKeys: String, CodingKey {
+      case pair, reason
+      case atMs = "at_ms"
+    }
+  }
+
+  public var backend: String
+  public var `protocol`: String
+  public var outcome: String
+  public var fault: FaultInfo?
+  public var abortReason: String?
+  public var seed: UInt64?
+  public var pairs: [Pair]
+  public var pulses: [Pulse]
+  public var skipped: [Skip]
+  public var durationMs: Double
+
+  enum CodingKeys: String, CodingKey {
+    case backend, `protocol`, outcome, fault, seed, pairs, pulses, skipped
+    case abortReason = "abort_reason"
+    case durationMs = "duration_ms"
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(backend, forKey: .backend)
+    try c.encode(`protocol`, forKey: .protocol)
+    try c.encode(outcome, forKey: .outcome)
+    try c.encode(fault, forKey: .fault)  // null when none, never omitted
+    try c.encode(abortReason, forKey: .abortReason)
+    try c.encodeIfPresent(seed, forKey: .seed)
+    try c.encode(pairs, forKey: .pairs)
+    try c.encode(pulses, forKey: .pulses)
+    try c.encode(skipped, forKey: .skipped)
+    try c.encode(durationMs, forKey: .durationMs)
+  }
+
+  /// The JSON text, keys sorted so that two identical runs give identical bytes.
+  public func json() throws -> Data {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+    return try encoder.encode(self)
+  }
+}

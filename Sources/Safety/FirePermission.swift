@@ -1,0 +1,59 @@
+import Units
+
+/// The only thing that lets the sequencer fire a pulse (SAFETY.md principle 2).
+///
+/// Only `SafetyMachine.permission(_:)` can make one (its initialiser is internal to this
+/// module), it is non-copyable, and firing consumes it: a pulse cannot be fired without a check
+/// made just before it, and one check cannot fire two pulses.
+public struct FirePermission: ~Copyable, Sendable {
+  /// The latest moment the pulse may still be fired (trigger + delay + window).
+  public let notAfter: Instant
+  init(notAfter: Instant) { self.notAfter = notAfter }
+}
+
+/// What the sequencer asks about right before a pulse: a fresh snapshot and the bank voltage.
+public struct FireCheck: Equatable, Sendable {
+  public var inputs: InterlockInputs
+  public var bankVoltage: Volts
+  public var setpoint: Volts
+  /// The relays read back as the pair being treated, since they last moved.
+  public var relaysVerified: Bool
+  /// The latest moment this pulse may fire (for ECG delivery: trigger + delay + window).
+  public var notAfter: Instant
+  /// Beats already held in a row for the bank voltage.
+  public var heldBeats: Int
+
+  public init(
+    inputs: InterlockInputs, bankVoltage: Volts, setpoint: Volts, relaysVerified: Bool, notAfter: Instant,
+    heldBeats: Int
+  ) {
+    self.inputs = inputs
+    self.bankVoltage = bankVoltage
+    self.setpoint = setpoint
+    self.relaysVerified = relaysVerified
+    self.notAfter = notAfter
+    self.heldBeats = heldBeats
+  }
+}
+
+/// Why a beat was not used. A skip is not a fault: the beat passes, delivery goes on.
+public enum SkipReason: String, Sendable, Hashable, CaseIterable {
+  /// The trigger came sooner than min RR after the previous one (T-wave, double trigger).
+  case doubleTrigger = "double_trigger"
+  /// No trigger within max RR.
+  case missedBeat = "missed_beat"
+  /// The delivery window had passed when the pulse could have been fired.
+  case late = "late"
+  /// The bank was off its set-point: the beat is held.
+  case bankVoltage = "bank_voltage"
+  /// The machine was not ready (charging, paused) when the trigger came.
+  case notReady = "not_ready"
+}
+
+/// The answer to a fire check.
+public enum FireDecision: ~Copyable, Sendable {
+  case fire(FirePermission)
+  case skip(SkipReason)
+  /// The check found a fault; the machine has latched it (see `SafetyMachine.permission`).
+  case fault(Fault)
+}

@@ -1,1 +1,0 @@
-// \(m) module: being written.

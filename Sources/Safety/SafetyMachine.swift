@@ -1,0 +1,221 @@
+import Units
+
+/// The safety logic of SAFETY.md as a pure state machine: `handle(event)` maps the current state
+/// and one event to the next state, and the outputs follow from the state alone. No I/O, no
+/// clock (time comes in the snapshots), no allocation: every reachable (state, event) pair can
+/// be enumerated in a test, and a run can be replayed from its record.
+public struct SafetyMachine: Equatable, Sendable, Hashable {
+  public private(set) var state: SafetyState
+  public let limits: SafetyLimits
+  /// The latest snapshot of the inputs; `nil` until the first one.
+  public private(set) var lastInputs: InterlockInputs?
+  /// Since when the footswitch channels have disagreed, if they do.
+  private var disagreeingSince: Instant?
+
+  /// Starts latched, as an e-stop latch does: nothing is enabled until the operator
+  /// acknowledges with every cause gone.
+  public init(limits: SafetyLimits) {
+    self.state = .latched(Fault(.startup))
+    self.limits = limits
+  }
+
+  public var outputs: SafetyOutputs { state.outputs }
+
+  public mutating func handle(_ event: SafetyEvent) {
+    if case .inputs(let inputs) = event { remember(inputs) }
+    state = next(after: event)
+  }
+
+  private mutating func remember(_ inputs: InterlockInputs) {
+    lastInputs = inputs
+    if inputs.footswitchAgree {
+      disagreeingSince = nil
+    } else if disagreeingSince == nil {
+      disagreeingSince = inputs.at
+    }
+  }
+
+  private func next(after event: SafetyEvent) -> SafetyState {
+    switch (state, event) {
+    case (.finished, _):
+      return .finished
+    case (_, .abort):
+      return .finished
+    case (.latched(let fault), .acknowledge):
+      return canAcknowledge ? .idle : .latched(fault)
+    case (.latched, _):
+      return state
+    case (_, .inputs(let inputs)):
+      return judge(inputs)
+    case (_, .sensorFailed):
+      return .latched(Fault(.sensor))
+    case (.idle, .beginSwitching), (.charging, .beginSwitching), (.ready, .beginSwitching):
+      return .switching
+    case (.switching, .relaysVerified(let good)):
+      return good ? .idle : .latched(Fault(.relayReadback))
+    case (.idle, .beginCharging):
+      return chargingRefusal ?? .charging
+    case (.charging, .bankVoltage(let measured, let setpoint)),
+      (.ready, .bankVoltage(let measured, let setpoint)),
+      (.delivering, .bankVoltage(let measured, let setpoint)):
+      if measured > setpoint * (1 + limits.bankVoltageTolerance) {
+        return .latched(Fault(.bankVoltage, measured: measured.value, limit: setpoint.value))
+      }
+      if case .charging = state, withinTolerance(measured, of: setpoint) { return .ready }
+      return state
+    case (.charging, .chargeTimedOut):
+      return .latched(Fault(.charger))
+    case (.ready, .fired):
+      return .delivering
+    case (.delivering, .measured(let measurement)):
+      guard let fault = SafetyMachine.judge(measurement, limits: limits) else { return .ready }
+      switch fault.interlock.reaction {
+      case .stopPair: return .pairStopped(fault)
+      case .latch, .pause, .abort: return .latched(fault)
+      }
+    case (.charging, .triggerLost), (.ready, .triggerLost):
+      return .paused(.ecgTrigger)
+    case (.idle, .pause), (.switching, .pause), (.charging, .pause), (.ready, .pause), (.delivering, .pause):
+      return .paused(.operatorPause)
+    case (.paused(let cause), .resume):
+      return pauseCauseGone(cause) ? .idle : state
+    case (.pairStopped, .resume):
+      return .idle
+    case (.idle, .complete), (.ready, .complete), (.charging, .complete):
+      return .finished
+    case (.idle, _), (.switching, _), (.charging, _), (.ready, _), (.delivering, _), (.paused, _),
+      (.pairStopped, _):
+      return state
+    }
+  }
+
+  /// Applies a snapshot: latching input faults first, then pauses, then the end of a pause
+  /// whose cause went away by itself (the footswitch pressed again, the heat-sink cooled).
+  private func judge(_ inputs: InterlockInputs) -> SafetyState {
+    if let fault = inputFault(inputs) { return .latched(fault) }
+    let active = state == .charging || state == .ready || state == .delivering
+    if active && !inputs.lidClosed { return .latched(Fault(.lid)) }
+    if active && !inputs.footswitchPressed { return .paused(.footswitch) }
+    if active && inputs.heatSink >= limits.temperaturePause {
+      return .paused(.overTemperature)
+    }
+    if case .paused(let cause) = state, cause == .footswitch || cause == .overTemperature,
+      pauseCauseGone(cause, inputs)
+    {
+      return .idle
+    }
+    return state
+  }
+
+  /// Faults an input snapshot shows whatever the state.
+  private func inputFault(_ inputs: InterlockInputs) -> Fault? {
+    if !inputs.estopOK { return Fault(.estop) }
+    if inputs.hardwareFault { return Fault(.hardwareFault) }
+    if let since = disagreeingSince, inputs.at - since > limits.footswitchDisagree {
+      return Fault(.footswitch, measured: (inputs.at - since).milliseconds,
+        limit: limits.footswitchDisagree.milliseconds)
+    }
+    if inputs.heatSink >= limits.temperatureFault {
+      return Fault(.overTemperature, measured: inputs.heatSink.value, limit: limits.temperatureFault.value)
+    }
+    return nil
+  }
+
+  private var chargingRefusal: SafetyState? {
+    guard let inputs = lastInputs else { return .latched(Fault(.sensor)) }
+    if !inputs.lidClosed { return .latched(Fault(.lid)) }
+    if !inputs.footswitchPressed { return .paused(.footswitch) }
+    if inputs.heatSink >= limits.temperaturePause { return .paused(.overTemperature) }
+    return nil
+  }
+
+  private func pauseCauseGone(_ cause: Interlock, _ inputs: InterlockInputs? = nil) -> Bool {
+    guard let inputs = inputs ?? lastInputs else { return false }
+    switch cause {
+    case .footswitch: return inputs.footswitchPressed
+    case .overTemperature: return inputs.heatSink < limits.temperaturePause
+    case .startup, .estop, .lid, .ecgTrigger, .bankVoltage, .charger, .relayReadback, .pulseCounter,
+      .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .testPulseCurrent, .lowCurrent,
+      .sensor, .operatorPause, .operatorAbort:
+      return true
+    }
+  }
+
+  /// A latched fault clears only with a snapshot in which no input shows a cause.
+  private var canAcknowledge: Bool {
+    guard let inputs = lastInputs else { return false }
+    return causesPresent(in: inputs).isEmpty
+  }
+
+  private func withinTolerance(_ measured: Volts, of setpoint: Volts) -> Bool {
+    (measured - setpoint).magnitude <= setpoint * limits.bankVoltageTolerance
+  }
+}
+
+extension SafetyMachine {
+  /// Every input-borne cause that would stop the controller from arming now, in a fixed order:
+  /// the readiness list the operator sees.
+  public func causesPresent(in inputs: InterlockInputs) -> [Interlock] {
+    var causes: [Interlock] = []
+    if !inputs.estopOK { causes.append(.estop) }
+    if !inputs.footswitchAgree { causes.append(.footswitch) }
+    if !inputs.lidClosed { causes.append(.lid) }
+    if inputs.hardwareFault { causes.append(.hardwareFault) }
+    if inputs.heatSink >= limits.temperatureFault { causes.append(.overTemperature) }
+    return causes
+  }
+
+  /// Judges one pulse's measurement; `nil` when it is within every limit. Order matters: the
+  /// most fundamental failure is reported (the hardware's own fault before anything measured).
+  public static func judge(_ m: PulseMeasurement, limits: SafetyLimits) -> Fault? {
+    if m.hardwareFault { return Fault(.hardwareFault) }
+    if m.counted != m.expected {
+      return Fault(.pulseCounter, measured: Double(m.counted), limit: Double(m.expected))
+    }
+    if m.peakCurrent > limits.maxCurrent {
+      return Fault(.overCurrent, measured: m.peakCurrent.value, limit: limits.maxCurrent.value)
+    }
+    if let previous = m.previousCurrent, (m.peakCurrent - previous).magnitude > limits.maxCurrentJump {
+      return Fault(.currentJump, measured: (m.peakCurrent - previous).value, limit: limits.maxCurrentJump.value)
+    }
+    let collapse = m.setpoint * limits.voltageCollapseFraction
+    if m.peakVoltage < collapse {
+      return Fault(.voltageCollapse, measured: m.peakVoltage.value, limit: collapse.value)
+    }
+    if m.kind == .test, let range = limits.testCurrent, !range.contains(m.peakCurrent) {
+      return Fault(.testPulseCurrent, measured: m.peakCurrent.value,
+        limit: m.peakCurrent < range.lowerBound ? range.lowerBound.value : range.upperBound.value)
+    }
+    if m.peakCurrent < limits.minCurrent {
+      return Fault(.lowCurrent, measured: m.peakCurrent.value, limit: limits.minCurrent.value)
+    }
+    return nil
+  }
+
+  /// The one place that decides whether the next pulse may fire (SAFETY.md principle 2). It
+  /// applies the fresh snapshot first, so a fault in it latches before anything else is judged.
+  public mutating func permission(_ check: FireCheck) -> FireDecision {
+    handle(.inputs(check.inputs))
+    if let fault = state.fault { return .fault(fault) }
+    guard state == .ready else { return .skip(.notReady) }
+    guard check.relaysVerified else {
+      state = .latched(Fault(.relayReadback))
+      return .fault(Fault(.relayReadback))
+    }
+    if check.inputs.at > check.notAfter { return .skip(.late) }
+    if check.bankVoltage > check.setpoint * (1 + limits.bankVoltageTolerance) {
+      let fault = Fault(.bankVoltage, measured: check.bankVoltage.value, limit: check.setpoint.value)
+      state = .latched(fault)
+      return .fault(fault)
+    }
+    if !withinTolerance(check.bankVoltage, of: check.setpoint) {
+      guard check.heldBeats + 1 < limits.bankHoldBeats else {
+        let fault = Fault(.bankVoltage, measured: check.bankVoltage.value, limit: check.setpoint.value)
+        state = .latched(fault)
+        return .fault(fault)
+      }
+      return .skip(.bankVoltage)
+    }
+    return .fire(FirePermission(notAfter: check.notAfter))
+  }
+}

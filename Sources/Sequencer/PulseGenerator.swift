@@ -1,0 +1,82 @@
+import HAL
+import Protocol
+import Safety
+import Units
+
+/// The pulse-generator board as the sequencer uses it: its lines and its chips, found through
+/// the board file, on whichever backend the board file selects. It knows how to read a fresh
+/// interlock snapshot, the bank voltage, and how to put the HV outputs where safety says.
+public final class PulseGenerator {
+  public let board: BoardDescription
+  public let gpio: any GPIOLines
+  public let clock: any MonotonicClock
+  public let supervisor: Supervisor
+  public let adc: ADS1115
+  public let thermometer: TMP117
+  public let matrix: ElectrodeMatrix
+  /// The last heat-sink reading and when it was taken: temperature changes slowly, so it is
+  /// read at most every `temperatureMaxAge`, and a reading older than that is never used.
+  private var heatSink: (value: Celsius, at: Instant)?
+  private let temperatureMaxAge = Nanoseconds.milliseconds(500)
+
+  public init(board: BoardDescription, gpio: any GPIOLines, bus: any SMBus, clock: any MonotonicClock) {
+    self.board = board
+    self.gpio = gpio
+    self.clock = clock
+    supervisor = Supervisor(bus: bus, address: board.i2c.supervisor)
+    adc = ADS1115(bus: bus, address: board.i2c.adc, clock: clock)
+    thermometer = TMP117(bus: bus, address: board.i2c.temperature)
+    matrix = ElectrodeMatrix(
+      plus: MCP23017(bus: bus, address: board.i2c.relaysPlus),
+      minus: MCP23017(bus: bus, address: board.i2c.relaysMinus))
+  }
+
+  /// Checks that every chip answers as it should and puts the board in its known state: outputs
+  /// safe, relays open, supervisor latches cleared.
+  public func bringUp() throws {
+    gpio.driveSafe()
+    try supervisor.verifyIdentity()
+    try thermometer.verifyIdentity()
+    try matrix.configure()
+    try matrix.apply(.open)
+    try supervisor.clearLatches()
+  }
+
+  /// Every interlock input, read now.
+  public func snapshot() throws -> InterlockInputs {
+    let now = clock.now
+    if heatSink == nil || now - (heatSink?.at ?? now) >= temperatureMaxAge {
+      heatSink = (try thermometer.temperature(), now)
+    }
+    return InterlockInputs(
+      at: now, estopOK: try gpio.read(.estopOK), footswitchA: try gpio.read(.footswitchA),
+      footswitchB: try gpio.read(.footswitchB), lidClosed: try gpio.read(.lidClosed),
+      hardwareFault: try gpio.read(.hwFault), heatSink: heatSink?.value ?? Celsius(0))
+  }
+
+  /// The bank voltage, through ADS1115 AIN0 and the board's divider.
+  public func bankVoltage() throws -> Volts {
+    try adc.readSingleEnded(.ain0) * board.interlocks.bankDivider
+  }
+
+  /// Puts the charger outputs where the safety state wants them: switching off first, so that
+  /// going safe never passes through "charging with the bleed engaged" or the reverse.
+  public func apply(_ outputs: SafetyOutputs) throws {
+    if !outputs.hvEnable { try gpio.write(.hvEnable, false) }
+    try gpio.write(.bleedRelease, outputs.bleedRelease)
+    if outputs.hvEnable { try gpio.write(.hvEnable, true) }
+  }
+
+  /// The one path to `pulse_fire`. It takes a permission, which only the safety machine's
+  /// fire check makes, and consumes it. Returns the instant of the edge, or `nil` when the
+  /// permission had expired by the time the sleep returned (the beat is then skipped: a pulse
+  /// is never fired late).
+  public func fire(_ permission: consuming FirePermission) throws -> Instant? {
+    let now = clock.now
+    guard now <= permission.notAfter else { return nil }
+    try gpio.write(.pulseFire, true)
+    try gpio.write(.beeper, true)
+    try gpio.write(.pulseFire, false)
+    return now
+  }
+}

@@ -1,0 +1,106 @@
+import Protocol
+import Safety
+import Units
+
+/// Which way round a pair is connected: anode on the + bus (normal) or the cathode (reversed).
+public enum Polarity: String, Sendable, Equatable {
+  case normal
+  case reversed
+}
+
+/// A pulse the generator delivered, as measured by the supervisor.
+public struct DeliveredPulse: Sendable, Equatable {
+  /// From 0, across the whole treatment, every pulse of a train counted.
+  public var index: Int
+  /// Index of the pair in the protocol.
+  public var pair: Int
+  public var kind: PulseMeasurement.Kind
+  /// The trigger edge it answered; `nil` in fixed-rate mode.
+  public var trigger: Instant?
+  /// When this pulse started (for the n-th pulse of a train: the edge plus n periods).
+  public var fired: Instant
+  public var current: Amperes
+  public var voltage: Volts
+  public var polarity: Polarity
+}
+
+/// A beat that passed without a pulse, and why.
+public struct SkippedBeat: Sendable, Equatable {
+  public var pair: Int
+  public var reason: SkipReason
+  public var at: Instant
+}
+
+/// What the sequencer is about to do: announced before it is done, so that a record can be
+/// written ahead of every pulse.
+public struct PulseIntent: Sendable, Equatable {
+  public var index: Int
+  public var pair: Int
+  public var kind: PulseMeasurement.Kind
+  public var scheduled: Instant
+  public var pulses: Int
+}
+
+public enum TreatmentPhase: String, Sendable, Equatable {
+  case bringUp = "bring_up"
+  case switching
+  case charging
+  case testPulses = "test_pulses"
+  case therapy
+  case review
+  case paused
+  case finishing
+}
+
+/// Everything that happens during a treatment, in order, for the progress display, the record
+/// and the summary.
+public enum TreatmentEvent: Sendable, Equatable {
+  case phase(TreatmentPhase, pair: Int?)
+  case state(SafetyState, at: Instant)
+  case intent(PulseIntent)
+  case pulse(DeliveredPulse)
+  case skipped(SkippedBeat)
+  case fault(Fault, at: Instant, pulseIndex: Int)
+  case setReviewed(pair: Int, set: Int, accepted: Bool)
+}
+
+public protocol TreatmentObserver: AnyObject {
+  func treatment(_ event: TreatmentEvent)
+}
+
+/// How a treatment ended.
+public enum TreatmentOutcome: Sendable, Equatable {
+  case completed
+  /// A latched fault stopped it; outputs are safe and the bank bled.
+  case faulted(Fault, at: Instant, pulseIndex: Int)
+  /// The operator (or the scripted one) ended it.
+  case aborted(reason: String, at: Instant, pulseIndex: Int)
+
+  public var name: String {
+    switch self {
+    case .completed: "completed"
+    case .faulted: "faulted"
+    case .aborted: "aborted"
+    }
+  }
+}
+
+/// The operator at the controlling terminal: the only one who may acknowledge, resume and accept
+/// (SAFETY.md principle 4). In `irectl simulate` a scripted operator plays this part.
+public protocol TreatmentOperator: AnyObject {
+  /// A latched fault (or the start-up latch) waits for acknowledgement. `true` acknowledges.
+  func acknowledge(_ fault: Fault) -> Bool
+  /// After each therapy set: the currents of the set. `true` goes on with the next set.
+  func reviewSet(pair: ProbePair, set: Int, currents: [Amperes]) -> Bool
+  /// A pair was stopped (poor contact). `true` goes on with the next pair; `false` ends the
+  /// treatment.
+  func continueAfterStoppedPair(_ pair: ProbePair, fault: Fault) -> Bool
+  /// Delivery has been paused for `duration` by `cause`. `.resume`, `.wait` or `.abort`.
+  func paused(_ cause: Interlock, for duration: Nanoseconds) -> PauseDecision
+}
+
+public enum PauseDecision: Sendable, Equatable {
+  case wait
+  case resume
+  case abort(reason: String)
+}

@@ -1,0 +1,249 @@
+import HAL
+import Protocol
+import Safety
+import Units
+
+/// The result of delivering one block of pulses (the test pulses, or one therapy set).
+struct DeliveryResult {
+  var currents: [Amperes] = []
+}
+
+extension TreatmentSequencer {
+  /// Passes an event to the safety machine and puts the outputs where its new state wants them,
+  /// reporting state changes and newly latched faults.
+  func handle(_ event: SafetyEvent) throws {
+    let before = machine.state
+    machine.handle(event)
+    try settle(after: before)
+  }
+
+  /// Applies the machine's outputs after a state change, and reports it.
+  func settle(after before: SafetyState) throws {
+    let state = machine.state
+    guard state != before else { return }
+    try generator.apply(state.outputs)
+    observer.treatment(.state(state, at: clock.now))
+    if let fault = state.fault, before.fault == nil {
+      observer.treatment(.fault(fault, at: clock.now, pulseIndex: delivered))
+      _ = faulted(fault)
+    }
+  }
+
+  /// Bleeds the bank, moves the relays to `pair` in `polarity`, waits for them to settle and
+  /// reads them back. A relay that does not follow is a latched fault.
+  func switchRelays(to pair: ProbePair, index: Int, polarity: Polarity) throws {
+    observer.treatment(.phase(.switching, pair: index))
+    relaysVerified = false
+    try handle(.beginSwitching)
+    guard machine.state == .switching else { return }
+    let bleedDeadline = clock.now + bleedTimeout
+    while try generator.bankVoltage() >= generator.board.interlocks.bledBelow {
+      guard clock.now < bleedDeadline else {
+        try handle(.sensorFailed)
+        return
+      }
+      clock.sleep(for: pollInterval)
+      try handle(.inputs(generator.snapshot()))
+      if outcome != nil { return }
+    }
+    let (positive, negative) = polarity == .normal ? (pair.anode, pair.cathode) : (pair.cathode, pair.anode)
+    guard let setting = MatrixSetting(positive: positive, negative: negative) else {
+      try handle(.relaysVerified(false))
+      return
+    }
+    try generator.matrix.apply(setting)
+    clock.sleep(for: generator.board.interlocks.relaySettle.nanoseconds)
+    relaysVerified = try generator.matrix.verify(setting)
+    try handle(.relaysVerified(relaysVerified))
+  }
+
+  /// Charges the bank to the pair's set-point, polling the interlocks, until the machine says
+  /// ready, or leaves charging for any other reason.
+  func charge() throws {
+    observer.treatment(.phase(.charging, pair: nil))
+    try handle(.inputs(generator.snapshot()))
+    try handle(.beginCharging)
+    let deadline = clock.now + generator.board.interlocks.chargeTimeout.nanoseconds
+    while machine.state == .charging {
+      clock.sleep(for: pollInterval)
+      try handle(.inputs(generator.snapshot()))
+      guard machine.state == .charging else { break }
+      try handle(.bankVoltage(measured: generator.bankVoltage(), setpoint: setpoint))
+      if machine.state == .charging && clock.now > deadline { try handle(.chargeTimedOut) }
+    }
+  }
+
+  /// Delivers `count` pulses (every pulse of a train counted) to `pair`, one fire edge per valid
+  /// trigger (or per period at a fixed rate). Returns early when the machine stops delivery.
+  func deliver(_ count: Int, kind: PulseMeasurement.Kind, pair: ProbePair, index: Int, polarity: Polarity)
+    throws -> DeliveryResult
+  {
+    var result = DeliveryResult()
+    var remaining = count
+    let train = plan.pulse.train
+    while remaining > 0 {
+      guard try readyToDeliver() else { return result }
+      guard let slot = try nextSlot(pair: index) else { continue }
+      let intent = PulseIntent(
+        index: delivered, pair: index, kind: kind, scheduled: slot.target, pulses: min(train.pulses, remaining))
+      guard let fired = try fire(at: slot, intent: intent, pair: index) else { continue }
+      let measured = try measure(kind: kind, pair: pair, expected: intent.pulses)
+      let period = train.period?.nanoseconds ?? .zero
+      for n in 0..<intent.pulses {
+        observer.treatment(
+          .pulse(
+            DeliveredPulse(
+              index: delivered, pair: index, kind: kind, trigger: slot.trigger, fired: fired + period * Int64(n),
+              current: measured.peakCurrent, voltage: measured.peakVoltage, polarity: polarity)))
+        delivered += 1
+      }
+      try handle(.measured(measured))
+      try generator.gpio.write(.beeper, false)
+      previousCurrent = measured.peakCurrent
+      result.currents.append(measured.peakCurrent)
+      remaining -= intent.pulses
+    }
+    return result
+  }
+
+  /// Brings the machine to `ready` (charging when idle, waiting out pauses). `false` when
+  /// delivery must stop (a fault, a stopped pair, an abort).
+  private func readyToDeliver() throws -> Bool {
+    while outcome == nil {
+      switch machine.state {
+      case .ready: return true
+      case .idle: try charge()
+      case .paused(let cause): try waitOutPause(cause)
+      case .latched, .pairStopped, .finished: return false
+      case .switching, .charging, .delivering:
+        // Not reachable between pulses; treat as a broken invariant, safely.
+        try handle(.sensorFailed)
+        return false
+      }
+    }
+    return false
+  }
+
+  /// A moment to fire at: a trigger edge plus the delay, or the next fixed-rate period.
+  struct Slot {
+    var trigger: Instant?
+    var target: Instant
+    var notAfter: Instant
+  }
+
+  /// The next moment a pulse may fire, or `nil` when this beat is skipped (recorded) or the
+  /// machine stopped while waiting.
+  private func nextSlot(pair: Int) throws -> Slot? {
+    switch plan.sync {
+    case .fixedRate(let rate):
+      let period = Nanoseconds.seconds(1 / rate.value)
+      let target = max(lastFire.map { $0 + period } ?? clock.now + checkLead, clock.now + checkLead)
+      return Slot(trigger: nil, target: target, notAfter: target + checkLead)
+    case .ecg(let gating):
+      guard let edge = try waitForTrigger(gating, pair: pair) else { return nil }
+      let target = edge + gating.delay.nanoseconds
+      return Slot(trigger: edge, target: target, notAfter: target + gating.window.nanoseconds)
+    }
+  }
+
+  /// Waits for the next valid R-wave trigger, polling the interlocks meanwhile. A trigger too
+  /// soon after the last is a double trigger; none within max RR is a missed beat, and enough
+  /// of those in a row pause delivery.
+  private func waitForTrigger(_ gating: ECGGating, pair: Int) throws -> Instant? {
+    let waitStart = clock.now
+    while machine.state == .ready {
+      let reference = max(lastTrigger ?? waitStart, waitStart)
+      let missedAt = reference + gating.maxRR.nanoseconds
+      let edge = try generator.gpio.nextEdge(on: .ecgTrigger, notAfter: min(clock.now + pollInterval, missedAt))
+      if let edge {
+        if let last = lastTrigger, edge.timestamp - last < gating.minRR.nanoseconds {
+          skip(.doubleTrigger, pair: pair, at: edge.timestamp)
+          continue
+        }
+        lastTrigger = edge.timestamp
+        missedInRow = 0
+        return edge.timestamp
+      }
+      try handle(.inputs(generator.snapshot()))
+      if clock.now >= missedAt {
+        skip(.missedBeat, pair: pair, at: clock.now)
+        lastTrigger = clock.now
+        missedInRow += 1
+        if missedInRow >= gating.pauseAfterMissed {
+          missedInRow = 0
+          try handle(.triggerLost)
+        }
+        return nil
+      }
+    }
+    return nil
+  }
+
+  func skip(_ reason: SkipReason, pair: Int, at instant: Instant) {
+    observer.treatment(.skipped(SkippedBeat(pair: pair, reason: reason, at: instant)))
+  }
+
+  /// The fresh check, then the sleep to the deadline and the fire edge. `nil` when the beat was
+  /// skipped or the machine stopped; the fire instant otherwise.
+  private func fire(at slot: Slot, intent: PulseIntent, pair: Int) throws -> Instant? {
+    clock.sleep(until: slot.target - checkLead)
+    let check = FireCheck(
+      inputs: try generator.snapshot(), bankVoltage: try generator.bankVoltage(),
+      setpoint: setpoint, relaysVerified: relaysVerified,
+      notAfter: slot.notAfter, heldBeats: heldBeats)
+    let before = machine.state
+    let decision = machine.permission(check)
+    switch consume decision {
+    case .skip(let reason):
+      try settle(after: before)
+      if reason == .bankVoltage { heldBeats += 1 }
+      skip(reason, pair: pair, at: clock.now)
+      return nil
+    case .fault:
+      try settle(after: before)
+      return nil
+    case .fire(let permission):
+      try settle(after: before)
+      observer.treatment(.intent(intent))
+      clock.sleep(until: slot.target)
+      guard let fired = try generator.fire(permission) else {
+        skip(.late, pair: pair, at: clock.now)
+        return nil
+      }
+      try handle(.fired)
+      heldBeats = 0
+      lastFire = fired
+      return fired
+    }
+  }
+
+  /// Reads what the supervisor measured once the train is over.
+  private func measure(kind: PulseMeasurement.Kind, pair: ProbePair, expected: Int) throws -> PulseMeasurement {
+    clock.sleep(for: plan.pulse.train.duration(width: plan.pulse.width) + .microseconds(200))
+    let readback = try generator.supervisor.readback()
+    let counted = Int(readback.count &- counter)
+    counter = readback.count
+    return PulseMeasurement(
+      kind: kind, peakCurrent: readback.peakCurrent, peakVoltage: readback.peakVoltage,
+      setpoint: setpoint, counted: counted, expected: expected,
+      previousCurrent: previousCurrent,
+      hardwareFault: !readback.status.intersection([.overCurrentLatched, .arcLatched]).isEmpty
+        || (try generator.gpio.read(.hwFault)))
+  }
+
+  /// Waits while delivery is paused, asking the operator; ends the treatment if told to.
+  private func waitOutPause(_ cause: Interlock) throws {
+    observer.treatment(.phase(.paused, pair: nil))
+    let since = clock.now
+    while case .paused = machine.state, outcome == nil {
+      clock.sleep(for: pollInterval)
+      try handle(.inputs(generator.snapshot()))
+      guard case .paused = machine.state else { return }
+      switch operatorConsole.paused(cause, for: clock.now - since) {
+      case .wait: continue
+      case .resume: try handle(.resume)
+      case .abort(let reason): _ = aborted(reason)
+      }
+    }
+  }
+}

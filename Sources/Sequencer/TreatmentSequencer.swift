@@ -1,0 +1,180 @@
+import HAL
+import Protocol
+import Safety
+import Units
+
+/// Runs one treatment protocol on a pulse generator, pair after pair: relays switched with the
+/// bank bled, charge, test pulses, therapy in sets with the protocol's polarity, one pulse per
+/// valid trigger inside its window, every pulse measured and judged.
+///
+/// The sequencer decides *when*; the safety machine decides *whether*. Every output change
+/// follows a safety state change, and `pulse_fire` is reached only through a permission from
+/// the machine's fire check. Time is the injected clock's, so the same code runs on hardware,
+/// in real time on the simulator, and as fast as the CPU allows on the virtual clock.
+public final class TreatmentSequencer {
+  public let plan: TreatmentProtocol
+  let generator: PulseGenerator
+  let clock: any MonotonicClock
+  let operatorConsole: any TreatmentOperator
+  let observer: any TreatmentObserver
+  public private(set) var machine: SafetyMachine
+
+  /// How often inputs are polled while waiting (for a trigger, a charge, a bleed).
+  let pollInterval = Nanoseconds.milliseconds(10)
+  /// The fresh check before a pulse is taken this long before its deadline: enough for the
+  /// interlock inputs and one ADC conversion (~1.2 ms) with margin.
+  let checkLead = Nanoseconds.milliseconds(3)
+  /// Longest wait for the bank to bleed below the board's safe level.
+  let bleedTimeout = Nanoseconds.milliseconds(2_000)
+
+  var start: Instant
+  var delivered = 0
+  var outcome: TreatmentOutcome?
+  var lastTrigger: Instant?
+  var lastFire: Instant?
+  var missedInRow = 0
+  var heldBeats = 0
+  var relaysVerified = false
+  var previousCurrent: Amperes?
+  /// The supervisor's pulse counter as last read: each fire edge must raise it by exactly the
+  /// pulses of one train, whatever happened in between.
+  var counter: UInt16 = 0
+  /// The set-point of the pair being treated.
+  var setpoint = Volts(0)
+
+  public init(
+    plan: TreatmentProtocol, generator: PulseGenerator, operator: any TreatmentOperator,
+    observer: any TreatmentObserver, limits: SafetyLimits
+  ) {
+    self.plan = plan
+    self.generator = generator
+    self.clock = generator.clock
+    self.operatorConsole = `operator`
+    self.observer = observer
+    self.machine = SafetyMachine(limits: limits)
+    self.start = generator.clock.now
+  }
+
+  /// Runs the whole treatment and returns how it ended. Whatever happens — completion, a fault,
+  /// an abort, a thrown error — the outputs are driven safe and the bank bled before this
+  /// returns or throws.
+  public func run() throws -> TreatmentOutcome {
+    start = clock.now
+    defer { finishSafe() }
+    do {
+      observer.treatment(.phase(.bringUp, pair: nil))
+      try generator.bringUp()
+      try generator.supervisor.setWidth(plan.pulse.width)
+      try generator.supervisor.setTrain(pulses: plan.pulse.train.pulses, period: plan.pulse.train.period)
+      counter = try generator.supervisor.pulseCount()
+      try handle(.inputs(generator.snapshot()))
+      if case .latched(let fault) = machine.state, operatorConsole.acknowledge(fault) {
+        try handle(.acknowledge)
+      }
+      if let fault = machine.state.fault { return faulted(fault) }
+      for (index, pair) in plan.pairs.enumerated() {
+        if let ended = try treat(pair: pair, index: index) { return ended }
+      }
+      try handle(.complete)
+      return .completed
+    } catch let error as HALError {
+      // A bus or line error that the driver's own retries did not cure is a sensor fault.
+      _ = error
+      try? handle(.sensorFailed)
+      return faulted(Fault(.sensor))
+    }
+  }
+
+  /// One pair: test pulses, then therapy set by set. `nil` to go on with the next pair.
+  private func treat(pair: ProbePair, index: Int) throws -> TreatmentOutcome? {
+    previousCurrent = nil
+    try switchRelays(to: pair, index: index, polarity: .normal)
+    if let ended = outcome { return ended }
+    setpoint = pair.voltage
+    try generator.supervisor.setSetpoint(pair.voltage)
+    if plan.test.pulses > 0 {
+      observer.treatment(.phase(.testPulses, pair: index))
+      let result = try deliver(plan.test.pulses, kind: .test, pair: pair, index: index, polarity: .normal)
+      switch try conclude(result, pair: pair) {
+      case .goOn: break
+      case .nextPair: return nil
+      case .end(let ended): return ended
+      }
+    }
+    var remaining = plan.therapy.pulses
+    var set = 0
+    var polarity = Polarity.normal
+    while remaining > 0 {
+      let wanted: Polarity =
+        plan.therapy.polarity == .alternatePerSet && set % 2 == 1 ? .reversed : .normal
+      if wanted != polarity {
+        polarity = wanted
+        try switchRelays(to: pair, index: index, polarity: polarity)
+        if let ended = outcome { return ended }
+      }
+      let count = min(plan.therapy.setSize, remaining)
+      observer.treatment(.phase(.therapy, pair: index))
+      let result = try deliver(count, kind: .therapy, pair: pair, index: index, polarity: polarity)
+      switch try conclude(result, pair: pair) {
+      case .goOn: break
+      case .nextPair: return nil
+      case .end(let ended): return ended
+      }
+      remaining -= count
+      set += 1
+      if remaining > 0 {
+        observer.treatment(.phase(.review, pair: index))
+        let accepted = operatorConsole.reviewSet(pair: pair, set: set, currents: result.currents)
+        observer.treatment(.setReviewed(pair: index, set: set, accepted: accepted))
+        if !accepted { return aborted("set \(set) of pair \(pair.label) not accepted at review") }
+      }
+    }
+    return nil
+  }
+
+  private enum Verdict {
+    case goOn
+    case nextPair
+    case end(TreatmentOutcome)
+  }
+
+  /// What the end of a delivery means for the treatment.
+  private func conclude(_ result: DeliveryResult, pair: ProbePair) throws -> Verdict {
+    if let ended = outcome { return .end(ended) }
+    guard case .pairStopped(let fault) = machine.state else { return .goOn }
+    if operatorConsole.continueAfterStoppedPair(pair, fault: fault) {
+      try handle(.resume)
+      return .nextPair
+    }
+    return .end(aborted("pair \(pair.label) stopped: \(fault.reason)"))
+  }
+
+  // MARK: - Ending
+
+  func faulted(_ fault: Fault) -> TreatmentOutcome {
+    let ended = outcome ?? .faulted(fault, at: clock.now, pulseIndex: delivered)
+    outcome = ended
+    return ended
+  }
+
+  func aborted(_ reason: String) -> TreatmentOutcome {
+    if outcome == nil {
+      try? handle(.abort)
+      outcome = .aborted(reason: reason, at: clock.now, pulseIndex: delivered)
+    }
+    return outcome ?? .aborted(reason: reason, at: clock.now, pulseIndex: delivered)
+  }
+
+  /// Drives every output safe, opens the relays and waits (bounded) for the bank to bleed.
+  private func finishSafe() {
+    observer.treatment(.phase(.finishing, pair: nil))
+    generator.gpio.driveSafe()
+    let deadline = clock.now + bleedTimeout
+    while clock.now < deadline {
+      guard let bank = try? generator.bankVoltage() else { break }
+      if bank < generator.board.interlocks.bledBelow { break }
+      clock.sleep(for: pollInterval)
+    }
+    try? generator.matrix.apply(.open)
+  }
+}
