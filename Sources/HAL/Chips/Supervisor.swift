@@ -95,9 +95,10 @@ public final class Supervisor {
   /// Writes 0xA5A5 to register 0x06 (LATCH_CLEAR), which clears STATUS bits 1–3.
   public func clearLatches() throws { try write(.latchClear, Supervisor.latchClearKey) }
 
-  /// Writes register 0x07 (TRAIN_PULSES) and, for a train of more than one pulse, register 0x08
+  /// Writes register 0x07 (TRAIN_PULSES) and, when a period is given, register 0x08
   /// (TRAIN_PERIOD), reading each back. Everything is validated before the bus is touched:
-  /// pulses 1–100, and a period of at least 200 µs when there is more than one pulse.
+  /// pulses 1–100; a period is required when there is more than one pulse, and any period
+  /// given must be 200–65535 µs.
   public func setTrain(pulses: Int, period: Microseconds?) throws {
     guard Supervisor.trainPulsesRange.contains(pulses) else {
       throw invalid(.trainPulses, "train of \(pulses) pulses outside \(Supervisor.trainPulsesRange)")
