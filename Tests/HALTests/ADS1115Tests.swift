@@ -1,0 +1,98 @@
+import HAL
+import Simulator
+import Testing
+import Units
+
+@Suite struct ADS1115Tests {
+  let bench = Bench()
+  let lsb = 4.096 / 32768
+
+  /// A driver on a model whose inputs are the given voltages.
+  func adc(_ voltages: [Double]) -> (ADS1115, ADS1115Model) {
+    let model = ADS1115Model(clock: bench.clock) { Volts(voltages[$0]) }
+    bench.bus.attach(model, at: 0x48)
+    return (ADS1115(bus: bench.bus, address: 0x48, clock: bench.clock), model)
+  }
+
+  @Test func configWords() {
+    #expect(ADS1115.configWord(for: .ain0) == 0xC3E3)
+    #expect(ADS1115.configWord(for: .ain1) == 0xD3E3)
+    #expect(ADS1115.configWord(for: .ain3) == 0xF3E3)
+  }
+
+  @Test func conversionTakesAboutOnePointTwoMillisecondsOfVirtualTime() throws {
+    let (driver, model) = adc([2.25, 0, 0, 0])
+    let start = bench.clock.now
+    let volts = try driver.readSingleEnded(.ain0)
+    let elapsed = bench.clock.now - start
+    #expect(isClose(volts.value, 2.25, within: lsb))
+    #expect(elapsed >= .microseconds(1_163))
+    #expect(elapsed <= .microseconds(1_600))
+    #expect(model.conversionsStarted == 1)
+  }
+
+  @Test func readsTheVoltagePresentWhenTheConversionStarted() throws {
+    var present = 2.25
+    let model = ADS1115Model(clock: bench.clock) { _ in Volts(present) }
+    bench.bus.attach(model, at: 0x48)
+    let driver = ADS1115(bus: bench.bus, address: 0x48, clock: bench.clock)
+    bench.clock.schedule(at: bench.clock.now + .microseconds(500)) { present = 3.9 }
+    let volts = try driver.readSingleEnded(.ain0)
+    #expect(isClose(volts.value, 2.25, within: lsb))
+    #expect(present == 3.9)
+  }
+
+  @Test func eachChannelReadsItsOwnInput() throws {
+    let (driver, _) = adc([0.5, 1.0, 1.5, 2.0])
+    for channel in ADCChannel.allCases {
+      let volts = try driver.readSingleEnded(channel)
+      #expect(isClose(volts.value, 0.5 * Double(channel.rawValue + 1), within: lsb))
+    }
+  }
+
+  @Test func negativeValuesAreSigned() throws {
+    let (driver, model) = adc([-1.5, 0, 0, 0])
+    let volts = try driver.readSingleEnded(.ain0)
+    #expect(isClose(volts.value, -1.5, within: lsb))
+    #expect(model.conversion == -12000)
+    // -12000 = 0xD120, on the wire 0xD1 then 0x20: the SMBus word is 0x20D1.
+    #expect(try bench.bus.readWord(address: 0x48, register: 0x00) == 0x20D1)
+  }
+
+  @Test func overRangeClampsAtFullScale() throws {
+    let (driver, _) = adc([5.0, 0, 0, 0])
+    let volts = try driver.readSingleEnded(.ain0)
+    #expect(isClose(volts.value, 4.096 - lsb))
+  }
+
+  @Test func conversionThatNeverCompletesTimesOut() {
+    // OS = 0 forever, MUX/PGA as written.
+    bench.bus.attach(FixedDevice(word: 0x43E3), at: 0x48)
+    let driver = ADS1115(bus: bench.bus, address: 0x48, clock: bench.clock)
+    let start = bench.clock.now
+    let error = #expect(throws: HALError.self) { try driver.readSingleEnded(.ain0) }
+    if case .timeout(let what)? = error {
+      #expect(what.contains("0x48"))
+    } else {
+      Issue.record("expected a timeout, got \(String(describing: error))")
+    }
+    #expect(bench.clock.now - start < .milliseconds(10))
+  }
+
+  @Test func chipAnsweringAnotherConfigIsAnError() {
+    // OS = 1 but the power-on MUX/PGA: the write did not take.
+    bench.bus.attach(FixedDevice(word: 0x8583), at: 0x48)
+    let driver = ADS1115(bus: bench.bus, address: 0x48, clock: bench.clock)
+    let error = #expect(throws: HALError.self) { try driver.readSingleEnded(.ain2) }
+    #expect(error?.register == 0x01)
+  }
+
+  @Test func configIsWrittenMSBFirst() throws {
+    let device = FixedDevice(word: 0xC3E3)
+    bench.bus.attach(device, at: 0x48)
+    let driver = ADS1115(bus: bench.bus, address: 0x48, clock: bench.clock)
+    _ = try driver.readSingleEnded(.ain0)
+    #expect(device.writes.first?.register == 0x01)
+    #expect(device.writes.first?.value == 0xC3E3)
+  }
+}
