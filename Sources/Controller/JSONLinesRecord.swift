@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Protocol
 import Safety
 import Sequencer
@@ -34,7 +35,7 @@ public final class JSONLinesRecord: TreatmentObserver {
     append(fields, durable: true)
   }
 
-  deinit { close(descriptor) }
+  deinit { Glibc.close(descriptor) }
 
   public func treatment(_ event: TreatmentEvent) {
     switch event {

@@ -223,12 +223,12 @@ extension TreatmentSequencer {
     let readback = try generator.supervisor.readback()
     let counted = Int(readback.count &- counter)
     counter = readback.count
+    let faultLine = try generator.gpio.read(.hwFault)
     return PulseMeasurement(
       kind: kind, peakCurrent: readback.peakCurrent, peakVoltage: readback.peakVoltage,
       setpoint: setpoint, counted: counted, expected: expected,
       previousCurrent: previousCurrent,
-      hardwareFault: !readback.status.intersection([.overCurrentLatched, .arcLatched]).isEmpty
-        || (try generator.gpio.read(.hwFault)))
+      hardwareFault: !readback.status.intersection([.overCurrentLatched, .arcLatched]).isEmpty || faultLine)
   }
 
   /// Waits while delivery is paused, asking the operator; ends the treatment if told to.

@@ -17,7 +17,7 @@ public final class TreatmentSequencer {
   let clock: any MonotonicClock
   let operatorConsole: any TreatmentOperator
   let observer: any TreatmentObserver
-  public private(set) var machine: SafetyMachine
+  public internal(set) var machine: SafetyMachine
 
   /// How often inputs are polled while waiting (for a trigger, a charge, a bleed).
   let pollInterval = Nanoseconds.milliseconds(10)

@@ -1,1 +1,36 @@
-print("irectl")
+import ArgumentParser
+import Controller
+import Foundation
+
+/// `irectl`: the technician's command-line tool for the IRE pulse-generator controller.
+///
+/// Exit statuses are part of its interface: 0 done as asked; 1 the treatment ended safe but
+/// incomplete (a fault or an abort, the reason on standard error); 2 invalid input or usage;
+/// 3 an environment problem (a path, a backend, a permission).
+struct IRECtl: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "irectl",
+    abstract: "Controller for the IRE pulse generator.",
+    subcommands: [Validate.self, Simulate.self])
+}
+
+/// Runs the command line, mapping every error to the documented exit status; the argument
+/// parser's own usage errors become status 2.
+func main() -> Never {
+  do {
+    var command = try IRECtl.parseAsRoot()
+    try command.run()
+    exit(0)
+  } catch let code as ExitCode {
+    exit(code.rawValue)
+  } catch {
+    let status = IRECtl.exitCode(for: error)
+    if status == .success {
+      IRECtl.exit(withError: error)  // --help and --version print and exit 0
+    }
+    FileHandle.standardError.write(Data((IRECtl.fullMessage(for: error) + "\n").utf8))
+    exit(2)
+  }
+}
+
+main()

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Controller
+import Foundation
+import Simulator
+
+/// `irectl simulate PROTOCOL`: a whole treatment on the simulated board, with a scripted
+/// operator (footswitch held, start-up acknowledged, set reviews accepted).
+struct Simulate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run a treatment protocol on the simulator.",
+    discussion: """
+      Exit status: 0 completed; 1 ended safe but incomplete (fault or abort, reason on stderr);
+      2 invalid input or usage; 3 environment problem.
+      """)
+
+  @Argument(help: "The treatment protocol file.")
+  var protocolFile: String
+
+  @Option(help: "Board file; its backend must be the simulator.")
+  var board: String = Defaults.boardPath
+
+  @Option(help: "Seed of the simulated patient and generator (same seed, same run).")
+  var seed: UInt64 = 1
+
+  @Option(help: "fast: virtual time, as fast as the CPU allows; realtime: paced to the wall clock.")
+  var speed: SimulatedClock.Pace = .fast
+
+  @Option(name: .customLong("heart-rate"), help: "Simulated heart rate in beats per minute (20...250).")
+  var heartRate: Double?
+
+  @Option(name: .customLong("rr-file"), help: "Recorded RR intervals, one per line in milliseconds, replayed in order.")
+  var rrFile: String?
+
+  @Option(name: .customLong("summary-json"), help: "Write the summary as one JSON object to this path.")
+  var summaryJSON: String?
+
+  @Option(help: "Append the treatment record (JSON lines, written ahead of every pulse) to this path.")
+  var record: String?
+
+  func run() throws {
+    let options = SimulationOptions(
+      protocolPath: protocolFile, boardPath: board, seed: seed, pace: speed, heartRate: heartRate, rrFile: rrFile,
+      summaryPath: summaryJSON, recordPath: record)
+    let result: SimulationResult
+    do {
+      result = try SimulationSession.run(options)
+    } catch let error as SessionError {
+      report(error.description)
+      switch error {
+      case .invalidInput: throw ExitCode(2)
+      case .environment: throw ExitCode(3)
+      }
+    } catch {
+      // Configuration files that fail validation, unreadable files.
+      report(String(describing: error))
+      throw ExitCode(2)
+    }
+    print("SIMULATOR  protocol \(result.summary.protocol)  seed \(seed)  outcome \(result.summary.outcome)")
+    print(result.table)
+    print(
+      "delivered \(result.summary.pulses.count) pulses (simulator counted \(result.simulatorPulseCount)),"
+        + " skipped \(result.summary.skipped.count) beats, \(String(format: "%.1f", result.summary.durationMs / 1000)) s"
+        + " of treatment time; bank at \(Int(result.finalBankVoltage.value.rounded())) V")
+    switch result.outcome {
+    case .completed: return
+    case .faulted(let fault, _, let index):
+      report("treatment FAULTED before pulse \(index): \(fault.interlock.rawValue): \(fault.reason)")
+      throw ExitCode(1)
+    case .aborted(let reason, _, let index):
+      report("treatment ABORTED before pulse \(index): \(reason)")
+      throw ExitCode(1)
+    }
+  }
+
+  private func report(_ text: String) {
+    FileHandle.standardError.write(Data("irectl: \(text)\n".utf8))
+  }
+}
+
+extension SimulatedClock.Pace: ExpressibleByArgument {}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Protocol
+
+/// `irectl validate FILE...`: checks protocol and board files without moving anything.
+struct Validate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Check protocol and board files (exit 0 all valid, 2 any invalid).",
+    discussion: """
+      Each FILE is recognised as a board file (it has gpio, base or backend at its top level) or a
+      treatment protocol. Protocols are checked against the board given with --board, whose
+      limits (voltage, current, pulse rate, pulse counts) they must respect.
+      """)
+
+  @Argument(help: "Protocol or board files.")
+  var files: [String]
+
+  @Option(help: "Board file whose limits protocols are checked against.")
+  var board: String = Defaults.boardPath
+
+  func run() throws {
+    var invalid = 0
+    var boardDescription: BoardDescription?
+    for file in files {
+      do {
+        switch try ConfigurationFileKind.detect(path: file) {
+        case .board:
+          let description = try BoardFile.load(path: file)
+          print("valid  \(file)  (board \(description.name), backend \(description.backend.rawValue))")
+        case .treatmentProtocol:
+          if boardDescription == nil { boardDescription = try BoardFile.load(path: board) }
+          guard let boardDescription else { continue }
+          let plan = try ProtocolFile.load(path: file, board: boardDescription)
+          print(
+            "valid  \(file)  (protocol \(plan.name): \(plan.pairs.count) pairs, \(plan.totalPulses) pulses,"
+              + " checked against board \(boardDescription.name))")
+        }
+      } catch {
+        invalid += 1
+        FileHandle.standardError.write(Data("invalid  \(file)\n\(error)\n".utf8))
+      }
+    }
+    if invalid > 0 { throw ExitCode(2) }
+  }
+}
+
+enum Defaults {
+  /// The simulated reference board, relative to the working directory (the repository root).
+  static let boardPath = "firmware-config/boards/reference-sim.yaml"
+}

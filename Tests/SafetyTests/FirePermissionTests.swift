@@ -1,0 +1,57 @@
+import Testing
+import Units
+
+@testable import Safety
+
+@Suite("The fire check")
+struct FirePermissionTests {
+  func outcome(_ decision: consuming FireDecision) -> String {
+    switch consume decision {
+    case .fire: "fire"
+    case .skip(let reason): "skip \(reason.rawValue)"
+    case .fault(let fault): "fault \(fault.interlock.rawValue)"
+    }
+  }
+
+  @Test func freshGoodCheckPermits() {
+    var machine = Fixtures.readyMachine()
+    #expect(outcome(machine.permission(Fixtures.check())) == "fire")
+    #expect(machine.state == .ready, "a permission alone changes nothing until it is used")
+  }
+
+  @Test func notReadyIsASkip() {
+    var machine = Fixtures.readyMachine()
+    machine.handle(.beginSwitching)
+    #expect(outcome(machine.permission(Fixtures.check())) == "skip not_ready")
+  }
+
+  @Test func pastTheWindowIsASkipNeverALatePulse() {
+    var machine = Fixtures.readyMachine()
+    #expect(outcome(machine.permission(Fixtures.check(at: 111, notAfter: 110))) == "skip late")
+  }
+
+  @Test func theSnapshotIsAppliedFirst() {
+    var machine = Fixtures.readyMachine()
+    let pressed = Fixtures.inputs(at: 100, estop: false)
+    #expect(outcome(machine.permission(Fixtures.check(inputs: pressed))) == "fault estop")
+    #expect(machine.state == .latched(Fault(.estop)))
+  }
+
+  @Test func unverifiedRelaysAreAFault() {
+    var machine = Fixtures.readyMachine()
+    #expect(outcome(machine.permission(Fixtures.check(relays: false))) == "fault relay_readback")
+  }
+
+  @Test func lowBankHoldsThenFaults() {
+    var machine = Fixtures.readyMachine()
+    #expect(outcome(machine.permission(Fixtures.check(bank: 2000, held: 0))) == "skip bank_voltage")
+    #expect(outcome(machine.permission(Fixtures.check(bank: 2000, held: 1))) == "skip bank_voltage")
+    #expect(outcome(machine.permission(Fixtures.check(bank: 2000, held: 2))) == "fault bank_voltage")
+    #expect(machine.outputs == .safe)
+  }
+
+  @Test func overChargedBankIsAFaultAtOnce() {
+    var machine = Fixtures.readyMachine()
+    #expect(outcome(machine.permission(Fixtures.check(bank: 2400))) == "fault bank_voltage")
+  }
+}
