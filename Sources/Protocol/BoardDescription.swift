@@ -87,7 +87,9 @@ public struct I2CConfiguration: Sendable, Equatable {
   public var temperature: UInt8
   public var relaysPlus: UInt8
   public var relaysMinus: UInt8
-  public init(bus: Int, supervisor: UInt8, adc: UInt8, temperature: UInt8, relaysPlus: UInt8, relaysMinus: UInt8) {
+  public init(
+    bus: Int, supervisor: UInt8, adc: UInt8, temperature: UInt8, relaysPlus: UInt8, relaysMinus: UInt8
+  ) {
     self.bus = bus
     self.supervisor = supervisor
     self.adc = adc
@@ -103,7 +105,10 @@ public struct BoardLimits: Sendable, Equatable {
   public var maxPulseRate: Hertz
   public var maxPulsesPerPair: Int
   public var maxPulsesPerTreatment: Int
-  public init(maxVoltage: Volts, maxCurrent: Amperes, maxPulseRate: Hertz, maxPulsesPerPair: Int, maxPulsesPerTreatment: Int) {
+  public init(
+    maxVoltage: Volts, maxCurrent: Amperes, maxPulseRate: Hertz, maxPulsesPerPair: Int,
+    maxPulsesPerTreatment: Int
+  ) {
     self.maxVoltage = maxVoltage
     self.maxCurrent = maxCurrent
     self.maxPulseRate = maxPulseRate

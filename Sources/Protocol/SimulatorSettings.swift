@@ -31,7 +31,8 @@ public struct HeartSettings: Sendable, Equatable {
   public var triggerLatency: Milliseconds
   /// Length of the trigger monitor's TTL pulse.
   public var triggerPulse: Milliseconds
-  public init(rateBPM: Double, variability: Double, triggerLatency: Milliseconds, triggerPulse: Milliseconds) {
+  public init(rateBPM: Double, variability: Double, triggerLatency: Milliseconds, triggerPulse: Milliseconds)
+  {
     self.rateBPM = rateBPM
     self.variability = variability
     self.triggerLatency = triggerLatency
@@ -87,7 +88,9 @@ public struct ChargerSettings: Sendable, Equatable {
   public var droopPerPulse: Double
   /// Bleed time constant through the dump resistor.
   public var bleedTimeConstant: Milliseconds
-  public init(timeConstant: Milliseconds, readyTolerance: Double, droopPerPulse: Double, bleedTimeConstant: Milliseconds) {
+  public init(
+    timeConstant: Milliseconds, readyTolerance: Double, droopPerPulse: Double, bleedTimeConstant: Milliseconds
+  ) {
     self.timeConstant = timeConstant
     self.readyTolerance = readyTolerance
     self.droopPerPulse = droopPerPulse

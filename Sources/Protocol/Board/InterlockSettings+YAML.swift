@@ -1,0 +1,35 @@
+import Units
+
+extension InterlockSettings {
+  /// Reads `interlocks:`; each threshold within a range that still protects the patient.
+  static func read(_ value: YAMLValue) -> InterlockSettings? {
+    let keys = [
+      "bank_divider", "bank_voltage_tolerance", "bled_below_v", "charge_timeout_ms",
+      "bank_hold_beats", "relay_settle_ms", "footswitch_disagree_ms", "temperature_pause_c",
+      "temperature_fault_c",
+    ]
+    guard let interlocks = value.mapping(keys: keys) else { return nil }
+    let divider = interlocks.required("bank_divider")?.number(in: 1...100_000)
+    let tolerance = interlocks.required("bank_voltage_tolerance")?.number(in: 0.005...0.2)
+    let bled = interlocks.required("bled_below_v")?.number(in: 1...100)
+    let chargeTimeout = interlocks.required("charge_timeout_ms")?.integer(in: 100...30_000)
+    let holdBeats = interlocks.required("bank_hold_beats")?.integer(in: 1...20)
+    let relaySettle = interlocks.required("relay_settle_ms")?.integer(in: 1...100)
+    let disagree = interlocks.required("footswitch_disagree_ms")?.integer(in: 10...500)
+    let pause = interlocks.required("temperature_pause_c")?.number(in: 30...100)
+    var fault = interlocks.required("temperature_fault_c")?.number(in: 30...120)
+    if let pause, let value = fault, pause >= value, let child = interlocks["temperature_fault_c"] {
+      child.report(
+        "must be above temperature_pause_c", allowed: "> \(formatted(pause))", found: child.written)
+      fault = nil
+    }
+    guard let divider, let tolerance, let bled, let chargeTimeout, let holdBeats, let relaySettle,
+      let disagree, let pause, let fault
+    else { return nil }
+    return InterlockSettings(
+      bankDivider: divider, bankVoltageTolerance: tolerance, bledBelow: Volts(bled),
+      chargeTimeout: Milliseconds(chargeTimeout), bankHoldBeats: holdBeats,
+      relaySettle: Milliseconds(relaySettle), footswitchDisagree: Milliseconds(disagree),
+      temperaturePause: Celsius(pause), temperatureFault: Celsius(fault))
+  }
+}

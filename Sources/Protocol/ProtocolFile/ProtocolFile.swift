@@ -1,0 +1,86 @@
+/// Treatment protocol files (PROTOCOL-FORMAT.md, format 1), decoded and validated against a board.
+///
+/// Every rule of the format is checked, and every problem of the file is reported at once, each
+/// with its line, column and key path. A protocol that decodes is safe to hand to the sequencer:
+/// its pairs are resolved (spacing, voltage, exposure) and all of its numbers lie within the
+/// board's limits.
+public enum ProtocolFile {
+  static let topKeys = [
+    "format", "name", "description", "probes", "pulse", "sync", "test", "therapy", "limits", "pairs",
+  ]
+
+  public static func load(path: String, board: BoardDescription) throws -> TreatmentProtocol {
+    try decode(YAMLDocument.load(path: path), board: board)
+  }
+
+  public static func decode(
+    yaml: String, file: String, board: BoardDescription
+  ) throws -> TreatmentProtocol {
+    try decode(YAMLDocument.compose(yaml: yaml, file: file), board: board)
+  }
+
+  static func decode(
+    _ document: YAMLDocument, board: BoardDescription
+  ) throws(ConfigurationErrors) -> TreatmentProtocol {
+    let diagnostics = document.diagnostics
+    let root = YAMLValue(node: document.root, path: "", diagnostics: diagnostics)
+    guard let top = root.mapping(keys: topKeys) else {
+      throw ConfigurationErrors(errors: diagnostics.errors)
+    }
+    let header = FileHeader(top)
+    let probeList = top.required("probes").map(Probe.readList)
+    let pulse = top.required("pulse").flatMap(PulseShape.read)
+    let sync = top.required("sync").flatMap { Synchronisation.read($0, board: board) }
+    let limits = top.required("limits").flatMap { CurrentLimits.read($0, board: board) }
+    let test = top.required("test").flatMap {
+      TestPulses.read($0, maxCurrent: limits?.maxCurrent.value)
+    }
+    let therapy = top.required("therapy").flatMap(Therapy.read)
+    let pairs = top.required("pairs").flatMap {
+      ProbePair.readList(
+        $0, probes: probeList?.valid == true ? probeList?.probes : nil, field: pulse?.field,
+        board: board)
+    }
+    guard let header, let probes = probeList?.probes, let pulse, let sync, let limits, let test,
+      let therapy, let pairs, diagnostics.errors.isEmpty
+    else {
+      throw ConfigurationErrors(errors: diagnostics.errors)
+    }
+    let treatment = TreatmentProtocol(
+      format: header.format, name: header.name, description: header.description, probes: probes,
+      pulse: pulse, sync: sync, test: test, therapy: therapy, limits: limits, pairs: pairs)
+    checkTotals(treatment, top: top, board: board)
+    guard diagnostics.errors.isEmpty else { throw ConfigurationErrors(errors: diagnostics.errors) }
+    return treatment
+  }
+
+  /// Pulse counts against the board's limits (every pulse of a train counted), and a train's
+  /// duration against the shortest time between two triggers.
+  private static func checkTotals(
+    _ treatment: TreatmentProtocol, top: YAMLMapping, board: BoardDescription
+  ) {
+    let train = treatment.pulse.train
+    let perPair = (treatment.test.pulses + treatment.therapy.pulses) * train.pulses
+    if perPair > board.limits.maxPulsesPerPair, let pulses = top["therapy"]?.lookup("pulses") {
+      pulses.report(
+        "too many pulses per pair for the board: (test + therapy) × train pulses",
+        allowed: "<= \(board.limits.maxPulsesPerPair)", found: "\(perPair)")
+    }
+    if treatment.totalPulses > board.limits.maxPulsesPerTreatment, let pairs = top["pairs"] {
+      pairs.report(
+        "too many pulses in the treatment for the board: pairs × (test + therapy) × train pulses",
+        allowed: "<= \(board.limits.maxPulsesPerTreatment)", found: "\(treatment.totalPulses)")
+    }
+    let shortestInterval: Double =
+      switch treatment.sync {
+      case .ecg(let gating): Double(gating.minRR.value) * 1000
+      case .fixedRate(let rate): 1e6 / rate.value
+      }
+    let duration = train.duration(width: treatment.pulse.width).microseconds
+    if train.pulses > 1, duration >= shortestInterval, let trainValue = top["pulse"]?.lookup("train") {
+      trainValue.report(
+        "the train lasts longer than the shortest time between two triggers",
+        allowed: "< \(Int(shortestInterval)) µs", found: "\(Int(duration)) µs")
+    }
+  }
+}

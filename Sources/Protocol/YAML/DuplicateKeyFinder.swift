@@ -1,0 +1,82 @@
+/// Finds, in the YAML text, the second occurrence of a mapping key whose first occurrence the
+/// parser reported, and blanks it out (see `YAMLDocument`).
+///
+/// It looks from the first occurrence onwards for the same key written either at the same column
+/// of a later line (a block mapping) or after `{` or `,` (a flow mapping), and gives up at the
+/// first line indented less than the mapping, where the mapping ends. Columns count Unicode
+/// scalars, as the parser's do.
+struct DuplicateKeyFinder {
+  private let lines: [[Unicode.Scalar]]
+
+  init(text: String) {
+    lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+      Array($0.unicodeScalars)
+    }
+  }
+
+  func repeatOf(key: String, firstAt first: TextPosition) -> TextPosition? {
+    let name = Array(key.unicodeScalars)
+    guard !name.isEmpty, first.line >= 1 else { return nil }
+    for index in (first.line - 1)..<lines.count {
+      let line = lines[index]
+      let indent = line.prefix { $0 == " " }.count
+      let isContent = indent < line.count && line[indent] != "#"
+      if index > first.line - 1, isContent, indent + 1 < first.column, !isFlowContinuation(line) {
+        return nil
+      }
+      let start = index == first.line - 1 ? first.column - 1 + name.count : 0
+      var column = start
+      while column + name.count <= line.count {
+        if isKey(name, in: line, at: column),
+          isBlockKey(at: column, line: line, firstColumn: first.column)
+            || isFlowKey(at: column, line: line)
+        {
+          return TextPosition(line: index + 1, column: column + 1)
+        }
+        column += 1
+      }
+    }
+    return nil
+  }
+
+  /// The text with the key at `position` replaced by `placeholder` repeated to the same length.
+  func blanking(key: String, at position: TextPosition, placeholder: Character) -> String {
+    let length = key.unicodeScalars.count
+    var result: [String] = []
+    for (index, line) in lines.enumerated() {
+      var text = String(String.UnicodeScalarView(line))
+      if index == position.line - 1 {
+        var scalars = line
+        let start = position.column - 1
+        scalars.replaceSubrange(
+          start..<(start + length),
+          with: Array(repeating: placeholder.unicodeScalars.first ?? "x", count: length))
+        text = String(String.UnicodeScalarView(scalars))
+      }
+      result.append(text)
+    }
+    return result.joined(separator: "\n")
+  }
+
+  private func isKey(_ name: [Unicode.Scalar], in line: [Unicode.Scalar], at column: Int) -> Bool {
+    guard Array(line[column..<(column + name.count)]) == name else { return false }
+    var after = column + name.count
+    while after < line.count, line[after] == " " { after += 1 }
+    guard after < line.count, line[after] == ":" else { return false }
+    return after + 1 == line.count || [" ", ",", "}"].contains(line[after + 1])
+  }
+
+  private func isBlockKey(at column: Int, line: [Unicode.Scalar], firstColumn: Int) -> Bool {
+    column == firstColumn - 1 && line[..<column].allSatisfy { $0 == " " }
+  }
+
+  private func isFlowKey(at column: Int, line: [Unicode.Scalar]) -> Bool {
+    let before = line[..<column].reversed().first { $0 != " " }
+    return before == "{" || before == ","
+  }
+
+  /// A line inside a flow mapping that spans lines may start anywhere.
+  private func isFlowContinuation(_ line: [Unicode.Scalar]) -> Bool {
+    line.first { $0 != " " }.map { $0 == "}" || $0 == "]" } ?? false
+  }
+}
