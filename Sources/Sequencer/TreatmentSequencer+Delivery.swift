@@ -68,6 +68,11 @@ extension TreatmentSequencer {
       clock.sleep(for: pollInterval)
       try handle(.inputs(generator.snapshot()))
       guard machine.state == .charging else { break }
+      // The charger's own `hv_ready` says it has finished; the ADC then confirms the voltage.
+      guard try generator.gpio.read(.hvReady) else {
+        if clock.now > deadline { try handle(.chargeTimedOut) }
+        continue
+      }
       try handle(.bankVoltage(measured: generator.bankVoltage(), setpoint: setpoint))
       if machine.state == .charging && clock.now > deadline { try handle(.chargeTimedOut) }
     }
@@ -162,6 +167,12 @@ extension TreatmentSequencer {
         }
         lastTrigger = edge.timestamp
         missedInRow = 0
+        // An edge queued while the bank was charging or the relays moving is a real beat,
+        // but one the controller was not ready for.
+        if edge.timestamp < waitStart {
+          skip(.notReady, pair: pair, at: edge.timestamp)
+          continue
+        }
         return edge.timestamp
       }
       try handle(.inputs(generator.snapshot()))

@@ -1,0 +1,75 @@
+import Controller
+import Foundation
+import Simulator
+import Testing
+import Units
+
+/// `--rr-file`: a recorded RR series drives the simulated trigger monitor.
+@Suite("Recorded RR series")
+struct HeartReplayTests {
+  /// A real-looking series: 560–1200 ms, drifting with breathing, with occasional jumps.
+  static func realLookingSeries(count: Int) -> String {
+    var random = SeededGenerator(seed: 2024)
+    var lines = ["# RR intervals in ms, one per line"]
+    var rr = 850.0
+    for n in 0..<count {
+      rr += 40 * sin(Double(n) / 3) + (random.unit() - 0.5) * 120
+      rr = min(max(rr, 560), 1200)
+      lines.append(String(Int(rr)))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  @Test func replayedSeriesDrivesTheTriggersAndEveryPulseIsInItsWindow() throws {
+    let path = Paths.temporary("rr-ok.txt")
+    try Self.realLookingSeries(count: 400).write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let intervals = try RRSeries.load(path: path)
+    #expect(intervals.count == 400)
+    #expect(intervals.allSatisfy { (560...1200).contains($0.value) })
+
+    let result = try SimulationSession.run(
+      SimulationOptions(
+        protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: Paths.simBoard, rrFile: path,
+        showProgress: false))
+    #expect(result.summary.outcome == "completed")
+    let triggers = result.summary.pulses.compactMap(\.triggerMs)
+    #expect(triggers.count == 100)
+    for pulse in result.summary.pulses {
+      let delay = pulse.firedMs - (pulse.triggerMs ?? -1000)
+      #expect(delay >= 50 && delay <= 60)
+    }
+    // Every used trigger lies on the recorded beat grid: its distance from the first used
+    // trigger is a sum of consecutive recorded intervals, starting at one of the first beats.
+    let beats = intervals.reduce(into: [0]) { $0.append(($0.last ?? 0) + $1.value) }
+    let grid = Set(beats)
+    let first = triggers[0]
+    let aligned = (0..<10).contains { start in
+      triggers.allSatisfy { grid.contains(Int(($0 - first).rounded()) + beats[start]) }
+    }
+    #expect(aligned)
+  }
+
+  @Test func runningOutIsAnError() throws {
+    let path = Paths.temporary("rr-short.txt")
+    try "800\n900\n".write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    #expect {
+      try SimulationSession.run(
+        SimulationOptions(
+          protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: Paths.simBoard, rrFile: path,
+          showProgress: false))
+    } throws: { error in
+      String(describing: error).contains("ran out after its 2 intervals")
+    }
+  }
+
+  @Test(arguments: [("abc", "\"abc\""), ("120", "\"120\""), ("nan", "\"nan\""), ("", "no intervals")])
+  func badSeriesNameLineAndValue(text: String, found: String) {
+    #expect {
+      try RRSeries.parse(text, file: "rr.txt")
+    } throws: { error in
+      String(describing: error).hasSuffix("found: \(found))")
+    }
+  }
+}

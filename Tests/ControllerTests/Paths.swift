@@ -1,0 +1,14 @@
+import Foundation
+
+/// Files of the repository, found from this source file so that tests run from any directory.
+enum Paths {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+  static func config(_ relative: String) -> String { root.appendingPathComponent("firmware-config/\(relative)").path }
+  static let simBoard = config("boards/reference-sim.yaml")
+  static func protocolFile(_ name: String) -> String { config("protocols/\(name).yaml") }
+
+  static func temporary(_ name: String) -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("irectl-tests-\(getpid())-\(name)").path
+  }
+}
