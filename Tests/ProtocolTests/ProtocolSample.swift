@@ -40,24 +40,9 @@ enum ProtocolSample {
 
     """
 
-  /// The sample with each `(line, replacement)` applied: the whole line that starts with `line`
-  /// (after its indentation) is replaced, keeping the indentation. `nil` deletes the line.
+  /// The sample with `changes` applied (see `Fixtures.edited`).
   static func with(_ changes: [(String, String?)]) -> String {
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    for (start, replacement) in changes {
-      guard
-        let index = lines.firstIndex(where: {
-          $0.drop(while: { $0 == " " }).hasPrefix(start)
-        })
-      else { return "sample has no line starting with \(start)" }
-      let indent = String(lines[index].prefix { $0 == " " })
-      if let replacement {
-        lines[index] = replacement.split(separator: "\n").map { indent + $0 }.joined(separator: "\n")
-      } else {
-        lines.remove(at: index)
-      }
-    }
-    return lines.joined(separator: "\n")
+    Fixtures.edited(text, changes)
   }
 
   /// The error lines of the sample with `changes`, decoded against `board`.
