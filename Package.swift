@@ -31,7 +31,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .testTarget(name: "UnitsTests", dependencies: ["Units"]),
-    .testTarget(name: "ProtocolTests", dependencies: ["Protocol"]),
+    .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "Units", "HAL"]),
     .testTarget(name: "HALTests", dependencies: ["HAL", "Simulator"]),
     .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "HAL"]),
     .testTarget(name: "SafetyTests", dependencies: ["Safety"]),

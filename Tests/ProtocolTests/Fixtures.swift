@@ -34,4 +34,21 @@ enum Fixtures {
       return ["unexpected error: \(error)"]
     }
   }
+
+  /// `text` with each `(line, replacement)` applied: the first line that starts with `line` (after
+  /// its indentation) is replaced, keeping the indentation. `nil` deletes the line.
+  static func edited(_ text: String, _ changes: [(String, String?)]) -> String {
+    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    for (start, replacement) in changes {
+      guard let index = lines.firstIndex(where: { $0.drop(while: { $0 == " " }).hasPrefix(start) })
+      else { return "the text has no line starting with \(start)" }
+      let indent = String(lines[index].prefix { $0 == " " })
+      if let replacement {
+        lines[index] = replacement.split(separator: "\n").map { indent + $0 }.joined(separator: "\n")
+      } else {
+        lines.remove(at: index)
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
 }

@@ -11,7 +11,7 @@ extension CurrentLimits {
     var minimum = limits.required("min_current_a")?.number(in: 0...boardMax)
     if let maximum, let value = minimum, value >= maximum, let child = limits["min_current_a"] {
       child.report(
-        "must be below limits.max_current_a", allowed: "0..\(formatted(maximum)) (exclusive)",
+        "must be below limits.max_current_a", allowed: "< \(formatted(maximum))",
         found: child.written)
       minimum = nil
     }

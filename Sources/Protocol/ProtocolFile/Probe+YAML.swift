@@ -10,7 +10,9 @@ extension Probe {
     guard let entries = value.list else { return ([], false) }
     var valid = true
     if !countRange.contains(entries.count) {
-      value.report("2 to 6 probes are needed", allowed: "2..6 probes", found: "\(entries.count) probes")
+      value.report(
+        "2 to 6 probes are needed", allowed: "2..6 probes",
+        found: entries.count == 1 ? "1 probe" : "\(entries.count) probes")
       valid = false
     }
     var probes: [Probe] = []

@@ -17,7 +17,9 @@ extension ProbePair {
     guard let entries = value.list else { return nil }
     var valid = true
     if !countRange.contains(entries.count) {
-      value.report("1 to 15 pairs are needed", allowed: "1..15 pairs", found: "\(entries.count) pairs")
+      value.report(
+        "1 to 15 pairs are needed", allowed: "1..15 pairs",
+        found: entries.count == 1 ? "1 pair" : "\(entries.count) pairs")
       valid = false
     }
     var pairs: [ProbePair] = []

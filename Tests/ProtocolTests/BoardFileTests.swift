@@ -1,0 +1,126 @@
+import HAL
+import Protocol
+import Testing
+import Units
+
+/// Board files: lines, I2C, limits, interlocks, the simulator section and base files.
+struct BoardFileTests {
+  func errors(_ changes: [(String, String?)]) -> [String] { BoardSample.errors(changes) }
+
+  @Test func theSampleDecodes() throws {
+    let board = try BoardFile.decode(yaml: BoardSample.text, file: "b.yaml", baseDirectory: nil)
+    #expect(board.i2c.supervisor == 0x30)
+    #expect(board.i2c.relaysMinus == 0x21)
+    #expect(board.gpio.lines.count == LineRole.allCases.count)
+    #expect(board.gpio.lines[.footswitchA]?.locator == .chip("gpiochip0", offset: 5))
+    #expect(
+      board.gpio.lines[.hwFault] == LineSpec(locator: .name("HW_FAULT"), activeLow: true, bias: .pullUp))
+    #expect(
+      board.gpio.lines[.hvEnable] == LineSpec(locator: .name("HV_ENABLE"), activeLow: false, bias: .asIs))
+    #expect(board.limits.maxPulseRate == Hertz(10))
+    #expect(board.interlocks.relaySettle == Milliseconds(10))
+    #expect(board.simulator == nil)
+  }
+
+  @Test func missingAndUnknownRoles() {
+    #expect(
+      errors([("beeper", nil), ("hv_ready", nil)]) == [
+        "b.yaml:7:5: gpio.lines: every role needs a line; missing: beeper, hv_ready"
+      ])
+    #expect(
+      errors([("beeper", "buzzer: { name: BEEPER }")]) == [
+        "b.yaml:7:5: gpio.lines: every role needs a line; missing: beeper",
+        "b.yaml:11:5: gpio.lines.buzzer: unknown key (allowed: hv_enable, bleed_release, pulse_fire, watchdog_kick, beeper, estop_ok, footswitch_a, footswitch_b, lid_closed, ecg_trigger, hv_ready, hw_fault; found: buzzer)",
+      ])
+  }
+
+  @Test func twoRolesOnOneLine() {
+    #expect(
+      errors([
+        ("beeper", "beeper: { name: PULSE_FIRE }"),
+        ("footswitch_b", "footswitch_b: { chip: gpiochip0, offset: 5 }"),
+      ]) == [
+        "b.yaml:11:13: gpio.lines.beeper: the same line as pulse_fire (found: \"PULSE_FIRE\")",
+        "b.yaml:14:19: gpio.lines.footswitch_b: the same line as footswitch_a (found: gpiochip0 offset 5)",
+      ])
+  }
+
+  @Test func lineSpecs() {
+    #expect(
+      errors([("beeper", "beeper: { name: BEEPER, chip: gpiochip0 }")]) == [
+        "b.yaml:11:29: gpio.lines.beeper.chip: give either name or chip + offset, not both"
+      ])
+    #expect(
+      errors([("footswitch_a", "footswitch_a: { chip: gpiochip0, offset: -1, bias: up }")]) == [
+        "b.yaml:13:46: gpio.lines.footswitch_a.offset: out of range (allowed: >= 0; found: -1)",
+        "b.yaml:13:56: gpio.lines.footswitch_a.bias: unknown value (allowed: as_is, disabled, pull_up, pull_down; found: up)",
+      ])
+    #expect(
+      errors([("footswitch_a", "footswitch_a: { chip: gpiochip0, active_low: yes }")]) == [
+        "b.yaml:13:19: gpio.lines.footswitch_a.offset: missing key",
+        "b.yaml:13:50: gpio.lines.footswitch_a.active_low: must be true or false (allowed: true, false; found: yes)",
+      ])
+    #expect(
+      errors([("beeper", "beeper: { bias: pull_up }")]) == [
+        "b.yaml:11:13: gpio.lines.beeper: missing key: give name, or chip and offset (allowed: name | chip + offset)"
+      ])
+  }
+
+  @Test func i2cAddresses() {
+    #expect(
+      errors([("adc", "adc: 0x30"), ("temperature", "temperature: 0x78")]) == [
+        "b.yaml:22:8: i2c.adc: the same address as i2c.supervisor (found: 0x30)",
+        "b.yaml:23:16: i2c.temperature: not a usable 7-bit I2C address (allowed: 0x03..0x77; found: 0x78)",
+      ])
+  }
+
+  @Test func limitsAndInterlocks() {
+    #expect(
+      errors([("max_voltage_v", "max_voltage_v: 5000"), ("max_pulse_rate_hz", "max_pulse_rate_hz: 0")]) == [
+        "b.yaml:27:18: limits.max_voltage_v: out of range (allowed: 100..3000; found: 5000)",
+        "b.yaml:29:22: limits.max_pulse_rate_hz: out of range (allowed: 0.1..10; found: 0)",
+      ])
+    #expect(
+      errors([
+        ("temperature_fault_c", "temperature_fault_c: 60"),
+        ("bank_voltage_tolerance", "bank_voltage_tolerance: 0.5"),
+      ]) == [
+        "b.yaml:34:27: interlocks.bank_voltage_tolerance: out of range (allowed: 0.005..0.2; found: 0.5)",
+        "b.yaml:41:24: interlocks.temperature_fault_c: must be above temperature_pause_c (allowed: > 60; found: 60)",
+      ])
+  }
+
+  @Test func simulatorSectionOnlyWithTheSimulatorBackend() {
+    #expect(
+      BoardSample.errors([], text: BoardSample.text + BoardSample.simulator) == [
+        "b.yaml:42:1: simulator: only with backend: simulator"
+      ])
+    #expect(
+      errors([("backend", "backend: simulator")]) == [
+        "b.yaml:1:1: simulator: missing key"
+      ])
+  }
+
+  @Test func simulatorKeysAreAllRequired() throws {
+    let text = BoardSample.text + BoardSample.simulator
+    let board = try BoardFile.decode(
+      yaml: Fixtures.edited(text, [("backend", "backend: simulator")]), file: "b.yaml", baseDirectory: nil)
+    #expect(board.simulator?.heart.rateBPM == 60)
+    #expect(board.simulator?.relays == RelaySettings(settleMin: Milliseconds(3), settleMax: Milliseconds(8)))
+    #expect(
+      BoardSample.errors(
+        [
+          ("backend", "backend: simulator"), ("noise", nil),
+          ("relays: {", "relays: { settle_min_ms: 3, settle_max_ms: 12 }"),
+          (
+            "heart",
+            "heart: { rate_bpm: 300, variability: 0.03, trigger_latency_ms: 2, trigger_pulse_ms: 100 }"
+          ),
+        ],
+        text: text) == [
+          "b.yaml:43:22: simulator.heart.rate_bpm: out of range (allowed: 20..250; found: 300)",
+          "b.yaml:45:5: simulator.tissue.noise: missing key",
+          "b.yaml:56:46: simulator.relays.settle_max_ms: out of range (allowed: 0..10; found: 12)",
+        ])
+  }
+}
