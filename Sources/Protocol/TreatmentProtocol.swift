@@ -34,7 +34,7 @@ public struct TreatmentProtocol: Sendable, Equatable {
   }
 
   /// Pulses delivered by the whole treatment, test pulses included, every train pulse counted.
-  public var totalPulses: Int { pairs.count * (test.pulses + therapy.pulses) * pulse.train.pulses }
+  public var totalPulses: Int { pairs.count * (test.pulses + therapy.pulses) }
 }
 
 /// One needle electrode, on generator output `id` (1...6).

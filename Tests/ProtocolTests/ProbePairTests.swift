@@ -55,23 +55,26 @@ struct ProbePairTests {
     small.limits.maxPulsesPerTreatment = 150
     #expect(
       errors([], on: small) == [
-        "p.yaml:22:11: therapy.pulses: too many pulses per pair for the board: (test + therapy) × train pulses (allowed: <= 50; found: 100)",
-        "p.yaml:30:3: pairs: too many pulses in the treatment for the board: pairs × (test + therapy) × train pulses (allowed: <= 150; found: 200)",
+        "p.yaml:22:11: therapy.pulses: too many pulses per pair for the board: test + therapy (allowed: <= 50; found: 100)",
+        "p.yaml:30:3: pairs: too many pulses in the treatment for the board: pairs × (test + therapy) (allowed: <= 150; found: 200)",
       ])
   }
 
   @Test func aTrainMustFitBetweenTwoTriggers() {
+    let wholeTrains = [("pulses: 90", "pulses: 20"), ("set_size", "set_size: 20"), ("pulses: 10", "pulses: 20")]
+    #expect(errors([("train", "train: { pulses: 20, period_us: 21000 }")] + wholeTrains) == ["no error"])
     #expect(
-      errors([
-        ("train", "train: { pulses: 40, period_us: 10000 }"), ("pulses: 90", "pulses: 1"),
-        ("set_size", "set_size: 1"), ("pulses: 10", "pulses: 1"),
-      ]) == ["no error"])
+      errors([("train", "train: { pulses: 20, period_us: 21100 }")] + wholeTrains) == [
+        "p.yaml:10:10: pulse.train: the train lasts longer than the shortest time between two triggers (allowed: < 400000 µs; found: 400990 µs)"
+      ])
+  }
+
+  @Test func countsAreWholeTrains() {
     #expect(
-      errors([
-        ("train", "train: { pulses: 41, period_us: 10000 }"), ("pulses: 90", "pulses: 1"),
-        ("set_size", "set_size: 1"), ("pulses: 10", "pulses: 1"),
-      ]) == [
-        "p.yaml:10:10: pulse.train: the train lasts longer than the shortest time between two triggers (allowed: < 400000 µs; found: 400090 µs)"
+      errors([("train", "train: { pulses: 8, period_us: 200 }")]) == [
+        "p.yaml:19:11: test.pulses: must be whole trains: a trigger fires all 8 pulses of pulse.train (allowed: a multiple of 8; found: 10)",
+        "p.yaml:22:11: therapy.pulses: must be whole trains: a trigger fires all 8 pulses of pulse.train (allowed: a multiple of 8; found: 90)",
+        "p.yaml:23:13: therapy.set_size: must be whole trains: a trigger fires all 8 pulses of pulse.train (allowed: a multiple of 8; found: 10)",
       ])
   }
 
@@ -89,13 +92,13 @@ struct ProbePairTests {
     #expect(liver.totalPulses == 600)
   }
 
-  @Test func trainPulsesCountInTheTotal() throws {
+  @Test func oneTrainIsItsPulses() throws {
     let esope = try ProtocolFile.load(
       path: Fixtures.protocolsDirectory + "/esope-ect-8x100.yaml", board: board)
     #expect(esope.pulse.train == PulseTrain(pulses: 8, period: Microseconds(200)))
     #expect(esope.sync == .fixedRate(Hertz(1)))
     #expect(esope.test == TestPulses(pulses: 0, currentRange: nil))
     #expect(esope.pairs.first?.voltage == Volts(1040))
-    #expect(esope.totalPulses == 64)
+    #expect(esope.totalPulses == 8, "one 8-pulse train on one pair")
   }
 }

@@ -54,21 +54,33 @@ public enum ProtocolFile {
     return treatment
   }
 
-  /// Pulse counts against the board's limits (every pulse of a train counted), and a train's
-  /// duration against the shortest time between two triggers.
+  /// Pulse counts against the board's limits, and a train's duration against the shortest
+  /// time between two triggers. Counts are pulses, every pulse of a train counted; with trains,
+  /// each count must be whole trains, since one trigger fires one whole train.
   private static func checkTotals(
     _ treatment: TreatmentProtocol, top: YAMLMapping, board: BoardDescription
   ) {
     let train = treatment.pulse.train
-    let perPair = (treatment.test.pulses + treatment.therapy.pulses) * train.pulses
+    if train.pulses > 1 {
+      let counts = [
+        ("test", "pulses", treatment.test.pulses), ("therapy", "pulses", treatment.therapy.pulses),
+        ("therapy", "set_size", treatment.therapy.setSize),
+      ]
+      for (section, key, count) in counts where count % train.pulses != 0 {
+        top[section]?.lookup(key)?.report(
+          "must be whole trains: a trigger fires all \(train.pulses) pulses of pulse.train",
+          allowed: "a multiple of \(train.pulses)", found: "\(count)")
+      }
+    }
+    let perPair = treatment.test.pulses + treatment.therapy.pulses
     if perPair > board.limits.maxPulsesPerPair, let pulses = top["therapy"]?.lookup("pulses") {
       pulses.report(
-        "too many pulses per pair for the board: (test + therapy) × train pulses",
+        "too many pulses per pair for the board: test + therapy",
         allowed: "<= \(board.limits.maxPulsesPerPair)", found: "\(perPair)")
     }
     if treatment.totalPulses > board.limits.maxPulsesPerTreatment, let pairs = top["pairs"] {
       pairs.report(
-        "too many pulses in the treatment for the board: pairs × (test + therapy) × train pulses",
+        "too many pulses in the treatment for the board: pairs × (test + therapy)",
         allowed: "<= \(board.limits.maxPulsesPerTreatment)", found: "\(treatment.totalPulses)")
     }
     let shortestInterval: Double =
