@@ -62,6 +62,8 @@ public final class JSONLinesRecord: TreatmentObserver {
         ], durable: true)
     case .state(let state, let at):
       append(["event": "state", "state": state.name, "at_ms": ms(at)], durable: false)
+    case .hardwareError(let text, let at):
+      append(["event": "hardware_error", "error": text, "at_ms": ms(at)], durable: true)
     case .phase, .setReviewed:
       break
     }

@@ -41,6 +41,8 @@ public final class ProgressReporter: TreatmentObserver {
       skipped[beat.pair, default: 0] += 1
     case .fault(let fault, let at, _):
       emit(line: "t=\(clockText(at))  FAULT \(fault.interlock.rawValue): \(fault.reason)")
+    case .hardwareError(let text, let at):
+      emit(line: "t=\(clockText(at))  HARDWARE ERROR: \(text)")
     case .state, .intent, .setReviewed:
       break
     }

@@ -8,6 +8,8 @@ public final class SummaryCollector: TreatmentObserver {
   public private(set) var pulses: [DeliveredPulse] = []
   public private(set) var skipped: [SkippedBeat] = []
   public private(set) var firstFault: (fault: Fault, at: Instant, pulseIndex: Int)?
+  /// The first line or bus error, in the backend's words.
+  public private(set) var hardwareError: String?
   private let plan: TreatmentProtocol
   private let origin: Instant
 
@@ -21,6 +23,7 @@ public final class SummaryCollector: TreatmentObserver {
     case .pulse(let pulse): pulses.append(pulse)
     case .skipped(let beat): skipped.append(beat)
     case .fault(let fault, let at, let index): if firstFault == nil { firstFault = (fault, at, index) }
+    case .hardwareError(let text, _): hardwareError = hardwareError ?? text
     case .phase, .state, .intent, .setReviewed: break
     }
   }
@@ -55,7 +58,7 @@ public final class SummaryCollector: TreatmentObserver {
     }
     return TreatmentSummary(
       backend: backend, protocol: plan.name, outcome: outcome.name, fault: fault, abortReason: abortReason,
-      seed: seed, pairs: pairs,
+      hardwareError: hardwareError, seed: seed, pairs: pairs,
       pulses: pulses.map {
         .init(
           index: $0.index, pair: $0.pair, kind: $0.kind.rawValue, triggerMs: $0.trigger.map(milliseconds),

@@ -79,6 +79,8 @@ public struct TreatmentSummary: Codable, Equatable, Sendable {
   public var outcome: String
   public var fault: FaultInfo?
   public var abortReason: String?
+  /// The line or bus error behind a sensor fault, in the backend's words.
+  public var hardwareError: String?
   public var seed: UInt64?
   public var pairs: [Pair]
   public var pulses: [Pulse]
@@ -88,6 +90,7 @@ public struct TreatmentSummary: Codable, Equatable, Sendable {
   enum CodingKeys: String, CodingKey {
     case backend, `protocol`, outcome, fault, seed, pairs, pulses, skipped
     case abortReason = "abort_reason"
+    case hardwareError = "hardware_error"
     case durationMs = "duration_ms"
   }
 
@@ -98,6 +101,7 @@ public struct TreatmentSummary: Codable, Equatable, Sendable {
     try c.encode(outcome, forKey: .outcome)
     try c.encode(fault, forKey: .fault)  // null when none, never omitted
     try c.encode(abortReason, forKey: .abortReason)
+    try c.encode(hardwareError, forKey: .hardwareError)
     try c.encodeIfPresent(seed, forKey: .seed)
     try c.encode(pairs, forKey: .pairs)
     try c.encode(pulses, forKey: .pulses)

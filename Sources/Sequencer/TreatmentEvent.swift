@@ -62,6 +62,8 @@ public enum TreatmentEvent: Sendable, Equatable {
   case skipped(SkippedBeat)
   case fault(Fault, at: Instant, pulseIndex: Int)
   case setReviewed(pair: Int, set: Int, accepted: Bool)
+  /// A line or bus error that stopped the treatment, in the backend's words.
+  case hardwareError(String, at: Instant)
 }
 
 public protocol TreatmentObserver: AnyObject {

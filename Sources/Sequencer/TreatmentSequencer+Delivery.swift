@@ -33,7 +33,7 @@ extension TreatmentSequencer {
   /// reads them back. A relay that does not follow is a latched fault.
   func switchRelays(to pair: ProbePair, index: Int, polarity: Polarity) throws {
     observer.treatment(.phase(.switching, pair: index))
-    relaysVerified = false
+    matrixSetting = nil
     try handle(.beginSwitching)
     guard machine.state == .switching else { return }
     let bleedDeadline = clock.now + bleedTimeout
@@ -53,8 +53,9 @@ extension TreatmentSequencer {
     }
     try generator.matrix.apply(setting)
     clock.sleep(for: generator.board.interlocks.relaySettle.nanoseconds)
-    relaysVerified = try generator.matrix.verify(setting)
-    try handle(.relaysVerified(relaysVerified))
+    let verified = try generator.matrix.verify(setting)
+    if verified { matrixSetting = setting }
+    try handle(.relaysVerified(verified))
   }
 
   /// Charges the bank to the pair's set-point, polling the interlocks, until the machine says
@@ -190,6 +191,13 @@ extension TreatmentSequencer {
     return nil
   }
 
+  /// Reads the relays' auxiliary contacts back before every pulse (BOARD.md): a relay that
+  /// dropped or welded since the switch is caught before the pulse, not at the next switch.
+  private func relaysStillInPlace() throws -> Bool {
+    guard let matrixSetting else { return false }
+    return try generator.matrix.verify(matrixSetting)
+  }
+
   func skip(_ reason: SkipReason, pair: Int, at instant: Instant) {
     observer.treatment(.skipped(SkippedBeat(pair: pair, reason: reason, at: instant)))
   }
@@ -200,7 +208,7 @@ extension TreatmentSequencer {
     clock.sleep(until: slot.target - checkLead)
     let check = FireCheck(
       inputs: try generator.snapshot(), bankVoltage: try generator.bankVoltage(),
-      setpoint: setpoint, relaysVerified: relaysVerified,
+      setpoint: setpoint, relaysVerified: try relaysStillInPlace(),
       notAfter: slot.notAfter, heldBeats: heldBeats)
     let before = machine.state
     let decision = machine.permission(check)

@@ -34,7 +34,8 @@ public final class TreatmentSequencer {
   var lastFire: Instant?
   var missedInRow = 0
   var heldBeats = 0
-  var relaysVerified = false
+  /// The relay setting that was switched in and read back; `nil` while the relays move.
+  var matrixSetting: MatrixSetting?
   var previousCurrent: Amperes?
   /// The supervisor's pulse counter as last read: each fire edge must raise it by exactly the
   /// pulses of one train, whatever happened in between.
@@ -78,8 +79,9 @@ public final class TreatmentSequencer {
       try handle(.complete)
       return .completed
     } catch let error as HALError {
-      // A bus or line error that the driver's own retries did not cure is a sensor fault.
-      _ = error
+      // A bus or line error that the driver's own retries did not cure is a sensor fault;
+      // what failed is reported before the fault, so the operator sees both.
+      observer.treatment(.hardwareError(error.description, at: clock.now))
       try? handle(.sensorFailed)
       return faulted(Fault(.sensor))
     }

@@ -64,7 +64,8 @@ struct Simulate: ParsableCommand {
     switch result.outcome {
     case .completed: return
     case .faulted(let fault, _, let index):
-      report("treatment FAULTED before pulse \(index): \(fault.interlock.rawValue): \(fault.reason)")
+      let detail = result.summary.hardwareError.map { " (\($0))" } ?? ""
+      report("treatment FAULTED before pulse \(index): \(fault.interlock.rawValue): \(fault.reason)\(detail)")
       throw ExitCode(1)
     case .aborted(let reason, _, let index):
       report("treatment ABORTED before pulse \(index): \(reason)")
