@@ -61,8 +61,10 @@ public final class SimulatedBoard {
       settings: settings.heart, start: clock.now, random: random.split())
     self.tissue = Tissue(settings: settings.tissue, random: random.split())
     self.charger = Charger(settings: settings.charger, start: clock.now)
-    self.relaysPlus = RelayBank(settleMin: settings.relays.settleMin, settleMax: settings.relays.settleMax, random: random.split())
-    self.relaysMinus = RelayBank(settleMin: settings.relays.settleMin, settleMax: settings.relays.settleMax, random: random.split())
+    self.relaysPlus = RelayBank(
+      settleMin: settings.relays.settleMin, settleMax: settings.relays.settleMax, random: random.split())
+    self.relaysMinus = RelayBank(
+      settleMin: settings.relays.settleMin, settleMax: settings.relays.settleMax, random: random.split())
     self.heatSink = HeatSink(settings: settings.heatSink, start: clock.now)
     self.hardwareCurrentTrip = description.limits.maxCurrent * 1.1
     var latency = random.split()
@@ -151,10 +153,12 @@ public final class SimulatedBoard {
     let plus = relaysPlus.closedProbes(at: now)
     let minus = relaysMinus.closedProbes(at: now)
     if plus.count == 1, minus.count == 1, let a = probes[plus[0]], let b = probes[minus[0]], a.id != b.id {
-      let spacing = Millimetres(((a.x - b.x).value * (a.x - b.x).value + (a.y - b.y).value * (a.y - b.y).value).squareRoot())
+      let spacing = Millimetres(
+        ((a.x - b.x).value * (a.x - b.x).value + (a.y - b.y).value * (a.y - b.y).value).squareRoot())
       let exposure = min(a.exposure, b.exposure)
       for _ in 0..<count {
-        peak = max(peak, tissue.pulse(bank, between: a.id, b.id, spacing: spacing, exposure: exposure, at: now))
+        peak = max(
+          peak, tissue.pulse(bank, between: a.id, b.id, spacing: spacing, exposure: exposure, at: now))
       }
     }
     let peakVoltage = bank * (1 - settings.charger.droopPerPulse / 2)

@@ -1,10 +1,11 @@
+import HAL
+import Units
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import HAL
-import Units
 
 /// The simulator's clock: virtual time that jumps straight to each deadline (`.fast`), or that
 /// is paced to the wall clock (`.realtime`) so that a console can watch a treatment live.
@@ -52,7 +53,8 @@ public final class SimulatedClock: MonotonicClock {
   public func schedule(at instant: Instant, _ action: @escaping () -> Void) {
     sequence += 1
     let entry = (at: max(instant, now), sequence: sequence, action: action)
-    let index = scheduled.firstIndex { ($0.at, $0.sequence) > (entry.at, entry.sequence) } ?? scheduled.endIndex
+    let index =
+      scheduled.firstIndex { ($0.at, $0.sequence) > (entry.at, entry.sequence) } ?? scheduled.endIndex
     scheduled.insert(entry, at: index)
   }
 
@@ -62,7 +64,8 @@ public final class SimulatedClock: MonotonicClock {
       let wallDeadline = wallOrigin + instant.sinceOrigin
       var remaining = wallDeadline - SimulatedClock.wallNow()
       while remaining.value > 0 {
-        var request = timespec(tv_sec: Int(remaining.value / 1_000_000_000), tv_nsec: Int(remaining.value % 1_000_000_000))
+        var request = timespec(
+          tv_sec: Int(remaining.value / 1_000_000_000), tv_nsec: Int(remaining.value % 1_000_000_000))
         _ = nanosleep(&request, nil)
         remaining = wallDeadline - SimulatedClock.wallNow()
       }

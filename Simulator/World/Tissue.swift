@@ -50,7 +50,8 @@ public struct Tissue {
   /// The peak current of one pulse of `voltage` between probes `a` and `b`, then the tissue's
   /// response to it (more permeabilised, warmer).
   public mutating func pulse(
-    _ voltage: Volts, between a: Int, _ b: Int, spacing: Millimetres, exposure: Millimetres, at instant: Instant
+    _ voltage: Volts, between a: Int, _ b: Int, spacing: Millimetres, exposure: Millimetres,
+    at instant: Instant
   ) -> Amperes {
     let key = PairKey(a, b)
     var state = pairs[key] ?? PairState()

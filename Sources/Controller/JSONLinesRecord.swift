@@ -23,7 +23,9 @@ public final class JSONLinesRecord: TreatmentObserver {
   /// The first write error, if any: reported at the end, never allowed to stop a pulse.
   public private(set) var writeError: Int32?
 
-  public init(path: String, backend: String, session: String, origin: Instant, header: [String: String]) throws {
+  public init(path: String, backend: String, session: String, origin: Instant, header: [String: String])
+    throws
+  {
     let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
     guard fd >= 0 else { throw OpenError(path: path, errno: errno) }
     descriptor = fd
@@ -50,10 +52,13 @@ public final class JSONLinesRecord: TreatmentObserver {
         [
           "event": "pulse", "index": pulse.index, "pair": pulse.pair, "kind": pulse.kind.rawValue,
           "trigger_ms": pulse.trigger.map(ms) ?? NSNull(), "fired_ms": ms(pulse.fired),
-          "current_a": pulse.current.value, "voltage_v": pulse.voltage.value, "polarity": pulse.polarity.rawValue,
+          "current_a": pulse.current.value, "voltage_v": pulse.voltage.value,
+          "polarity": pulse.polarity.rawValue,
         ], durable: false)
     case .skipped(let beat):
-      append(["event": "skipped", "pair": beat.pair, "reason": beat.reason.rawValue, "at_ms": ms(beat.at)], durable: false)
+      append(
+        ["event": "skipped", "pair": beat.pair, "reason": beat.reason.rawValue, "at_ms": ms(beat.at)],
+        durable: false)
     case .fault(let fault, let at, let index):
       append(
         [
@@ -71,7 +76,9 @@ public final class JSONLinesRecord: TreatmentObserver {
 
   /// The closing line: how the session ended.
   public func close(outcome: TreatmentOutcome, delivered: Int, at end: Instant) {
-    append(["event": "session_end", "outcome": outcome.name, "delivered": delivered, "at_ms": ms(end)], durable: true)
+    append(
+      ["event": "session_end", "outcome": outcome.name, "delivered": delivered, "at_ms": ms(end)],
+      durable: true)
   }
 
   private func ms(_ instant: Instant) -> Double { (instant - origin).milliseconds }

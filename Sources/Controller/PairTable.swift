@@ -5,7 +5,9 @@ import Units
 /// The table `irectl simulate` ends with: one row per pair, what was delivered and how the
 /// current behaved over the pair's train.
 public enum PairTable {
-  public static func render(plan: TreatmentProtocol, pulses: [DeliveredPulse], skipped: [SkippedBeat]) -> String {
+  public static func render(plan: TreatmentProtocol, pulses: [DeliveredPulse], skipped: [SkippedBeat])
+    -> String
+  {
     let header = ["pair", "voltage", "test", "therapy", "skipped", "first A", "last A", "mean A", "rise A"]
     var rows: [[String]] = []
     for (index, pair) in plan.pairs.enumerated() {

@@ -69,7 +69,9 @@ public final class ProgressReporter: TreatmentObserver {
     if interactive { write("\r\u{1B}[K" + line + "\n") } else { write(line + "\n") }
   }
 
-  private func clockText(_ instant: Instant) -> String { String(format: "%.3f s", (instant - origin).seconds) }
+  private func clockText(_ instant: Instant) -> String {
+    String(format: "%.3f s", (instant - origin).seconds)
+  }
 
   private func write(_ text: String) {
     FileHandle.standardError.write(Data(text.utf8))

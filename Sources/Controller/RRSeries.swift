@@ -30,7 +30,8 @@ public enum RRSeries {
   }
 
   public static func load(path: String) throws -> [Milliseconds] {
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+    guard let data = FileManager.default.contents(atPath: path),
+      let text = String(data: data, encoding: .utf8)
     else { throw FormatError(file: path, line: 0, found: "an unreadable file") }
     return try parse(text, file: path)
   }

@@ -77,7 +77,8 @@ public enum SimulationSession {
     let plan = try ProtocolFile.load(path: options.protocolPath, board: board)
     if let rate = options.heartRate {
       guard (20...250).contains(rate) else {
-        throw SessionError.invalidInput("--heart-rate: allowed 20...250 beats per minute; found \(formatted(rate))")
+        throw SessionError.invalidInput(
+          "--heart-rate: allowed 20...250 beats per minute; found \(formatted(rate))")
       }
       settings.heart.rateBPM = rate
     }
@@ -98,7 +99,8 @@ public enum SimulationSession {
     if let path = options.recordPath {
       do {
         record = try JSONLinesRecord(
-          path: path, backend: "simulator", session: "sim-\(options.seed)-\(Int(Date().timeIntervalSince1970))",
+          path: path, backend: "simulator",
+          session: "sim-\(options.seed)-\(Int(Date().timeIntervalSince1970))",
           origin: origin,
           header: [
             "protocol": plan.name, "protocol_file": options.protocolPath, "board_file": options.boardPath,
@@ -147,7 +149,8 @@ extension SafetyLimits {
   public init(plan: TreatmentProtocol, board: BoardDescription) {
     let interlocks = board.interlocks
     self.init(
-      maxCurrent: min(plan.limits.maxCurrent, board.limits.maxCurrent), maxCurrentJump: plan.limits.maxCurrentJump,
+      maxCurrent: min(plan.limits.maxCurrent, board.limits.maxCurrent),
+      maxCurrentJump: plan.limits.maxCurrentJump,
       minCurrent: plan.limits.minCurrent, testCurrent: plan.test.currentRange,
       bankVoltageTolerance: interlocks.bankVoltageTolerance, bankHoldBeats: interlocks.bankHoldBeats,
       voltageCollapseFraction: SafetyLimits.voltageCollapseFraction,

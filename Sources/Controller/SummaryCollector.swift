@@ -47,7 +47,8 @@ public final class SummaryCollector: TreatmentObserver {
     switch outcome {
     case .completed: break
     case .faulted(let f, let at, let index):
-      fault = .init(interlock: f.interlock.rawValue, reason: f.reason, atMs: milliseconds(at), pulseIndex: index)
+      fault = .init(
+        interlock: f.interlock.rawValue, reason: f.reason, atMs: milliseconds(at), pulseIndex: index)
     case .aborted(let reason, _, _):
       abortReason = reason
       if let first = firstFault {

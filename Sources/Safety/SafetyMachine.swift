@@ -112,7 +112,8 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
     if !inputs.estopOK { return Fault(.estop) }
     if inputs.hardwareFault { return Fault(.hardwareFault) }
     if let since = disagreeingSince, inputs.at - since > limits.footswitchDisagree {
-      return Fault(.footswitch, measured: (inputs.at - since).milliseconds,
+      return Fault(
+        .footswitch, measured: (inputs.at - since).milliseconds,
         limit: limits.footswitchDisagree.milliseconds)
     }
     if inputs.heatSink >= limits.temperatureFault {
@@ -176,14 +177,16 @@ extension SafetyMachine {
       return Fault(.overCurrent, measured: m.peakCurrent.value, limit: limits.maxCurrent.value)
     }
     if let previous = m.previousCurrent, (m.peakCurrent - previous).magnitude > limits.maxCurrentJump {
-      return Fault(.currentJump, measured: (m.peakCurrent - previous).value, limit: limits.maxCurrentJump.value)
+      return Fault(
+        .currentJump, measured: (m.peakCurrent - previous).value, limit: limits.maxCurrentJump.value)
     }
     let collapse = m.setpoint * limits.voltageCollapseFraction
     if m.peakVoltage < collapse {
       return Fault(.voltageCollapse, measured: m.peakVoltage.value, limit: collapse.value)
     }
     if m.kind == .test, let range = limits.testCurrent, !range.contains(m.peakCurrent) {
-      return Fault(.testPulseCurrent, measured: m.peakCurrent.value,
+      return Fault(
+        .testPulseCurrent, measured: m.peakCurrent.value,
         limit: m.peakCurrent < range.lowerBound ? range.lowerBound.value : range.upperBound.value)
     }
     if m.peakCurrent < limits.minCurrent {

@@ -91,7 +91,8 @@ extension TreatmentSequencer {
       guard try readyToDeliver() else { return result }
       guard let slot = try nextSlot(pair: index) else { continue }
       let intent = PulseIntent(
-        index: delivered, pair: index, kind: kind, scheduled: slot.target, pulses: min(train.pulses, remaining))
+        index: delivered, pair: index, kind: kind, scheduled: slot.target,
+        pulses: min(train.pulses, remaining))
       guard let fired = try fire(at: slot, intent: intent, pair: index) else { continue }
       let measured = try measure(kind: kind, pair: pair, expected: intent.pulses)
       let period = train.period?.nanoseconds ?? .zero
@@ -99,7 +100,8 @@ extension TreatmentSequencer {
         observer.treatment(
           .pulse(
             DeliveredPulse(
-              index: delivered, pair: index, kind: kind, trigger: slot.trigger, fired: fired + period * Int64(n),
+              index: delivered, pair: index, kind: kind, trigger: slot.trigger,
+              fired: fired + period * Int64(n),
               current: measured.peakCurrent, voltage: measured.peakVoltage, polarity: polarity)))
         delivered += 1
       }
@@ -160,7 +162,8 @@ extension TreatmentSequencer {
     while machine.state == .ready {
       let reference = max(lastTrigger ?? waitStart, waitStart)
       let missedAt = reference + gating.maxRR.nanoseconds
-      let edge = try generator.gpio.nextEdge(on: .ecgTrigger, notAfter: min(clock.now + pollInterval, missedAt))
+      let edge = try generator.gpio.nextEdge(
+        on: .ecgTrigger, notAfter: min(clock.now + pollInterval, missedAt))
       if let edge {
         if let last = lastTrigger, edge.timestamp - last < gating.minRR.nanoseconds {
           skip(.doubleTrigger, pair: pair, at: edge.timestamp)
@@ -237,7 +240,8 @@ extension TreatmentSequencer {
   }
 
   /// Reads what the supervisor measured once the train is over.
-  private func measure(kind: PulseMeasurement.Kind, pair: ProbePair, expected: Int) throws -> PulseMeasurement {
+  private func measure(kind: PulseMeasurement.Kind, pair: ProbePair, expected: Int) throws -> PulseMeasurement
+  {
     clock.sleep(for: plan.pulse.train.duration(width: plan.pulse.width) + .microseconds(200))
     let readback = try generator.supervisor.readback()
     let counted = Int(readback.count &- counter)

@@ -28,7 +28,9 @@ struct Simulate: ParsableCommand {
   @Option(name: .customLong("heart-rate"), help: "Simulated heart rate in beats per minute (20...250).")
   var heartRate: Double?
 
-  @Option(name: .customLong("rr-file"), help: "Recorded RR intervals, one per line in milliseconds, replayed in order.")
+  @Option(
+    name: .customLong("rr-file"),
+    help: "Recorded RR intervals, one per line in milliseconds, replayed in order.")
   var rrFile: String?
 
   @Option(name: .customLong("summary-json"), help: "Write the summary as one JSON object to this path.")
@@ -39,7 +41,8 @@ struct Simulate: ParsableCommand {
 
   func run() throws {
     let options = SimulationOptions(
-      protocolPath: protocolFile, boardPath: board, seed: seed, pace: speed, heartRate: heartRate, rrFile: rrFile,
+      protocolPath: protocolFile, boardPath: board, seed: seed, pace: speed, heartRate: heartRate,
+      rrFile: rrFile,
       summaryPath: summaryJSON, recordPath: record)
     let result: SimulationResult
     do {

@@ -10,7 +10,8 @@ struct JSONLinesRecordTests {
     defer { try? FileManager.default.removeItem(atPath: path) }
     let result = try SimulationSession.run(
       SimulationOptions(
-        protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: Paths.simBoard, seed: 9, recordPath: path,
+        protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: Paths.simBoard, seed: 9,
+        recordPath: path,
         showProgress: false))
     let text = try String(contentsOfFile: path, encoding: .utf8)
     let lines = try text.split(separator: "\n").map {
@@ -27,7 +28,8 @@ struct JSONLinesRecordTests {
       case "intent": intended.insert(line["index"] as? Int ?? -1)
       case "pulse":
         pulses += 1
-        #expect(intended.contains(line["index"] as? Int ?? -2), "pulse \(line["index"] ?? "?") before its intent")
+        #expect(
+          intended.contains(line["index"] as? Int ?? -2), "pulse \(line["index"] ?? "?") before its intent")
       default: break
       }
     }

@@ -4,7 +4,9 @@ import Foundation
 enum Paths {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
-  static func config(_ relative: String) -> String { root.appendingPathComponent("firmware-config/\(relative)").path }
+  static func config(_ relative: String) -> String {
+    root.appendingPathComponent("firmware-config/\(relative)").path
+  }
   static let simBoard = config("boards/reference-sim.yaml")
   static func protocolFile(_ name: String) -> String { config("protocols/\(name).yaml") }
 

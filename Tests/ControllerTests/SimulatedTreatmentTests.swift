@@ -8,7 +8,9 @@ import Units
 /// Whole treatments on the simulated board, through the same layers `irectl simulate` uses.
 @Suite("Simulated treatments, end to end")
 struct SimulatedTreatmentTests {
-  func run(_ name: String, seed: UInt64 = 1, rrFile: String? = nil, prepare: (SimulatedBoard) -> Void = { _ in })
+  func run(
+    _ name: String, seed: UInt64 = 1, rrFile: String? = nil, prepare: (SimulatedBoard) -> Void = { _ in }
+  )
     throws -> SimulationResult
   {
     try SimulationSession.run(
@@ -68,7 +70,9 @@ struct SimulatedTreatmentTests {
       // over the train as conductivity rises (12–15 A is the complete-ablation marker).
       #expect(late - early > 4, "pair \(pair): \(early) A -> \(late) A")
       #expect(late - early < 15)
-      #expect(currents.allSatisfy { $0 > 20 && $0 < 45 }, "pair \(pair): \(currents.min() ?? 0)...\(currents.max() ?? 0)")
+      #expect(
+        currents.allSatisfy { $0 > 20 && $0 < 45 },
+        "pair \(pair): \(currents.min() ?? 0)...\(currents.max() ?? 0)")
     }
   }
 

@@ -61,7 +61,9 @@ struct ProbePairTests {
   }
 
   @Test func aTrainMustFitBetweenTwoTriggers() {
-    let wholeTrains = [("pulses: 90", "pulses: 20"), ("set_size", "set_size: 20"), ("pulses: 10", "pulses: 20")]
+    let wholeTrains = [
+      ("pulses: 90", "pulses: 20"), ("set_size", "set_size: 20"), ("pulses: 10", "pulses: 20"),
+    ]
     #expect(errors([("train", "train: { pulses: 20, period_us: 21000 }")] + wholeTrains) == ["no error"])
     #expect(
       errors([("train", "train: { pulses: 20, period_us: 21100 }")] + wholeTrains) == [

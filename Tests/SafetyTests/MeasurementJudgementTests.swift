@@ -12,7 +12,8 @@ struct MeasurementJudgementTests {
   }
 
   @Test func hardwareFaultComesFirst() {
-    #expect(judge(Fixtures.measurement(current: 80, counted: 2, hardwareFault: true)) == Fault(.hardwareFault))
+    #expect(
+      judge(Fixtures.measurement(current: 80, counted: 2, hardwareFault: true)) == Fault(.hardwareFault))
   }
 
   @Test func counterMustRiseByExactlyTheTrain() {
@@ -21,7 +22,9 @@ struct MeasurementJudgementTests {
   }
 
   @Test func overCurrent() {
-    #expect(judge(Fixtures.measurement(current: 50.5, previous: 48)) == Fault(.overCurrent, measured: 50.5, limit: 50))
+    #expect(
+      judge(Fixtures.measurement(current: 50.5, previous: 48))
+        == Fault(.overCurrent, measured: 50.5, limit: 50))
   }
 
   @Test func currentJumpEitherWay() {
@@ -31,19 +34,25 @@ struct MeasurementJudgementTests {
   }
 
   @Test func voltageCollapse() {
-    #expect(judge(Fixtures.measurement(voltage: 1700)) == Fault(.voltageCollapse, measured: 1700, limit: 1800))
+    #expect(
+      judge(Fixtures.measurement(voltage: 1700)) == Fault(.voltageCollapse, measured: 1700, limit: 1800))
   }
 
   @Test func testPulseOutsideItsRangeStopsThePair() {
     let low = judge(Fixtures.measurement(kind: .test, current: 4, previous: nil))
     #expect(low == Fault(.testPulseCurrent, measured: 4, limit: 5))
     #expect(low?.interlock.reaction == .stopPair)
-    #expect(judge(Fixtures.measurement(kind: .test, current: 46, previous: 45)) == Fault(.testPulseCurrent, measured: 46, limit: 45))
-    #expect(judge(Fixtures.measurement(kind: .therapy, current: 46, previous: 45)) == nil, "the range is for test pulses")
+    #expect(
+      judge(Fixtures.measurement(kind: .test, current: 46, previous: 45))
+        == Fault(.testPulseCurrent, measured: 46, limit: 45))
+    #expect(
+      judge(Fixtures.measurement(kind: .therapy, current: 46, previous: 45)) == nil,
+      "the range is for test pulses")
   }
 
   @Test func lowCurrent() {
-    #expect(judge(Fixtures.measurement(current: 1.5, previous: nil)) == Fault(.lowCurrent, measured: 1.5, limit: 2))
+    #expect(
+      judge(Fixtures.measurement(current: 1.5, previous: nil)) == Fault(.lowCurrent, measured: 1.5, limit: 2))
   }
 
   @Test func reasonTextIsFixedWithNumbersBeside() {

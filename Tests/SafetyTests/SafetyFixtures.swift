@@ -36,7 +36,8 @@ enum Fixtures {
   ) -> PulseMeasurement {
     PulseMeasurement(
       kind: kind, peakCurrent: Amperes(current), peakVoltage: Volts(voltage), setpoint: Volts(2250),
-      counted: counted, expected: 1, previousCurrent: previous.map(Amperes.init), hardwareFault: hardwareFault)
+      counted: counted, expected: 1, previousCurrent: previous.map(Amperes.init), hardwareFault: hardwareFault
+    )
   }
 
   static func check(
@@ -44,7 +45,8 @@ enum Fixtures {
     inputs snapshot: InterlockInputs? = nil
   ) -> FireCheck {
     FireCheck(
-      inputs: snapshot ?? inputs(at: ms), bankVoltage: Volts(bank), setpoint: Volts(2250), relaysVerified: relays,
+      inputs: snapshot ?? inputs(at: ms), bankVoltage: Volts(bank), setpoint: Volts(2250),
+      relaysVerified: relays,
       notAfter: Instant(sinceOrigin: .milliseconds(notAfter)), heldBeats: held)
   }
 }

@@ -8,7 +8,8 @@ import Units
 @Suite("Safety invariants over reachable states")
 struct SafetyInvariantTests {
   static let events: [SafetyEvent] = [
-    .inputs(Fixtures.inputs()), .inputs(Fixtures.inputs(estop: false)), .inputs(Fixtures.inputs(a: false, b: false)),
+    .inputs(Fixtures.inputs()), .inputs(Fixtures.inputs(estop: false)),
+    .inputs(Fixtures.inputs(a: false, b: false)),
     .inputs(Fixtures.inputs(at: 100, a: true, b: false)), .inputs(Fixtures.inputs(lid: false)),
     .inputs(Fixtures.inputs(hwFault: true)), .inputs(Fixtures.inputs(temperature: 65)),
     .inputs(Fixtures.inputs(temperature: 80)), .acknowledge, .beginSwitching, .relaysVerified(true),
@@ -52,11 +53,17 @@ struct SafetyInvariantTests {
         if case .latched = copy.state { #expect(copy.outputs == .safe) }
       }
     }
-    #expect(states == ["latched", "idle", "switching", "charging", "ready", "delivering", "paused", "pair_stopped", "finished"])
+    #expect(
+      states == [
+        "latched", "idle", "switching", "charging", "ready", "delivering", "paused", "pair_stopped",
+        "finished",
+      ])
   }
 
   @Test func everyLatchingInputFaultReachesTheSafeStateFromEveryState() {
-    let faults = [Fixtures.inputs(estop: false), Fixtures.inputs(hwFault: true), Fixtures.inputs(temperature: 80)]
+    let faults = [
+      Fixtures.inputs(estop: false), Fixtures.inputs(hwFault: true), Fixtures.inputs(temperature: 80),
+    ]
     for machine in Self.reachable(depth: 6) where machine.state != .finished {
       for snapshot in faults {
         var copy = machine

@@ -111,7 +111,9 @@ struct SafetyMachineTests {
   @Test func latchedFaultKeepsItsFirstCauseAndIgnoresEverythingButAcknowledgeAndAbort() {
     var machine = Fixtures.readyMachine()
     machine.handle(.inputs(Fixtures.inputs(estop: false)))
-    for event: SafetyEvent in [.beginCharging, .beginSwitching, .resume, .fired, .inputs(Fixtures.inputs(lid: false))] {
+    for event: SafetyEvent in [
+      .beginCharging, .beginSwitching, .resume, .fired, .inputs(Fixtures.inputs(lid: false)),
+    ] {
       machine.handle(event)
       #expect(machine.state == .latched(Fault(.estop)))
     }
