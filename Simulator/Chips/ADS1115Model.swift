@@ -15,7 +15,7 @@ import Units
 /// - 0x02 Lo_thresh (default 0x8000), 0x03 Hi_thresh (default 0x7FFF): stored, not used.
 /// Other pointer values read 0. A byte read returns a register's first byte; byte writes are
 /// ignored (the chip takes two data bytes).
-public final class ADS1115Model: RegisterDevice {
+public final class ADS1115Model: WordRegisterDevice {
   public static let defaultConfig: UInt16 = 0x8583
   static let dataRates = [8.0, 16, 32, 64, 128, 250, 475, 860]
   static let fullScales = [6.144, 4.096, 2.048, 1.024, 0.512, 0.256, 0.256, 0.256]
@@ -45,12 +45,7 @@ public final class ADS1115Model: RegisterDevice {
     return pending != nil
   }
 
-  public func readWord(register: UInt8) throws -> (first: UInt8, second: UInt8) {
-    value(of: register).msbFirst
-  }
-
-  public func writeWord(register: UInt8, first: UInt8, second: UInt8) throws {
-    let value = UInt16(msbFirst: first, second)
+  public func write(_ value: UInt16, to register: UInt8) {
     switch register {
     case 0x01:
       settle()
@@ -68,13 +63,7 @@ public final class ADS1115Model: RegisterDevice {
     }
   }
 
-  public func readByte(register: UInt8) throws -> UInt8 {
-    value(of: register).msbFirst.first
-  }
-
-  public func writeByte(register: UInt8, value: UInt8) throws {}
-
-  private func value(of register: UInt8) -> UInt16 {
+  public func word(at register: UInt8) -> UInt16 {
     settle()
     switch register {
     case 0x00:

@@ -22,3 +22,27 @@ extension UInt16 {
     self = UInt16(first) << 8 | UInt16(second)
   }
 }
+
+/// A chip whose registers are all 16 bits wide, sent most significant byte first (the
+/// supervisor, ADS1115, TMP117). It describes its registers as words; the wire order, and the
+/// byte transfers such chips answer with their first byte and otherwise ignore, are here once.
+public protocol WordRegisterDevice: RegisterDevice {
+  /// The value of `register` as the chip would send it now.
+  func word(at register: UInt8) -> UInt16
+  /// A word written to `register`.
+  func write(_ value: UInt16, to register: UInt8)
+}
+
+extension WordRegisterDevice {
+  public func readWord(register: UInt8) throws -> (first: UInt8, second: UInt8) {
+    word(at: register).msbFirst
+  }
+
+  public func writeWord(register: UInt8, first: UInt8, second: UInt8) throws {
+    write(UInt16(msbFirst: first, second), to: register)
+  }
+
+  public func readByte(register: UInt8) throws -> UInt8 { word(at: register).msbFirst.first }
+
+  public func writeByte(register: UInt8, value: UInt8) throws {}
+}

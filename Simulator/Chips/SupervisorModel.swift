@@ -16,7 +16,7 @@ import Units
 /// The rest of the simulated world drives it through ``recordPulses(_:peakCurrent:peakVoltage:)``,
 /// ``latch(_:)`` and ``hvReady``, and reads what the controller configured from ``width``,
 /// ``trainPulses``, ``trainPeriod`` and ``setpoint``.
-public final class SupervisorModel: RegisterDevice {
+public final class SupervisorModel: WordRegisterDevice {
   public static let identity: UInt16 = 0x1E5A
 
   /// The pulse width the board times (WIDTH, 0x01).
@@ -63,12 +63,7 @@ public final class SupervisorModel: RegisterDevice {
     hvReady() ? latched.union(.hvReady) : latched
   }
 
-  public func readWord(register: UInt8) throws -> (first: UInt8, second: UInt8) {
-    value(of: register).msbFirst
-  }
-
-  public func writeWord(register: UInt8, first: UInt8, second: UInt8) throws {
-    let value = UInt16(msbFirst: first, second)
+  public func write(_ value: UInt16, to register: UInt8) {
     switch register {
     case 0x01:
       if (10...100).contains(value) { width = Microseconds(Int(value)) } else { latch(.widthError) }
@@ -85,13 +80,7 @@ public final class SupervisorModel: RegisterDevice {
     }
   }
 
-  public func readByte(register: UInt8) throws -> UInt8 {
-    value(of: register).msbFirst.first
-  }
-
-  public func writeByte(register: UInt8, value: UInt8) throws {}
-
-  private func value(of register: UInt8) -> UInt16 {
+  public func word(at register: UInt8) -> UInt16 {
     switch register {
     case 0x00: SupervisorModel.identity
     case 0x01: UInt16(clamping: width.value)

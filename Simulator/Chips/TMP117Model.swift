@@ -10,7 +10,7 @@ import Units
 /// - 0x0F Device_ID = 0x0117.
 /// Other pointer values read 0 and ignore writes. A byte read returns a register's first byte;
 /// byte writes are ignored.
-public final class TMP117Model: RegisterDevice {
+public final class TMP117Model: WordRegisterDevice {
   public static let identity: UInt16 = 0x0117
   public static let defaultConfiguration: UInt16 = 0x0220
 
@@ -26,12 +26,7 @@ public final class TMP117Model: RegisterDevice {
     self.temperature = temperature
   }
 
-  public func readWord(register: UInt8) throws -> (first: UInt8, second: UInt8) {
-    value(of: register).msbFirst
-  }
-
-  public func writeWord(register: UInt8, first: UInt8, second: UInt8) throws {
-    let value = UInt16(msbFirst: first, second)
+  public func write(_ value: UInt16, to register: UInt8) {
     switch register {
     case 0x01: configuration = value
     case 0x02: highLimit = value
@@ -40,13 +35,7 @@ public final class TMP117Model: RegisterDevice {
     }
   }
 
-  public func readByte(register: UInt8) throws -> UInt8 {
-    value(of: register).msbFirst.first
-  }
-
-  public func writeByte(register: UInt8, value: UInt8) throws {}
-
-  private func value(of register: UInt8) -> UInt16 {
+  public func word(at register: UInt8) -> UInt16 {
     switch register {
     case 0x00:
       guard conversionReady else { return 0x8000 }
