@@ -78,6 +78,7 @@ public final class SimulatedBoard {
   private func wire() {
     let i2c = description.i2c
     supervisor.hvReady = { [unowned self] in charger.ready(at: clock.now) }
+    supervisor.now = { [unowned self] in clock.now }
     adc = ADS1115Model(clock: clock) { [unowned self] channel in analogInput(channel) }
     thermometer = TMP117Model { [unowned self] in heatSink.temperature(at: clock.now) }
     expanderPlus = MCP23017Model(
@@ -120,6 +121,7 @@ public final class SimulatedBoard {
     case .ecgTrigger: logical = try heart.triggerLevel(at: clock.now)
     case .hvReady: logical = charger.ready(at: clock.now)
     case .hwFault:
+      supervisor.settle()
       logical = !supervisor.latched.intersection([.overCurrentLatched, .arcLatched]).isEmpty
     case .hvEnable, .bleedRelease, .pulseFire, .watchdogKick, .beeper:
       throw HALError.wrongDirection(role: role)
@@ -166,9 +168,8 @@ public final class SimulatedBoard {
     heatSink.pulse(count: count, at: now)
     pulsesDelivered += count
     let duration = (supervisor.trainPeriod.nanoseconds * Int64(count - 1)) + supervisor.width.nanoseconds
-    clock.schedule(at: now + duration) { [unowned self] in
-      supervisor.recordPulses(count, peakCurrent: peak, peakVoltage: peakVoltage)
-      if peak > hardwareCurrentTrip { supervisor.latch(.overCurrentLatched) }
-    }
+    supervisor.train(
+      count, peakCurrent: peak, peakVoltage: peakVoltage, completesAt: now + duration,
+      trip: peak > hardwareCurrentTrip ? .overCurrentLatched : [])
   }
 }

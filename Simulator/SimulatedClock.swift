@@ -1,52 +1,75 @@
 import HAL
 import Units
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// The simulator's clock: virtual time that jumps straight to each deadline (`.fast`), or that
-/// is paced to the wall clock (`.realtime`) so that a console can watch a treatment live.
+/// The simulator's clock: virtual time that jumps straight to each deadline (`.fast`), or the
+/// real monotonic clock (`.realtime`), so that a console can watch a treatment live and the
+/// timing core can be measured against the operating system.
 ///
 /// Everything in the simulated world is a function of this clock's `now`; the few things that
 /// must happen at a moment (a fault injected at t = 12 s) are scheduled actions, run in time
-/// order as the clock passes them. Single-threaded by design: the simulated world, the drivers
-/// and the sequencer all run on the caller's thread, which is what makes a run reproducible.
+/// order as the clock passes them. The world is driven from one thread at a time (the timing
+/// thread during a treatment), which is what makes a fast run reproducible.
 public final class SimulatedClock: MonotonicClock {
   public enum Pace: String, Sendable, CaseIterable {
     case fast
     case realtime
   }
 
-  public private(set) var now: Instant
   public let pace: Pace
+  /// Virtual time (fast), or where the real clock was at the last look (realtime).
+  private var cursor: Instant
+  /// Real monotonic time at virtual zero (realtime).
   private let wallOrigin: Instant
   private var scheduled: [(at: Instant, sequence: Int, action: () -> Void)] = []
   private var sequence = 0
+  /// How long before a precise deadline a real-time sleep stops sleeping and starts spinning.
+  public var spinMargin = Nanoseconds.microseconds(150)
+  /// CPU time spent spinning to precise deadlines (realtime).
+  public private(set) var spinCPUTime = Nanoseconds.zero
+
+  /// How late a sleeping thread wakes after its deadline in fast mode (a real kernel is never
+  /// exact). Drawn by the simulation's seeded generator; zero unless set. Unused in realtime,
+  /// where the real kernel supplies its own.
+  public var wakeLatency: () -> Nanoseconds = { .zero }
 
   public init(pace: Pace = .fast, start: Instant = Instant(nanoseconds: 0)) {
     self.pace = pace
-    self.now = start
-    self.wallOrigin = SimulatedClock.wallNow() - start.sinceOrigin
+    self.cursor = start
+    self.wallOrigin = PosixTime.monotonicNow() - start.sinceOrigin
   }
 
-  /// How late a sleeping thread wakes after its deadline (a real kernel is never exact).
-  /// Drawn by the simulation's seeded generator; zero unless set.
-  public var wakeLatency: () -> Nanoseconds = { .zero }
-
-  public func sleep(until deadline: Instant) { advance(to: max(deadline, now) + wakeLatency()) }
-
-  /// Moves virtual time forward to `deadline`, running every scheduled action due on the way.
-  /// Never moves backwards.
-  public func advance(to deadline: Instant) {
-    while let next = scheduled.first, next.at <= deadline {
-      scheduled.removeFirst()
-      moveTime(to: next.at)
-      next.action()
+  public var now: Instant {
+    switch pace {
+    case .fast: return cursor
+    case .realtime: return PosixTime.monotonicNow() - wallOrigin.sinceOrigin
     }
-    moveTime(to: deadline)
+  }
+
+  public func sleep(until deadline: Instant) {
+    switch pace {
+    case .fast: advance(to: max(deadline, cursor) + wakeLatency())
+    case .realtime: advance(to: deadline)
+    }
+  }
+
+  public func sleepPrecisely(until deadline: Instant) {
+    switch pace {
+    case .fast: advance(to: max(deadline, cursor) + wakeLatency())
+    case .realtime:
+      runScheduled(through: deadline - spinMargin)
+      spinCPUTime = spinCPUTime + PosixTime.sleepThenSpin(until: wallOrigin + deadline.sinceOrigin, margin: spinMargin)
+      runScheduled(through: now)
+    }
+  }
+
+  /// Moves time forward to `deadline` (in realtime: waits for it), running every scheduled
+  /// action due on the way. Never moves backwards.
+  public func advance(to deadline: Instant) {
+    runScheduled(through: deadline)
+    switch pace {
+    case .fast: cursor = max(cursor, deadline)
+    case .realtime: PosixTime.sleepAbsolute(until: wallOrigin + deadline.sinceOrigin)
+    }
   }
 
   /// Runs `action` when the clock reaches `instant` (at once, on the next advance, if past).
@@ -58,24 +81,14 @@ public final class SimulatedClock: MonotonicClock {
     scheduled.insert(entry, at: index)
   }
 
-  private func moveTime(to instant: Instant) {
-    guard instant > now else { return }
-    if pace == .realtime {
-      let wallDeadline = wallOrigin + instant.sinceOrigin
-      var remaining = wallDeadline - SimulatedClock.wallNow()
-      while remaining.value > 0 {
-        var request = timespec(
-          tv_sec: Int(remaining.value / 1_000_000_000), tv_nsec: Int(remaining.value % 1_000_000_000))
-        _ = nanosleep(&request, nil)
-        remaining = wallDeadline - SimulatedClock.wallNow()
+  private func runScheduled(through deadline: Instant) {
+    while let next = scheduled.first, next.at <= deadline {
+      scheduled.removeFirst()
+      switch pace {
+      case .fast: cursor = max(cursor, next.at)
+      case .realtime: PosixTime.sleepAbsolute(until: wallOrigin + next.at.sinceOrigin)
       }
+      next.action()
     }
-    now = instant
-  }
-
-  private static func wallNow() -> Instant {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return Instant(nanoseconds: Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec))
   }
 }

@@ -40,8 +40,33 @@ public final class SupervisorModel: WordRegisterDevice {
   /// STATUS bit 0: whether the charger reports the bank at its set-point.
   public var hvReady: () -> Bool
 
+  /// The time, for trains whose measurements post when they end.
+  public var now: () -> Instant = { Instant(nanoseconds: 0) }
+  /// A train in flight: its count and peaks post at `completesAt`, as the real board updates
+  /// its registers only once the train is over. Held as a value, so that a pulse allocates
+  /// nothing.
+  private var inFlight: (completesAt: Instant, pulses: Int, current: Amperes, voltage: Volts, trip: SupervisorStatus)?
+
   public init(hvReady: @escaping () -> Bool = { false }) {
     self.hvReady = hvReady
+  }
+
+  /// A train of `n` pulses was fired; its measurements (and any hardware latch `trip`) post
+  /// at `completesAt`.
+  public func train(
+    _ n: Int, peakCurrent: Amperes, peakVoltage: Volts, completesAt: Instant, trip: SupervisorStatus = []
+  ) {
+    settle()
+    inFlight = (completesAt, n, peakCurrent, peakVoltage, trip)
+    settle()
+  }
+
+  /// Posts a train whose time has come.
+  public func settle() {
+    guard let train = inFlight, now() >= train.completesAt else { return }
+    inFlight = nil
+    recordPulses(train.pulses, peakCurrent: train.current, peakVoltage: train.voltage)
+    latch(train.trip)
   }
 
   /// The board delivered `n` pulses (a train): the counter advances by `n`, wrapping at 16 bits,
@@ -60,7 +85,8 @@ public final class SupervisorModel: WordRegisterDevice {
 
   /// STATUS (0x05) as the controller would read it now.
   public var status: SupervisorStatus {
-    hvReady() ? latched.union(.hvReady) : latched
+    settle()
+    return hvReady() ? latched.union(.hvReady) : latched
   }
 
   public func write(_ value: UInt16, to register: UInt8) {
@@ -81,7 +107,8 @@ public final class SupervisorModel: WordRegisterDevice {
   }
 
   public func word(at register: UInt8) -> UInt16 {
-    switch register {
+    settle()
+    return switch register {
     case 0x00: SupervisorModel.identity
     case 0x01: UInt16(clamping: width.value)
     case 0x02: count

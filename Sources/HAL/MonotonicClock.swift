@@ -1,11 +1,15 @@
 import Units
 
 /// The clock every timed decision uses: CLOCK_MONOTONIC on hardware, a virtual clock in the
-/// simulator (advanced as fast as the CPU allows, or paced to real time).
+/// simulator (advanced as fast as the CPU allows, or running on real time).
 public protocol MonotonicClock: AnyObject {
   var now: Instant { get }
-  /// Returns at `deadline` or, on a real clock, shortly after it. Returns at once if it passed.
+  /// Returns at `deadline` or, on a real clock, shortly after it (the operating system's
+  /// wake-up latency). Returns at once if it passed.
   func sleep(until deadline: Instant)
+  /// Returns as close to `deadline` as the clock can: on a real clock, sleeps to a margin
+  /// before it and spins the rest. Used for the fire edge only: spinning costs CPU.
+  func sleepPrecisely(until deadline: Instant)
 }
 
 extension MonotonicClock {

@@ -12,12 +12,13 @@ public struct BoardDescription: Sendable, Equatable {
   public var i2c: I2CConfiguration
   public var limits: BoardLimits
   public var interlocks: InterlockSettings
+  public var timing: TimingSettings
   /// Present exactly when `backend == .simulator`: how the simulated world behaves.
   public var simulator: SimulatorSettings?
 
   public init(
     format: Int, name: String, description: String?, backend: Backend, gpio: GPIOConfiguration,
-    i2c: I2CConfiguration, limits: BoardLimits, interlocks: InterlockSettings,
+    i2c: I2CConfiguration, limits: BoardLimits, interlocks: InterlockSettings, timing: TimingSettings,
     simulator: SimulatorSettings?
   ) {
     self.format = format
@@ -28,6 +29,7 @@ public struct BoardDescription: Sendable, Equatable {
     self.i2c = i2c
     self.limits = limits
     self.interlocks = interlocks
+    self.timing = timing
     self.simulator = simulator
   }
 }
@@ -137,10 +139,15 @@ public struct InterlockSettings: Sendable, Equatable {
   public var temperaturePause: Celsius
   /// Heat-sink temperature that is a fault.
   public var temperatureFault: Celsius
+  /// Triggers implying a heart rate outside this range (beats per minute) are skipped.
+  public var heartRate: ClosedRange<Double>
+  /// An RR interval off the median of the recent ones by more than this fraction is ectopic.
+  public var ectopicFraction: Double
   public init(
     bankDivider: Double, bankVoltageTolerance: Double, bledBelow: Volts, chargeTimeout: Milliseconds,
     bankHoldBeats: Int, relaySettle: Milliseconds, footswitchDisagree: Milliseconds,
-    temperaturePause: Celsius, temperatureFault: Celsius
+    temperaturePause: Celsius, temperatureFault: Celsius, heartRate: ClosedRange<Double>,
+    ectopicFraction: Double
   ) {
     self.bankDivider = bankDivider
     self.bankVoltageTolerance = bankVoltageTolerance
@@ -151,5 +158,23 @@ public struct InterlockSettings: Sendable, Equatable {
     self.footswitchDisagree = footswitchDisagree
     self.temperaturePause = temperaturePause
     self.temperatureFault = temperatureFault
+    self.heartRate = heartRate
+    self.ectopicFraction = ectopicFraction
+  }
+}
+
+/// How the timing thread runs on this board.
+public struct TimingSettings: Sendable, Equatable {
+  /// SCHED_FIFO priority (1...99).
+  public var priority: Int
+  /// Lock all memory (mlockall) so that the timing loop never waits on a page fault.
+  public var lockMemory: Bool
+  /// Refuse to treat when real-time scheduling or locked memory is not in force. The
+  /// simulator always runs without, and says so.
+  public var requireRealtime: Bool
+  public init(priority: Int, lockMemory: Bool, requireRealtime: Bool) {
+    self.priority = priority
+    self.lockMemory = lockMemory
+    self.requireRealtime = requireRealtime
   }
 }

@@ -93,7 +93,7 @@ struct BoardFileTests {
   @Test func simulatorSectionOnlyWithTheSimulatorBackend() {
     #expect(
       BoardSample.errors([], text: BoardSample.text + BoardSample.simulator) == [
-        "b.yaml:42:1: simulator: only with backend: simulator"
+        "b.yaml:49:1: simulator: only with backend: simulator"
       ])
     #expect(
       errors([("backend", "backend: simulator")]) == [
@@ -113,14 +113,14 @@ struct BoardFileTests {
           ("backend", "backend: simulator"), ("noise", nil),
           ("relays: {", "relays: { settle_min_ms: 3, settle_max_ms: 12 }"),
           (
-            "heart",
+            "heart: {",
             "heart: { rate_bpm: 300, variability: 0.03, trigger_latency_ms: 2, trigger_pulse_ms: 100 }"
           ),
         ],
         text: text) == [
-          "b.yaml:43:22: simulator.heart.rate_bpm: out of range (allowed: 20..250; found: 300)",
-          "b.yaml:45:5: simulator.tissue.noise: missing key",
-          "b.yaml:56:46: simulator.relays.settle_max_ms: out of range (allowed: 0..10; found: 12)",
+          "b.yaml:50:22: simulator.heart.rate_bpm: out of range (allowed: 20..250; found: 300)",
+          "b.yaml:52:5: simulator.tissue.noise: missing key",
+          "b.yaml:63:46: simulator.relays.settle_max_ms: out of range (allowed: 0..10; found: 12)",
         ])
   }
 }

@@ -45,6 +45,13 @@ enum BoardSample {
       footswitch_disagree_ms: 50
       temperature_pause_c: 60
       temperature_fault_c: 75
+      heart_rate_min_bpm: 40
+      heart_rate_max_bpm: 150
+      ectopic_fraction: 0.2
+    timing:
+      priority: 80
+      lock_memory: true
+      require_realtime: true
 
     """
 

@@ -3,11 +3,11 @@
 ///
 /// A board file may name a `base:` board file (a path relative to itself) and then only say what
 /// differs: its name and description, the backend, and the simulator. The hardware sections
-/// (`gpio`, `i2c`, `limits`, `interlocks`) come from the base, so that the simulated board can
+/// (`gpio`, `i2c`, `limits`, `interlocks`, `timing`) come from the base, so that the simulated board can
 /// never drift from the real one. A base may not have a base of its own; errors in a base file
 /// name the base file.
 public enum BoardFile {
-  static let hardwareKeys = ["gpio", "i2c", "limits", "interlocks"]
+  static let hardwareKeys = ["gpio", "i2c", "limits", "interlocks", "timing"]
   static let topKeys =
     ["format", "name", "description", "base", "backend"] + hardwareKeys + ["simulator"]
 
@@ -66,7 +66,7 @@ public enum BoardFile {
     return BoardDescription(
       format: header.format, name: header.name, description: header.description, backend: backend,
       gpio: hardware.gpio, i2c: hardware.i2c, limits: hardware.limits,
-      interlocks: hardware.interlocks, simulator: simulator)
+      interlocks: hardware.interlocks, timing: hardware.timing, simulator: simulator)
   }
 
   /// Loads the base file named by `base:`; its errors join this file's report.
@@ -81,7 +81,8 @@ public enum BoardFile {
     do {
       let document = try YAMLDocument.load(path: path)
       let base = try decode(document, baseDirectory: Self.directory(of: path), isBase: true)
-      return BoardHardware(gpio: base.gpio, i2c: base.i2c, limits: base.limits, interlocks: base.interlocks)
+      return BoardHardware(
+        gpio: base.gpio, i2c: base.i2c, limits: base.limits, interlocks: base.interlocks, timing: base.timing)
     } catch {
       if error.errors.count == 1, error.errors[0].message == "cannot read the file" {
         value.report("cannot read the base file", found: path)

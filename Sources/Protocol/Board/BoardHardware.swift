@@ -4,14 +4,16 @@ struct BoardHardware {
   var i2c: I2CConfiguration
   var limits: BoardLimits
   var interlocks: InterlockSettings
+  var timing: TimingSettings
 
-  /// Reads the four sections of a board file without a base; each is required.
+  /// Reads the five sections of a board file without a base; each is required.
   static func read(_ top: YAMLMapping) -> BoardHardware? {
     let gpio = top.required("gpio").flatMap(GPIOConfiguration.read)
     let i2c = top.required("i2c").flatMap(I2CConfiguration.read)
     let limits = top.required("limits").flatMap(BoardLimits.read)
     let interlocks = top.required("interlocks").flatMap(InterlockSettings.read)
-    guard let gpio, let i2c, let limits, let interlocks else { return nil }
-    return BoardHardware(gpio: gpio, i2c: i2c, limits: limits, interlocks: interlocks)
+    let timing = top.required("timing").flatMap(TimingSettings.read)
+    guard let gpio, let i2c, let limits, let interlocks, let timing else { return nil }
+    return BoardHardware(gpio: gpio, i2c: i2c, limits: limits, interlocks: interlocks, timing: timing)
   }
 }

@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import Units
+
+/// The operating system's clocks, wrapped once: CLOCK_MONOTONIC readings, absolute-deadline
+/// sleeps (`clock_nanosleep` with `TIMER_ABSTIME`, restarted on EINTR) and the calling thread's
+/// CPU time. Shared by every clock that runs on real time.
+public enum PosixTime {
+  /// `clock_gettime(CLOCK_MONOTONIC)`.
+  public static func monotonicNow() -> Instant {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Instant(nanoseconds: Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec))
+  }
+
+  /// `clock_gettime(CLOCK_THREAD_CPUTIME_ID)`: CPU time the calling thread has used.
+  public static func threadCPUTime() -> Nanoseconds {
+    var spec = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+    return Nanoseconds(Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec))
+  }
+
+  /// `clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, ...)`: sleeps until the monotonic clock
+  /// reads `deadline`. An absolute deadline does not drift when a signal interrupts the sleep:
+  /// it is simply restarted.
+  public static func sleepAbsolute(until deadline: Instant) {
+    let ns = deadline.sinceOrigin.value
+    guard ns > 0 else { return }
+    var request = timespec(tv_sec: Int(ns / 1_000_000_000), tv_nsec: Int(ns % 1_000_000_000))
+    while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &request, nil) == EINTR {}
+  }
+
+  /// Sleeps to `margin` before `deadline`, then spins on the clock to it: the operating system
+  /// wakes a sleeping thread tens of microseconds late (milliseconds on a bad day), and the
+  /// spin takes the rest of the way exactly. Returns the CPU time the spin cost.
+  @discardableResult
+  public static func sleepThenSpin(until deadline: Instant, margin: Nanoseconds) -> Nanoseconds {
+    sleepAbsolute(until: deadline - margin)
+    let before = threadCPUTime()
+    while monotonicNow() < deadline {}
+    return threadCPUTime() - before
+  }
+}
