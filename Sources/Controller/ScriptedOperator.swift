@@ -21,7 +21,7 @@ public final class ScriptedOperator: TreatmentOperator {
 
   public func acknowledge(_ fault: Fault) -> Bool { fault.interlock == .startup }
 
-  public func reviewSet(pair: ProbePair, set: Int, currents: [Amperes]) -> Bool { true }
+  public func reviewSet(pair: ProbePair, set: Int, currents: CurrentStatistics) -> Bool { true }
 
   public func continueAfterStoppedPair(_ pair: ProbePair, fault: Fault) -> Bool { false }
 

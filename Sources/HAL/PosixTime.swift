@@ -1,9 +1,10 @@
+import Units
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Units
 
 /// The operating system's clocks, wrapped once: CLOCK_MONOTONIC readings, absolute-deadline
 /// sleeps (`clock_nanosleep` with `TIMER_ABSTIME`, restarted on EINTR) and the calling thread's

@@ -48,6 +48,12 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
   case bankVoltage = "bank_voltage"
   /// The machine was not ready (charging, paused) when the trigger came.
   case notReady = "not_ready"
+  /// The interval to the previous trigger implies a heart rate outside the allowed range.
+  case heartRate = "heart_rate"
+  /// The interval deviates from the recent median: an ectopic beat, or the pause after one.
+  case ectopic = "ectopic"
+  /// No previous trigger to judge this one by (the first, or the first after missed beats).
+  case noReference = "no_reference"
 }
 
 /// The answer to a fire check.

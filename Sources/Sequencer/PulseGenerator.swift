@@ -68,15 +68,15 @@ public final class PulseGenerator {
   }
 
   /// The one path to `pulse_fire`. It takes a permission, which only the safety machine's
-  /// fire check makes, and consumes it. Returns the instant of the edge, or `nil` when the
-  /// permission had expired by the time the sleep returned (the beat is then skipped: a pulse
-  /// is never fired late).
+  /// fire check makes, and consumes it. Returns the instant read right after the edge, or
+  /// `nil` when the permission had expired by the time the sleep returned (the beat is then
+  /// skipped: a pulse is never fired late).
   public func fire(_ permission: consuming FirePermission) throws -> Instant? {
-    let now = clock.now
-    guard now <= permission.notAfter else { return nil }
+    guard clock.now <= permission.notAfter else { return nil }
     try gpio.write(.pulseFire, true)
-    try gpio.write(.beeper, true)
+    let edge = clock.now
     try gpio.write(.pulseFire, false)
-    return now
+    try gpio.write(.beeper, true)
+    return edge
   }
 }

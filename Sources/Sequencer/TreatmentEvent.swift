@@ -17,11 +17,35 @@ public struct DeliveredPulse: Sendable, Equatable {
   public var kind: PulseMeasurement.Kind
   /// The trigger edge it answered; `nil` in fixed-rate mode.
   public var trigger: Instant?
-  /// When this pulse started (for the n-th pulse of a train: the edge plus n periods).
+  /// When the fire edge was due (trigger + delay, or the fixed-rate period).
+  public var scheduled: Instant
+  /// When this pulse started, read right after the edge (for the n-th pulse of a train: the
+  /// edge plus n periods).
   public var fired: Instant
   public var current: Amperes
   public var voltage: Volts
   public var polarity: Polarity
+}
+
+/// The currents of a block of pulses (a therapy set), kept as running figures so that
+/// collecting them allocates nothing.
+public struct CurrentStatistics: Sendable, Equatable {
+  public private(set) var count = 0
+  public private(set) var first: Amperes?
+  public private(set) var last: Amperes?
+  public private(set) var minimum: Amperes?
+  public private(set) var maximum: Amperes?
+  private var sum = 0.0
+  public init() {}
+  public mutating func add(_ current: Amperes) {
+    count += 1
+    first = first ?? current
+    last = current
+    minimum = Swift.min(minimum ?? current, current)
+    maximum = Swift.max(maximum ?? current, current)
+    sum += current.value
+  }
+  public var mean: Amperes? { count == 0 ? nil : Amperes(sum / Double(count)) }
 }
 
 /// A beat that passed without a pulse, and why.
@@ -93,7 +117,7 @@ public protocol TreatmentOperator: AnyObject {
   /// A latched fault (or the start-up latch) waits for acknowledgement. `true` acknowledges.
   func acknowledge(_ fault: Fault) -> Bool
   /// After each therapy set: the currents of the set. `true` goes on with the next set.
-  func reviewSet(pair: ProbePair, set: Int, currents: [Amperes]) -> Bool
+  func reviewSet(pair: ProbePair, set: Int, currents: CurrentStatistics) -> Bool
   /// A pair was stopped (poor contact). `true` goes on with the next pair; `false` ends the
   /// treatment.
   func continueAfterStoppedPair(_ pair: ProbePair, fault: Fault) -> Bool

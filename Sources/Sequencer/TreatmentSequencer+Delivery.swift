@@ -5,7 +5,7 @@ import Units
 
 /// The result of delivering one block of pulses (the test pulses, or one therapy set).
 struct DeliveryResult {
-  var currents: [Amperes] = []
+  var currents = CurrentStatistics()
 }
 
 extension TreatmentSequencer {
@@ -26,56 +26,6 @@ extension TreatmentSequencer {
     if let fault = state.fault, before.fault == nil {
       observer.treatment(.fault(fault, at: clock.now, pulseIndex: delivered))
       _ = faulted(fault)
-    }
-  }
-
-  /// Bleeds the bank, moves the relays to `pair` in `polarity`, waits for them to settle and
-  /// reads them back. A relay that does not follow is a latched fault.
-  func switchRelays(to pair: ProbePair, index: Int, polarity: Polarity) throws {
-    observer.treatment(.phase(.switching, pair: index))
-    matrixSetting = nil
-    try handle(.beginSwitching)
-    guard machine.state == .switching else { return }
-    let bleedDeadline = clock.now + bleedTimeout
-    while try generator.bankVoltage() >= generator.board.interlocks.bledBelow {
-      guard clock.now < bleedDeadline else {
-        try handle(.sensorFailed)
-        return
-      }
-      clock.sleep(for: pollInterval)
-      try handle(.inputs(generator.snapshot()))
-      if outcome != nil { return }
-    }
-    let (positive, negative) = polarity == .normal ? (pair.anode, pair.cathode) : (pair.cathode, pair.anode)
-    guard let setting = MatrixSetting(positive: positive, negative: negative) else {
-      try handle(.relaysVerified(false))
-      return
-    }
-    try generator.matrix.apply(setting)
-    clock.sleep(for: generator.board.interlocks.relaySettle.nanoseconds)
-    let verified = try generator.matrix.verify(setting)
-    if verified { matrixSetting = setting }
-    try handle(.relaysVerified(verified))
-  }
-
-  /// Charges the bank to the pair's set-point, polling the interlocks, until the machine says
-  /// ready, or leaves charging for any other reason.
-  func charge() throws {
-    observer.treatment(.phase(.charging, pair: nil))
-    try handle(.inputs(generator.snapshot()))
-    try handle(.beginCharging)
-    let deadline = clock.now + generator.board.interlocks.chargeTimeout.nanoseconds
-    while machine.state == .charging {
-      clock.sleep(for: pollInterval)
-      try handle(.inputs(generator.snapshot()))
-      guard machine.state == .charging else { break }
-      // The charger's own `hv_ready` says it has finished; the ADC then confirms the voltage.
-      guard try generator.gpio.read(.hvReady) else {
-        if clock.now > deadline { try handle(.chargeTimedOut) }
-        continue
-      }
-      try handle(.bankVoltage(measured: generator.bankVoltage(), setpoint: setpoint))
-      if machine.state == .charging && clock.now > deadline { try handle(.chargeTimedOut) }
     }
   }
 
@@ -101,14 +51,14 @@ extension TreatmentSequencer {
           .pulse(
             DeliveredPulse(
               index: delivered, pair: index, kind: kind, trigger: slot.trigger,
-              fired: fired + period * Int64(n),
+              scheduled: slot.target + period * Int64(n), fired: fired + period * Int64(n),
               current: measured.peakCurrent, voltage: measured.peakVoltage, polarity: polarity)))
         delivered += 1
       }
       try handle(.measured(measured))
       try generator.gpio.write(.beeper, false)
       previousCurrent = measured.peakCurrent
-      result.currents.append(measured.peakCurrent)
+      result.currents.add(measured.peakCurrent)
       remaining -= intent.pulses
     }
     return result
@@ -154,46 +104,6 @@ extension TreatmentSequencer {
     }
   }
 
-  /// Waits for the next valid R-wave trigger, polling the interlocks meanwhile. A trigger too
-  /// soon after the last is a double trigger; none within max RR is a missed beat, and enough
-  /// of those in a row pause delivery.
-  private func waitForTrigger(_ gating: ECGGating, pair: Int) throws -> Instant? {
-    let waitStart = clock.now
-    while machine.state == .ready {
-      let reference = max(lastTrigger ?? waitStart, waitStart)
-      let missedAt = reference + gating.maxRR.nanoseconds
-      let edge = try generator.gpio.nextEdge(
-        on: .ecgTrigger, notAfter: min(clock.now + pollInterval, missedAt))
-      if let edge {
-        if let last = lastTrigger, edge.timestamp - last < gating.minRR.nanoseconds {
-          skip(.doubleTrigger, pair: pair, at: edge.timestamp)
-          continue
-        }
-        lastTrigger = edge.timestamp
-        missedInRow = 0
-        // An edge queued while the bank was charging or the relays moving is a real beat,
-        // but one the controller was not ready for.
-        if edge.timestamp < waitStart {
-          skip(.notReady, pair: pair, at: edge.timestamp)
-          continue
-        }
-        return edge.timestamp
-      }
-      try handle(.inputs(generator.snapshot()))
-      if clock.now >= missedAt {
-        skip(.missedBeat, pair: pair, at: clock.now)
-        lastTrigger = clock.now
-        missedInRow += 1
-        if missedInRow >= gating.pauseAfterMissed {
-          missedInRow = 0
-          try handle(.triggerLost)
-        }
-        return nil
-      }
-    }
-    return nil
-  }
-
   /// Reads the relays' auxiliary contacts back before every pulse (BOARD.md): a relay that
   /// dropped or welded since the switch is caught before the pulse, not at the next switch.
   private func relaysStillInPlace() throws -> Bool {
@@ -208,7 +118,7 @@ extension TreatmentSequencer {
   /// The fresh check, then the sleep to the deadline and the fire edge. `nil` when the beat was
   /// skipped or the machine stopped; the fire instant otherwise.
   private func fire(at slot: Slot, intent: PulseIntent, pair: Int) throws -> Instant? {
-    clock.sleep(until: slot.target - checkLead)
+    try wait(until: slot.target - checkLead)
     let check = FireCheck(
       inputs: try generator.snapshot(), bankVoltage: try generator.bankVoltage(),
       setpoint: setpoint, relaysVerified: try relaysStillInPlace(),
@@ -227,7 +137,8 @@ extension TreatmentSequencer {
     case .fire(let permission):
       try settle(after: before)
       observer.treatment(.intent(intent))
-      clock.sleep(until: slot.target)
+      try kick()
+      clock.sleepPrecisely(until: slot.target)
       guard let fired = try generator.fire(permission) else {
         skip(.late, pair: pair, at: clock.now)
         return nil
@@ -254,19 +165,4 @@ extension TreatmentSequencer {
       hardwareFault: !readback.status.intersection([.overCurrentLatched, .arcLatched]).isEmpty || faultLine)
   }
 
-  /// Waits while delivery is paused, asking the operator; ends the treatment if told to.
-  private func waitOutPause(_ cause: Interlock) throws {
-    observer.treatment(.phase(.paused, pair: nil))
-    let since = clock.now
-    while case .paused = machine.state, outcome == nil {
-      clock.sleep(for: pollInterval)
-      try handle(.inputs(generator.snapshot()))
-      guard case .paused = machine.state else { return }
-      switch operatorConsole.paused(cause, for: clock.now - since) {
-      case .wait: continue
-      case .resume: try handle(.resume)
-      case .abort(let reason): _ = aborted(reason)
-      }
-    }
-  }
 }

@@ -21,6 +21,9 @@ public final class TreatmentSequencer {
 
   /// How often inputs are polled while waiting (for a trigger, a charge, a bleed).
   let pollInterval = Nanoseconds.milliseconds(10)
+  /// The longest the sequencer sleeps without toggling `watchdog_kick`: the external watchdog
+  /// wants a toggle at 200 Hz at least (BOARD.md), so every wait is cut into slices of this.
+  let kickInterval = Nanoseconds.milliseconds(2)
   /// The fresh check before a pulse is taken this long before its deadline: enough for the
   /// interlock inputs and one ADC conversion (~1.2 ms) with margin.
   let checkLead = Nanoseconds.milliseconds(3)
@@ -30,8 +33,11 @@ public final class TreatmentSequencer {
   var start: Instant
   var delivered = 0
   var outcome: TreatmentOutcome?
-  var lastTrigger: Instant?
+  var triggers: TriggerValidator
   var lastFire: Instant?
+  var kickLevel = false
+  /// Where the sequencer records how late each plain sleep woke, when someone measures it.
+  public var wakeLatency: LatencyRecorder?
   var missedInRow = 0
   var heldBeats = 0
   /// The relay setting that was switched in and read back; `nil` while the relays move.
@@ -54,6 +60,15 @@ public final class TreatmentSequencer {
     self.observer = observer
     self.machine = SafetyMachine(limits: limits)
     self.start = generator.clock.now
+    let minRR: Nanoseconds =
+      switch plan.sync {
+      case .ecg(let gating): gating.minRR.nanoseconds
+      case .fixedRate: .zero
+      }
+    self.triggers = TriggerValidator(
+      settings: .init(
+        minRR: minRR, heartRate: generator.board.interlocks.heartRate,
+        ectopicFraction: generator.board.interlocks.ectopicFraction))
   }
 
   /// Runs the whole treatment and returns how it ended. Whatever happens — completion, a fault,

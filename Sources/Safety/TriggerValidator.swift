@@ -1,0 +1,77 @@
+import Units
+
+/// Judges each R-wave trigger edge before a pulse may be scheduled on it (SAFETY.md, "pulse
+/// in the vulnerable period"): a trigger too soon after the last (T-wave, double trigger), one
+/// that implies a heart rate outside the allowed range, or one whose RR interval is off the
+/// median of the recent ones (an ectopic beat, or the compensatory pause after it) is skipped.
+///
+/// Pure and allocation-free: the recent intervals live in a fixed inline buffer.
+public struct TriggerValidator: Sendable {
+  public struct Settings: Sendable, Equatable {
+    public var minRR: Nanoseconds
+    /// Beats per minute.
+    public var heartRate: ClosedRange<Double>
+    public var ectopicFraction: Double
+    public init(minRR: Nanoseconds, heartRate: ClosedRange<Double>, ectopicFraction: Double) {
+      self.minRR = minRR
+      self.heartRate = heartRate
+      self.ectopicFraction = ectopicFraction
+    }
+  }
+
+  public enum Verdict: Equatable, Sendable {
+    case valid
+    case skip(SkipReason)
+  }
+
+  /// Intervals needed before the ectopic check applies.
+  static let minimumHistory = 3
+  public let settings: Settings
+  /// The last trigger taken as a beat (double triggers are not).
+  public private(set) var last: Instant?
+  private var recent = InlineArray<8, Int64>(repeating: 0)
+  private var recentCount = 0
+  private var recentNext = 0
+
+  public init(settings: Settings) { self.settings = settings }
+
+  public mutating func judge(_ edge: Instant) -> Verdict {
+    guard let previous = last else {
+      last = edge
+      return .skip(.noReference)
+    }
+    let rr = (edge - previous).value
+    if rr < settings.minRR.value { return .skip(.doubleTrigger) }
+    last = edge
+    let rate = 60e9 / Double(rr)
+    if !settings.heartRate.contains(rate) { return .skip(.heartRate) }
+    if recentCount >= TriggerValidator.minimumHistory {
+      let median = Double(medianRR())
+      if abs(Double(rr) - median) > settings.ectopicFraction * median { return .skip(.ectopic) }
+    }
+    recent[recentNext] = rr
+    recentNext = (recentNext + 1) % recent.count
+    recentCount = min(recentCount + 1, recent.count)
+    return .valid
+  }
+
+  /// No trigger came within max RR: the rhythm's reference is lost, the next trigger starts anew.
+  public mutating func missedBeat() {
+    last = nil
+  }
+
+  /// The median of the recent intervals (the lower middle for an even count).
+  func medianRR() -> Int64 {
+    var sorted = InlineArray<8, Int64>(repeating: Int64.max)
+    for index in 0..<recentCount {
+      var position = index
+      let value = recent[index]
+      while position > 0 && sorted[position - 1] > value {
+        sorted[position] = sorted[position - 1]
+        position -= 1
+      }
+      sorted[position] = value
+    }
+    return sorted[(recentCount - 1) / 2]
+  }
+}

@@ -1,0 +1,71 @@
+import HAL
+import Protocol
+import Safety
+import Units
+
+extension TreatmentSequencer {
+  /// Toggles `watchdog_kick`: the external watchdog drops HV and bleeds the bank 20 ms after
+  /// the toggling stops, which is what makes a hung or killed controller safe.
+  func kick() throws {
+    kickLevel.toggle()
+    try generator.gpio.write(.watchdogKick, kickLevel)
+  }
+
+  /// Sleeps until `deadline` in slices short enough to keep the watchdog fed.
+  func wait(until deadline: Instant) throws {
+    while clock.now < deadline {
+      try kick()
+      let slice = min(deadline, clock.now + kickInterval)
+      clock.sleep(until: slice)
+      wakeLatency?.record(clock.now - slice)
+    }
+  }
+
+  func wait(for span: Nanoseconds) throws { try wait(until: clock.now + span) }
+
+  /// Waits for the next valid R-wave trigger, feeding the watchdog and polling the interlocks
+  /// meanwhile. Each trigger is judged by the validator (double trigger, heart rate, ectopic,
+  /// no reference); none within max RR is a missed beat, and enough of those in a row pause
+  /// delivery. Returns `nil` when the beat is skipped or the machine stopped.
+  func waitForTrigger(_ gating: ECGGating, pair: Int) throws -> Instant? {
+    let waitStart = clock.now
+    var nextPoll = waitStart + pollInterval
+    while machine.state == .ready {
+      let missedAt = max(triggers.last ?? waitStart, waitStart) + gating.maxRR.nanoseconds
+      try kick()
+      let slice = min(clock.now + kickInterval, missedAt)
+      if let edge = try generator.gpio.nextEdge(on: .ecgTrigger, notAfter: slice) {
+        switch triggers.judge(edge.timestamp) {
+        case .skip(let reason):
+          skip(reason, pair: pair, at: edge.timestamp)
+          if reason != .doubleTrigger { missedInRow = 0 }
+          continue
+        case .valid:
+          missedInRow = 0
+        }
+        // An edge queued while the bank was charging or the relays moving is a real beat,
+        // but one the controller was not ready for.
+        if edge.timestamp < waitStart {
+          skip(.notReady, pair: pair, at: edge.timestamp)
+          continue
+        }
+        return edge.timestamp
+      }
+      if clock.now >= nextPoll {
+        try handle(.inputs(generator.snapshot()))
+        nextPoll = clock.now + pollInterval
+      }
+      if clock.now >= missedAt {
+        skip(.missedBeat, pair: pair, at: clock.now)
+        triggers.missedBeat()
+        missedInRow += 1
+        if missedInRow >= gating.pauseAfterMissed {
+          missedInRow = 0
+          try handle(.triggerLost)
+        }
+        return nil
+      }
+    }
+    return nil
+  }
+}
