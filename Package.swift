@@ -13,17 +13,24 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
+    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
   ],
   targets: [
     .target(name: "Units"),
     .target(name: "HAL", dependencies: ["Units"]),
     .target(name: "Protocol", dependencies: ["Units", "HAL", "Yams"]),
     .target(name: "Safety", dependencies: ["Units"]),
-    .target(name: "Sequencer", dependencies: ["Units", "HAL", "Protocol", "Safety"]),
+    .target(
+      name: "Sequencer",
+      dependencies: ["Units", "HAL", "Protocol", "Safety", .product(name: "Atomics", package: "swift-atomics")]),
     .target(name: "Simulator", dependencies: ["Units", "HAL", "Protocol"], path: "Simulator"),
     .target(
       name: "Controller",
-      dependencies: ["Units", "HAL", "Protocol", "Safety", "Sequencer", "Simulator"]),
+      dependencies: [
+        "Units", "HAL", "Protocol", "Safety", "Sequencer", "Simulator",
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
+      ]),
     .executableTarget(
       name: "irectl",
       dependencies: [
@@ -35,6 +42,7 @@ let package = Package(
     .testTarget(name: "HALTests", dependencies: ["HAL", "Simulator"]),
     .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "HAL"]),
     .testTarget(name: "SafetyTests", dependencies: ["Safety"]),
+    .testTarget(name: "SequencerTests", dependencies: ["Sequencer"]),
     .testTarget(
       name: "ControllerTests", dependencies: ["Controller", "Simulator", "Protocol", "Safety"]),
   ]

@@ -18,11 +18,13 @@ public struct SimulationOptions: Sendable {
   public var summaryPath: String?
   public var recordPath: String?
   public var showProgress: Bool
+  /// Where the session's statements go (the operator's terminal, standard error).
+  public var log: @Sendable (String) -> Void
 
   public init(
     protocolPath: String, boardPath: String, seed: UInt64 = 1, pace: SimulatedClock.Pace = .fast,
     heartRate: Double? = nil, rrFile: String? = nil, summaryPath: String? = nil, recordPath: String? = nil,
-    showProgress: Bool = true
+    showProgress: Bool = true, log: @escaping @Sendable (String) -> Void = { _ in }
   ) {
     self.protocolPath = protocolPath
     self.boardPath = boardPath
@@ -33,6 +35,7 @@ public struct SimulationOptions: Sendable {
     self.summaryPath = summaryPath
     self.recordPath = recordPath
     self.showProgress = showProgress
+    self.log = log
   }
 }
 
@@ -111,15 +114,24 @@ public enum SimulationSession {
     }
     let generator = PulseGenerator(
       board: board, gpio: simulated.gpio, bus: simulated.bus, clock: simulated.clock)
+    let publisher = EventPublisher(capacity: 1 << 16, waitWhenFull: options.pace == .fast)
     let sequencer = TreatmentSequencer(
-      plan: plan, generator: generator, operator: ScriptedOperator(), observer: ObserverGroup(observers),
+      plan: plan, generator: generator, operator: ScriptedOperator(), observer: publisher,
       limits: SafetyLimits(plan: plan, board: board))
+    let run = TimingRun(sequencer: sequencer, realtime: options.pace == .realtime ? board.timing : nil)
+    options.log("SIMULATOR: \(plan.name) on \(board.name), seed \(options.seed), \(options.pace.rawValue)")
+    options.log("timing thread: \(run.status)\(run.status.inForce || run.status.notRequested ? "" : "; allowed on the simulator")")
+    let pump = ObserverGroup(observers)
     let outcome: TreatmentOutcome
     do {
-      outcome = try sequencer.run()
+      outcome = try run.finish(draining: publisher.ring, into: pump)
     } catch let error as Heart.SeriesExhausted {
       progress?.finish()
       throw SessionError.invalidInput("\(options.rrFile ?? "--rr-file"): \(error)")
+    }
+    if publisher.lostEvents > 0 {
+      throw SessionError.environment(
+        "\(publisher.lostEvents) treatment events were lost: the record and summary are incomplete")
     }
     progress?.finish()
     let end = simulated.clock.now

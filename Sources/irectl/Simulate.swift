@@ -43,7 +43,8 @@ struct Simulate: ParsableCommand {
     let options = SimulationOptions(
       protocolPath: protocolFile, boardPath: board, seed: seed, pace: speed, heartRate: heartRate,
       rrFile: rrFile,
-      summaryPath: summaryJSON, recordPath: record)
+      summaryPath: summaryJSON, recordPath: record,
+      log: { FileHandle.standardError.write(Data("irectl: \($0)\n".utf8)) })
     let result: SimulationResult
     do {
       result = try SimulationSession.run(options)

@@ -1,0 +1,35 @@
+import Foundation
+import Protocol
+import Sequencer
+
+/// A treatment running on the timing thread, and this thread draining its events.
+final class TimingRun: @unchecked Sendable {
+  private let thread: TimingThread
+  private var result: Result<TreatmentOutcome, any Error> = .failure(CancellationError())
+
+  init(sequencer: TreatmentSequencer, realtime: TimingSettings?) {
+    thread = TimingThread(realtime: realtime)
+    thread.start { [self] in result = Result { try sequencer.run() } }
+  }
+
+  var status: RealtimeStatus { thread.status }
+
+  /// Feeds every event to `observer` as it arrives, until the treatment has ended and its last
+  /// event is delivered; then returns how it ended (or rethrows what ended it).
+  func finish(draining ring: SPSCRing<TreatmentEvent>, into observer: any TreatmentObserver) throws
+    -> TreatmentOutcome
+  {
+    while true {
+      let finished = thread.finished
+      var drained = false
+      while let event = ring.pop() {
+        observer.treatment(event)
+        drained = true
+      }
+      if finished { break }
+      if !drained { usleep(500) }
+    }
+    thread.join()
+    return try result.get()
+  }
+}
