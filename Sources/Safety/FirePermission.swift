@@ -9,6 +9,16 @@ public struct FirePermission: ~Copyable, Sendable {
   /// The latest moment the pulse may still be fired (trigger + delay + window).
   public let notAfter: Instant
   init(notAfter: Instant) { self.notAfter = notAfter }
+
+  /// The last look, microseconds before the edge: the permission was granted on a snapshot
+  /// taken a few milliseconds earlier, and the inputs that can change in that time without
+  /// any I2C transfer (e-stop, footswitch, lid, the pulse board's fault line) must still say
+  /// go. Temperature and bank voltage change too slowly to matter in that gap.
+  public func stillHolds(
+    estopOK: Bool, footswitchA: Bool, footswitchB: Bool, lidClosed: Bool, hardwareFault: Bool
+  ) -> Bool {
+    estopOK && footswitchA && footswitchB && lidClosed && !hardwareFault
+  }
 }
 
 /// What the sequencer asks about right before a pulse: a fresh snapshot and the bank voltage.

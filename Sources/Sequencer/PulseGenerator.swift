@@ -67,16 +67,30 @@ public final class PulseGenerator {
     if outputs.hvEnable { try gpio.write(.hvEnable, true) }
   }
 
+  /// What became of a fire attempt.
+  public enum FireResult: Equatable, Sendable {
+    /// The edge went out; the instant was read right after it.
+    case fired(Instant)
+    /// The permission's deadline had passed when the sleep returned: skipped, never late.
+    case expired
+    /// An interlock input changed since the check: nothing fired.
+    case refused
+  }
+
   /// The one path to `pulse_fire`. It takes a permission, which only the safety machine's
-  /// fire check makes, and consumes it. Returns the instant read right after the edge, or
-  /// `nil` when the permission had expired by the time the sleep returned (the beat is then
-  /// skipped: a pulse is never fired late).
-  public func fire(_ permission: consuming FirePermission) throws -> Instant? {
-    guard clock.now <= permission.notAfter else { return nil }
+  /// fire check makes, and consumes it; it takes a last look at the interlock lines the
+  /// instant before the edge.
+  public func fire(_ permission: consuming FirePermission) throws -> FireResult {
+    guard clock.now <= permission.notAfter else { return .expired }
+    let go = permission.stillHolds(
+      estopOK: try gpio.read(.estopOK), footswitchA: try gpio.read(.footswitchA),
+      footswitchB: try gpio.read(.footswitchB), lidClosed: try gpio.read(.lidClosed),
+      hardwareFault: try gpio.read(.hwFault))
+    guard go else { return .refused }
     try gpio.write(.pulseFire, true)
     let edge = clock.now
     try gpio.write(.pulseFire, false)
     try gpio.write(.beeper, true)
-    return edge
+    return .fired(edge)
   }
 }

@@ -139,8 +139,15 @@ extension TreatmentSequencer {
       observer.treatment(.intent(intent))
       try kick()
       clock.sleepPrecisely(until: slot.target)
-      guard let fired = try generator.fire(permission) else {
+      let fired: Instant
+      switch try generator.fire(permission) {
+      case .fired(let instant): fired = instant
+      case .expired:
         skip(.late, pair: pair, at: clock.now)
+        return nil
+      case .refused:
+        try handle(.inputs(generator.snapshot()))
+        if machine.state == .ready { skip(.notReady, pair: pair, at: clock.now) }
         return nil
       }
       try handle(.fired)

@@ -34,3 +34,42 @@ struct EmergencyStopTests {
     #expect(result.summary.pulses.count > 0)
   }
 }
+
+/// The fire check is taken a few milliseconds before the edge; an e-stop or a footswitch
+/// released inside that gap must still stop the pulse.
+@Suite("Interlocks inside the last milliseconds before a pulse")
+struct LastLookTests {
+  static func run(seed: UInt64, prepare: (SimulatedBoard) -> Void = { _ in }) throws -> SimulationResult {
+    try SimulationSession.run(
+      SimulationOptions(
+        protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: Paths.simBoard, seed: seed,
+        showProgress: false), prepare: prepare)
+  }
+
+  @Test(arguments: [0.001, 0.2, 1.0, 2.0, 2.9, 3.5, 10.0])
+  func estopJustBeforeAnEdgeStopsIt(millisecondsBefore: Double) throws {
+    let edges = try Self.run(seed: 1).board.fireEdges
+    let target = edges[40]
+    let press = target - .seconds(millisecondsBefore / 1000)
+    let result = try Self.run(seed: 1) { board in
+      board.clock.schedule(at: press) { board.estopPressed = true }
+    }
+    #expect(result.board.fireEdges.count == 40, "edges 0...39 only")
+    #expect(result.board.fireEdges.allSatisfy { $0 < press })
+    #expect(result.summary.fault?.interlock == "estop")
+  }
+
+  @Test(arguments: [0.001, 1.0, 2.9])
+  func footswitchReleasedJustBeforeAnEdgeStopsIt(millisecondsBefore: Double) throws {
+    let edges = try Self.run(seed: 2).board.fireEdges
+    let release = edges[25] - .seconds(millisecondsBefore / 1000)
+    let result = try Self.run(seed: 2) { board in
+      board.clock.schedule(at: release) {
+        board.footswitchA = false
+        board.footswitchB = false
+      }
+    }
+    #expect(result.board.fireEdges.allSatisfy { $0 < release })
+    #expect(result.summary.outcome == "aborted", "the scripted operator never presses again")
+  }
+}
