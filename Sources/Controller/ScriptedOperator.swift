@@ -32,7 +32,7 @@ public final class ScriptedOperator: TreatmentOperator {
     switch cause {
     case .ecgTrigger: return duration >= resumeAfterTriggerLoss ? .resume : .wait
     case .operatorPause: return .resume
-    case .startup, .estop, .footswitch, .lid, .bankVoltage, .charger, .relayReadback, .pulseCounter,
+    case .startup, .estop, .footswitchReleased, .footswitchDisagree, .lid, .bankVoltage, .charger, .relayReadback, .pulseCounter,
       .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .testPulseCurrent, .lowCurrent,
       .overTemperature, .sensor, .operatorAbort:
       return .wait

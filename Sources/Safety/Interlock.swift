@@ -6,7 +6,8 @@
 public enum Interlock: String, CaseIterable, Sendable, Hashable {
   case startup = "startup"
   case estop = "estop"
-  case footswitch = "footswitch"
+  case footswitchReleased = "footswitch_released"
+  case footswitchDisagree = "footswitch_disagree"
   case lid = "lid"
   case ecgTrigger = "ecg_trigger"
   case bankVoltage = "bank_voltage"
@@ -29,7 +30,8 @@ public enum Interlock: String, CaseIterable, Sendable, Hashable {
     switch self {
     case .startup: "controller started: outputs safe until the operator acknowledges"
     case .estop: "emergency stop pressed"
-    case .footswitch: "footswitch channels disagree"
+    case .footswitchReleased: "footswitch released"
+    case .footswitchDisagree: "footswitch channels disagree"
     case .lid: "enclosure lid open"
     case .ecgTrigger: "no valid ECG trigger"
     case .bankVoltage: "bank voltage off its set-point"
@@ -52,11 +54,11 @@ public enum Interlock: String, CaseIterable, Sendable, Hashable {
   /// How the controller reacts (SAFETY.md principle 3).
   public var reaction: Reaction {
     switch self {
-    case .startup, .estop, .footswitch, .lid, .bankVoltage, .charger, .relayReadback, .pulseCounter,
+    case .startup, .estop, .footswitchDisagree, .lid, .bankVoltage, .charger, .relayReadback, .pulseCounter,
       .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .overTemperature, .sensor:
       .latch
     case .testPulseCurrent, .lowCurrent: .stopPair
-    case .ecgTrigger, .operatorPause: .pause
+    case .ecgTrigger, .operatorPause, .footswitchReleased: .pause
     case .operatorAbort: .abort
     }
   }

@@ -95,11 +95,11 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
     if let fault = inputFault(inputs) { return .latched(fault) }
     let active = state == .charging || state == .ready || state == .delivering
     if active && !inputs.lidClosed { return .latched(Fault(.lid)) }
-    if active && !inputs.footswitchPressed { return .paused(.footswitch) }
+    if active && !inputs.footswitchPressed { return .paused(.footswitchReleased) }
     if active && inputs.heatSink >= limits.temperaturePause {
       return .paused(.overTemperature)
     }
-    if case .paused(let cause) = state, cause == .footswitch || cause == .overTemperature,
+    if case .paused(let cause) = state, cause == .footswitchReleased || cause == .overTemperature,
       pauseCauseGone(cause, inputs)
     {
       return .idle
@@ -113,7 +113,7 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
     if inputs.hardwareFault { return Fault(.hardwareFault) }
     if let since = disagreeingSince, inputs.at - since > limits.footswitchDisagree {
       return Fault(
-        .footswitch, measured: (inputs.at - since).milliseconds,
+        .footswitchDisagree, measured: (inputs.at - since).milliseconds,
         limit: limits.footswitchDisagree.milliseconds)
     }
     if inputs.heatSink >= limits.temperatureFault {
@@ -125,7 +125,7 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
   private var chargingRefusal: SafetyState? {
     guard let inputs = lastInputs else { return .latched(Fault(.sensor)) }
     if !inputs.lidClosed { return .latched(Fault(.lid)) }
-    if !inputs.footswitchPressed { return .paused(.footswitch) }
+    if !inputs.footswitchPressed { return .paused(.footswitchReleased) }
     if inputs.heatSink >= limits.temperaturePause { return .paused(.overTemperature) }
     return nil
   }
@@ -133,9 +133,9 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
   private func pauseCauseGone(_ cause: Interlock, _ inputs: InterlockInputs? = nil) -> Bool {
     guard let inputs = inputs ?? lastInputs else { return false }
     switch cause {
-    case .footswitch: return inputs.footswitchPressed
+    case .footswitchReleased: return inputs.footswitchPressed
     case .overTemperature: return inputs.heatSink < limits.temperaturePause
-    case .startup, .estop, .lid, .ecgTrigger, .bankVoltage, .charger, .relayReadback, .pulseCounter,
+    case .startup, .estop, .footswitchDisagree, .lid, .ecgTrigger, .bankVoltage, .charger, .relayReadback, .pulseCounter,
       .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .testPulseCurrent, .lowCurrent,
       .sensor, .operatorPause, .operatorAbort:
       return true
@@ -159,7 +159,7 @@ extension SafetyMachine {
   public func causesPresent(in inputs: InterlockInputs) -> [Interlock] {
     var causes: [Interlock] = []
     if !inputs.estopOK { causes.append(.estop) }
-    if !inputs.footswitchAgree { causes.append(.footswitch) }
+    if !inputs.footswitchAgree { causes.append(.footswitchDisagree) }
     if !inputs.lidClosed { causes.append(.lid) }
     if inputs.hardwareFault { causes.append(.hardwareFault) }
     if inputs.heatSink >= limits.temperatureFault { causes.append(.overTemperature) }

@@ -29,6 +29,10 @@ public struct TriggerValidator: Sendable {
   public let settings: Settings
   /// The last trigger taken as a beat (double triggers are not).
   public private(set) var last: Instant?
+  /// The last edge of any kind: a trigger soon after *any* edge is a double trigger, so that a
+  /// rhythm faster than min RR cannot pass by having every other edge judged against an
+  /// older one.
+  private var lastEdge: Instant?
   private var recent = InlineArray<8, Int64>(repeating: 0)
   private var recentCount = 0
   private var recentNext = 0
@@ -36,12 +40,13 @@ public struct TriggerValidator: Sendable {
   public init(settings: Settings) { self.settings = settings }
 
   public mutating func judge(_ edge: Instant) -> Verdict {
+    defer { lastEdge = edge }
+    if let before = lastEdge, (edge - before).value < settings.minRR.value { return .skip(.doubleTrigger) }
     guard let previous = last else {
       last = edge
       return .skip(.noReference)
     }
     let rr = (edge - previous).value
-    if rr < settings.minRR.value { return .skip(.doubleTrigger) }
     last = edge
     let rate = 60e9 / Double(rr)
     if !settings.heartRate.contains(rate) { return .skip(.heartRate) }

@@ -151,6 +151,7 @@ extension TreatmentSequencer {
         return nil
       }
       try handle(.fired)
+      pausedSinceLastPulse = nil
       heldBeats = 0
       lastFire = fired
       return fired

@@ -57,7 +57,11 @@ extension TreatmentSequencer {
   /// Waits while delivery is paused, asking the operator; ends the treatment if told to.
   func waitOutPause(_ cause: Interlock) throws {
     observer.treatment(.phase(.paused, pair: nil))
-    let since = clock.now
+    // A pause is timed from the first pause since the last pulse delivered: resuming into a
+    // cause that has not gone away (a heart that still gives no usable trigger) does not
+    // reset the operator's patience.
+    let since = pausedSinceLastPulse ?? clock.now
+    pausedSinceLastPulse = since
     while case .paused = machine.state, outcome == nil {
       try wait(for: pollInterval)
       try handle(.inputs(generator.snapshot()))

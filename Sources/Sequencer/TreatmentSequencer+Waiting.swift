@@ -25,8 +25,10 @@ extension TreatmentSequencer {
 
   /// Waits for the next valid R-wave trigger, feeding the watchdog and polling the interlocks
   /// meanwhile. Each trigger is judged by the validator (double trigger, heart rate, ectopic,
-  /// no reference); none within max RR is a missed beat, and enough of those in a row pause
-  /// delivery. Returns `nil` when the beat is skipped or the machine stopped.
+  /// no reference); none within max RR is a missed beat. Missed beats and rejected triggers
+  /// in a row (`pause_after_missed` of them) pause delivery: a heart that gives no usable
+  /// trigger, whether silent or racing, is not treated. Returns `nil` when the beat is
+  /// skipped or the machine stopped.
   func waitForTrigger(_ gating: ECGGating, pair: Int) throws -> Instant? {
     let waitStart = clock.now
     var nextPoll = waitStart + pollInterval
@@ -38,7 +40,7 @@ extension TreatmentSequencer {
         switch triggers.judge(edge.timestamp) {
         case .skip(let reason):
           skip(reason, pair: pair, at: edge.timestamp)
-          if reason != .doubleTrigger { missedInRow = 0 }
+          if reason != .noReference { try countUnusable(gating) }
           continue
         case .valid:
           missedInRow = 0
@@ -58,14 +60,19 @@ extension TreatmentSequencer {
       if clock.now >= missedAt {
         skip(.missedBeat, pair: pair, at: clock.now)
         triggers.missedBeat()
-        missedInRow += 1
-        if missedInRow >= gating.pauseAfterMissed {
-          missedInRow = 0
-          try handle(.triggerLost)
-        }
+        try countUnusable(gating)
         return nil
       }
     }
     return nil
+  }
+
+  /// One more beat without a usable trigger; enough in a row pause delivery.
+  private func countUnusable(_ gating: ECGGating) throws {
+    missedInRow += 1
+    if missedInRow >= gating.pauseAfterMissed {
+      missedInRow = 0
+      try handle(.triggerLost)
+    }
   }
 }

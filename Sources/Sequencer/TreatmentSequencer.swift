@@ -39,6 +39,8 @@ public final class TreatmentSequencer {
   /// Where the sequencer records how late each plain sleep woke, when someone measures it.
   public var wakeLatency: LatencyRecorder?
   var missedInRow = 0
+  /// When delivery first paused since the last pulse went out; `nil` while pulses flow.
+  var pausedSinceLastPulse: Instant?
   var heldBeats = 0
   /// The relay setting that was switched in and read back; `nil` while the relays move.
   var matrixSetting: MatrixSetting?

@@ -83,7 +83,7 @@ struct SafetyMachineTests {
   @Test func footswitchReleasePausesAndPressingAgainResumes() {
     var machine = Fixtures.readyMachine()
     machine.handle(.inputs(Fixtures.inputs(at: 10, a: false, b: false)))
-    #expect(machine.state == .paused(.footswitch))
+    #expect(machine.state == .paused(.footswitchReleased))
     #expect(machine.outputs == .safe)
     machine.handle(.inputs(Fixtures.inputs(at: 20)))
     #expect(machine.state == .idle)
@@ -92,11 +92,11 @@ struct SafetyMachineTests {
   @Test func footswitchDisagreementLatchesOnlyAfterItsLimit() {
     var machine = Fixtures.readyMachine()
     machine.handle(.inputs(Fixtures.inputs(at: 0, a: true, b: false)))
-    #expect(machine.state == .paused(.footswitch), "one channel released: not pressed, so paused")
+    #expect(machine.state == .paused(.footswitchReleased), "one channel released: not pressed, so paused")
     machine.handle(.inputs(Fixtures.inputs(at: 50, a: true, b: false)))
-    #expect(machine.state == .paused(.footswitch), "exactly 50 ms is still within the limit")
+    #expect(machine.state == .paused(.footswitchReleased), "exactly 50 ms is still within the limit")
     machine.handle(.inputs(Fixtures.inputs(at: 51, a: true, b: false)))
-    #expect(machine.state.fault?.interlock == .footswitch)
+    #expect(machine.state.fault?.interlock == .footswitchDisagree)
   }
 
   @Test func briefDisagreementThatEndsDoesNotLatch() {
