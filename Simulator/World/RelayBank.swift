@@ -15,7 +15,7 @@ public struct RelayBank {
   private let settleMax: Nanoseconds
   private var random: SeededGenerator
   /// Relays (bit per probe) that do not move, whatever their coil says.
-  public var stuck: UInt8 = 0
+  public private(set) var stuck: UInt8 = 0
 
   public init(settleMin: Milliseconds, settleMax: Milliseconds, random: SeededGenerator) {
     self.settleMin = settleMin.nanoseconds
@@ -32,6 +32,12 @@ public struct RelayBank {
       settlesAt[bit] = instant + settleMin + Nanoseconds(Int64(spread))
     }
     coil = bits & 0x3F
+  }
+
+  /// From `instant` on, the relays in `mask` stay where they are (welded, or stuck open).
+  public mutating func stick(_ mask: UInt8, at instant: Instant) {
+    contact = contacts(at: instant)
+    stuck = mask & 0x3F
   }
 
   /// The auxiliary contacts (port B) at `instant`: bit set where the relay is closed.

@@ -43,7 +43,7 @@ public final class ProgressReporter: TreatmentObserver {
       emit(line: "t=\(clockText(at))  FAULT \(fault.interlock.rawValue): \(fault.reason)")
     case .hardwareError(let text, let at):
       emit(line: "t=\(clockText(at))  HARDWARE ERROR: \(text)")
-    case .state, .intent, .setReviewed:
+    case .state, .intent, .setReviewed, .ended:
       break
     }
   }

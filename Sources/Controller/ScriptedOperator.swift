@@ -32,7 +32,8 @@ public final class ScriptedOperator: TreatmentOperator {
     switch cause {
     case .ecgTrigger: return duration >= resumeAfterTriggerLoss ? .resume : .wait
     case .operatorPause: return .resume
-    case .startup, .estop, .footswitchReleased, .footswitchDisagree, .lid, .bankVoltage, .charger, .relayReadback, .pulseCounter,
+    case .startup, .estop, .footswitchReleased, .footswitchDisagree, .lid, .bankVoltage, .charger, .bleed,
+      .relayReadback, .pulseCounter,
       .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .testPulseCurrent, .lowCurrent,
       .overTemperature, .sensor, .operatorAbort:
       return .wait

@@ -8,6 +8,8 @@ public final class SummaryCollector: TreatmentObserver {
   public private(set) var pulses: [DeliveredPulse] = []
   public private(set) var skipped: [SkippedBeat] = []
   public private(set) var firstFault: (fault: Fault, at: Instant, pulseIndex: Int)?
+  /// The bank voltage the controller read last, once the outputs were safe.
+  public private(set) var finalBank: Volts?
   /// The first line or bus error, in the backend's words.
   public private(set) var hardwareError: String?
   private let plan: TreatmentProtocol
@@ -24,6 +26,7 @@ public final class SummaryCollector: TreatmentObserver {
     case .skipped(let beat): skipped.append(beat)
     case .fault(let fault, let at, let index): if firstFault == nil { firstFault = (fault, at, index) }
     case .hardwareError(let text, _): hardwareError = hardwareError ?? text
+    case .ended(let bank, _): finalBank = bank
     case .phase, .state, .intent, .setReviewed: break
     }
   }
@@ -59,7 +62,7 @@ public final class SummaryCollector: TreatmentObserver {
     }
     return TreatmentSummary(
       backend: backend, protocol: plan.name, outcome: outcome.name, fault: fault, abortReason: abortReason,
-      hardwareError: hardwareError, seed: seed, pairs: pairs,
+      hardwareError: hardwareError, finalBankV: finalBank.map { ($0.value * 10).rounded() / 10 }, seed: seed, pairs: pairs,
       pulses: pulses.map {
         .init(
           index: $0.index, pair: $0.pair, kind: $0.kind.rawValue, triggerMs: $0.trigger.map(milliseconds),

@@ -81,6 +81,8 @@ public struct TreatmentSummary: Codable, Equatable, Sendable {
   public var abortReason: String?
   /// The line or bus error behind a sensor fault, in the backend's words.
   public var hardwareError: String?
+  /// The bank voltage once the outputs were safe at the end (`null` if it could not be read).
+  public var finalBankV: Double?
   public var seed: UInt64?
   public var pairs: [Pair]
   public var pulses: [Pulse]
@@ -91,6 +93,7 @@ public struct TreatmentSummary: Codable, Equatable, Sendable {
     case backend, `protocol`, outcome, fault, seed, pairs, pulses, skipped
     case abortReason = "abort_reason"
     case hardwareError = "hardware_error"
+    case finalBankV = "final_bank_v"
     case durationMs = "duration_ms"
   }
 
@@ -102,6 +105,7 @@ public struct TreatmentSummary: Codable, Equatable, Sendable {
     try c.encode(fault, forKey: .fault)  // null when none, never omitted
     try c.encode(abortReason, forKey: .abortReason)
     try c.encode(hardwareError, forKey: .hardwareError)
+    try c.encode(finalBankV, forKey: .finalBankV)
     try c.encodeIfPresent(seed, forKey: .seed)
     try c.encode(pairs, forKey: .pairs)
     try c.encode(pulses, forKey: .pulses)

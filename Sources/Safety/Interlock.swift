@@ -12,6 +12,7 @@ public enum Interlock: String, CaseIterable, Sendable, Hashable {
   case ecgTrigger = "ecg_trigger"
   case bankVoltage = "bank_voltage"
   case charger = "charger"
+  case bleed = "bleed"
   case relayReadback = "relay_readback"
   case pulseCounter = "pulse_counter"
   case overCurrent = "over_current"
@@ -36,6 +37,7 @@ public enum Interlock: String, CaseIterable, Sendable, Hashable {
     case .ecgTrigger: "no valid ECG trigger"
     case .bankVoltage: "bank voltage off its set-point"
     case .charger: "charger did not reach the set-point in time"
+    case .bleed: "bank did not bleed below its safe level in time"
     case .relayReadback: "electrode relays do not read back as commanded"
     case .pulseCounter: "supervisor pulse counter did not rise by exactly the pulses fired"
     case .overCurrent: "peak current above the limit"
@@ -54,7 +56,7 @@ public enum Interlock: String, CaseIterable, Sendable, Hashable {
   /// How the controller reacts (SAFETY.md principle 3).
   public var reaction: Reaction {
     switch self {
-    case .startup, .estop, .footswitchDisagree, .lid, .bankVoltage, .charger, .relayReadback, .pulseCounter,
+    case .startup, .estop, .footswitchDisagree, .lid, .bankVoltage, .charger, .bleed, .relayReadback, .pulseCounter,
       .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .overTemperature, .sensor:
       .latch
     case .testPulseCurrent, .lowCurrent: .stopPair

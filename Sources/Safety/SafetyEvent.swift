@@ -18,6 +18,8 @@ public enum SafetyEvent: Equatable, Sendable, Hashable {
   case bankVoltage(measured: Volts, setpoint: Volts)
   /// The charger did not reach its set-point within the board's time limit.
   case chargeTimedOut
+  /// The bank did not bleed below the board's safe level in time (it reads `measured`).
+  case bleedTimedOut(measured: Volts)
   /// A pulse was fired (the sequencer used its permission).
   case fired
   /// The supervisor's measurement of the pulse just fired.

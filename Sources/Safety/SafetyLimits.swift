@@ -9,7 +9,7 @@ public struct SafetyLimits: Equatable, Sendable, Hashable {
   public var testCurrent: ClosedRange<Amperes>?
   /// Fraction of the set-point the bank may be off before a pulse.
   public var bankVoltageTolerance: Double
-  /// Beats held in a row for a wrong bank voltage before it is a fault.
+  /// Beats that may be held in a row for a wrong bank voltage; one more is a fault.
   public var bankHoldBeats: Int
   /// A pulse whose peak voltage is below this fraction of the set-point collapsed.
   public var voltageCollapseFraction: Double

@@ -65,6 +65,8 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
       return state
     case (.charging, .chargeTimedOut):
       return .latched(Fault(.charger))
+    case (_, .bleedTimedOut(let measured)):
+      return .latched(Fault(.bleed, measured: measured.value))
     case (.ready, .fired):
       return .delivering
     case (.delivering, .measured(let measurement)):
@@ -135,7 +137,7 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
     switch cause {
     case .footswitchReleased: return inputs.footswitchPressed
     case .overTemperature: return inputs.heatSink < limits.temperaturePause
-    case .startup, .estop, .footswitchDisagree, .lid, .ecgTrigger, .bankVoltage, .charger, .relayReadback, .pulseCounter,
+    case .startup, .estop, .footswitchDisagree, .lid, .ecgTrigger, .bankVoltage, .charger, .bleed, .relayReadback, .pulseCounter,
       .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .testPulseCurrent, .lowCurrent,
       .sensor, .operatorPause, .operatorAbort:
       return true
@@ -212,7 +214,7 @@ extension SafetyMachine {
       return .fault(fault)
     }
     if !withinTolerance(check.bankVoltage, of: check.setpoint) {
-      guard check.heldBeats + 1 < limits.bankHoldBeats else {
+      guard check.heldBeats < limits.bankHoldBeats else {
         let fault = Fault(.bankVoltage, measured: check.bankVoltage.value, limit: check.setpoint.value)
         state = .latched(fault)
         return .fault(fault)

@@ -88,6 +88,9 @@ public enum TreatmentEvent: Sendable, Equatable {
   case setReviewed(pair: Int, set: Int, accepted: Bool)
   /// A line or bus error that stopped the treatment, in the backend's words.
   case hardwareError(String, at: Instant)
+  /// The session is over and the outputs safe; the bank voltage read last (`nil` if it could
+  /// not be read).
+  case ended(bank: Volts?, at: Instant)
 }
 
 public protocol TreatmentObserver: AnyObject {

@@ -24,7 +24,7 @@ extension TreatmentSequencer {
     try generator.apply(state.outputs)
     observer.treatment(.state(state, at: clock.now))
     if let fault = state.fault, before.fault == nil {
-      observer.treatment(.fault(fault, at: clock.now, pulseIndex: delivered))
+      observer.treatment(.fault(fault, at: clock.now, pulseIndex: faultPulseIndex))
       _ = faulted(fault)
     }
   }
@@ -55,7 +55,10 @@ extension TreatmentSequencer {
               current: measured.peakCurrent, voltage: measured.peakVoltage, polarity: polarity)))
         delivered += 1
       }
+      // A fault found in this measurement belongs to the pulse just delivered.
+      pulseUnderJudgement = delivered - 1
       try handle(.measured(measured))
+      pulseUnderJudgement = nil
       try generator.gpio.write(.beeper, false)
       previousCurrent = measured.peakCurrent
       result.currents.add(measured.peakCurrent)
@@ -170,7 +173,7 @@ extension TreatmentSequencer {
       kind: kind, peakCurrent: readback.peakCurrent, peakVoltage: readback.peakVoltage,
       setpoint: setpoint, counted: counted, expected: expected,
       previousCurrent: previousCurrent,
-      hardwareFault: !readback.status.intersection([.overCurrentLatched, .arcLatched]).isEmpty || faultLine)
+      hardwareFault: !readback.status.intersection(SupervisorStatus.latches).isEmpty || faultLine)
   }
 
 }

@@ -4,33 +4,47 @@ import Safety
 import Units
 
 extension TreatmentSequencer {
-  /// Bleeds the bank, moves the relays to `pair` in `polarity`, waits for them to settle and
-  /// reads them back. A relay that does not follow is a latched fault.
+  /// Bleeds the bank, opens every relay and reads them back open, then closes the relays of
+  /// `pair` in `polarity` and reads them back. Opening first, and waiting for the contacts to
+  /// prove it, means no probe is ever on both buses while a released relay is still moving.
+  /// A relay that does not follow is a latched fault.
   func switchRelays(to pair: ProbePair, index: Int, polarity: Polarity) throws {
     observer.treatment(.phase(.switching, pair: index))
     matrixSetting = nil
     try handle(.beginSwitching)
-    guard machine.state == .switching else { return }
-    let bleedDeadline = clock.now + bleedTimeout
-    while try generator.bankVoltage() >= generator.board.interlocks.bledBelow {
-      guard clock.now < bleedDeadline else {
-        try handle(.sensorFailed)
-        return
-      }
-      try wait(for: pollInterval)
-      try handle(.inputs(generator.snapshot()))
-      if outcome != nil { return }
-    }
+    guard machine.state == .switching, try bleed() else { return }
     let (positive, negative) = polarity == .normal ? (pair.anode, pair.cathode) : (pair.cathode, pair.anode)
     guard let setting = MatrixSetting(positive: positive, negative: negative) else {
       try handle(.relaysVerified(false))
       return
     }
-    try generator.matrix.apply(setting)
-    try wait(for: generator.board.interlocks.relaySettle.nanoseconds)
-    let verified = try generator.matrix.verify(setting)
-    if verified { matrixSetting = setting }
-    try handle(.relaysVerified(verified))
+    for step in [MatrixSetting.open, setting] {
+      try generator.matrix.apply(step)
+      try wait(for: generator.board.interlocks.relaySettle.nanoseconds)
+      guard try generator.matrix.verify(step) else {
+        try handle(.relaysVerified(false))
+        return
+      }
+    }
+    matrixSetting = setting
+    try handle(.relaysVerified(true))
+  }
+
+  /// Waits for the bank to bleed below the board's safe level, polling the interlocks. `false`
+  /// when it did not in time (a latched fault) or the machine stopped meanwhile.
+  private func bleed() throws -> Bool {
+    let deadline = clock.now + bleedTimeout
+    while true {
+      let bank = try generator.bankVoltage()
+      if bank < generator.board.interlocks.bledBelow { return true }
+      guard clock.now < deadline else {
+        try handle(.bleedTimedOut(measured: bank))
+        return false
+      }
+      try wait(for: pollInterval)
+      try handle(.inputs(generator.snapshot()))
+      if outcome != nil { return false }
+    }
   }
 
   /// Charges the bank to the pair's set-point, polling the interlocks, until the machine says

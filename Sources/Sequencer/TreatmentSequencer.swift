@@ -39,6 +39,10 @@ public final class TreatmentSequencer {
   /// Where the sequencer records how late each plain sleep woke, when someone measures it.
   public var wakeLatency: LatencyRecorder?
   var missedInRow = 0
+  /// The pulse whose measurement is being judged, if one is.
+  var pulseUnderJudgement: Int?
+  /// The index a fault found now is reported against: the pulse being judged, or the next.
+  var faultPulseIndex: Int { pulseUnderJudgement ?? delivered }
   /// When delivery first paused since the last pulse went out; `nil` while pulses flow.
   var pausedSinceLastPulse: Instant?
   var heldBeats = 0
@@ -75,10 +79,23 @@ public final class TreatmentSequencer {
 
   /// Runs the whole treatment and returns how it ended. Whatever happens — completion, a fault,
   /// an abort, a thrown error — the outputs are driven safe and the bank bled before this
-  /// returns or throws.
+  /// returns or throws; a bank that does not bleed turns a completed treatment into a fault.
   public func run() throws -> TreatmentOutcome {
     start = clock.now
-    defer { finishSafe() }
+    let result: TreatmentOutcome
+    do {
+      result = try treatAllPairs()
+    } catch {
+      _ = finishSafe()
+      throw error
+    }
+    guard let problem = finishSafe() else { return result }
+    observer.treatment(.fault(problem, at: clock.now, pulseIndex: delivered))
+    if case .completed = result { return .faulted(problem, at: clock.now, pulseIndex: delivered) }
+    return result
+  }
+
+  private func treatAllPairs() throws -> TreatmentOutcome {
     do {
       observer.treatment(.phase(.bringUp, pair: nil))
       try generator.bringUp()
@@ -107,6 +124,7 @@ public final class TreatmentSequencer {
   /// One pair: test pulses, then therapy set by set. `nil` to go on with the next pair.
   private func treat(pair: ProbePair, index: Int) throws -> TreatmentOutcome? {
     previousCurrent = nil
+    heldBeats = 0
     try switchRelays(to: pair, index: index, polarity: .normal)
     if let ended = outcome { return ended }
     setpoint = pair.voltage
@@ -171,7 +189,7 @@ public final class TreatmentSequencer {
   // MARK: - Ending
 
   func faulted(_ fault: Fault) -> TreatmentOutcome {
-    let ended = outcome ?? .faulted(fault, at: clock.now, pulseIndex: delivered)
+    let ended = outcome ?? .faulted(fault, at: clock.now, pulseIndex: faultPulseIndex)
     outcome = ended
     return ended
   }
@@ -184,16 +202,36 @@ public final class TreatmentSequencer {
     return outcome ?? .aborted(reason: reason, at: clock.now, pulseIndex: delivered)
   }
 
-  /// Drives every output safe, opens the relays and waits (bounded) for the bank to bleed.
-  private func finishSafe() {
+  /// Drives every output safe, waits (bounded) for the bank to bleed and opens the relays.
+  /// Every step is attempted whatever the others do; what failed is reported as a hardware
+  /// error, and a bank still charged at the end is returned as a fault.
+  private func finishSafe() -> Fault? {
     observer.treatment(.phase(.finishing, pair: nil))
-    generator.gpio.driveSafe()
+    for error in generator.gpio.driveSafe() {
+      observer.treatment(.hardwareError("driving outputs safe: \(error)", at: clock.now))
+    }
     let deadline = clock.now + bleedTimeout
-    while clock.now < deadline {
-      guard let bank = try? generator.bankVoltage() else { break }
-      if bank < generator.board.interlocks.bledBelow { break }
+    var bank: Volts?
+    while true {
+      do {
+        bank = try generator.bankVoltage()
+      } catch {
+        observer.treatment(.hardwareError("reading the bank voltage at the end: \(error)", at: clock.now))
+        bank = nil
+        break
+      }
+      if let bank, bank < generator.board.interlocks.bledBelow { break }
+      if clock.now >= deadline { break }
       clock.sleep(for: pollInterval)
     }
-    try? generator.matrix.apply(.open)
+    do {
+      try generator.matrix.apply(.open)
+    } catch {
+      observer.treatment(.hardwareError("opening the relays at the end: \(error)", at: clock.now))
+    }
+    observer.treatment(.ended(bank: bank, at: clock.now))
+    guard let bank else { return Fault(.sensor) }
+    return bank < generator.board.interlocks.bledBelow
+      ? nil : Fault(.bleed, measured: bank.value, limit: generator.board.interlocks.bledBelow.value)
   }
 }

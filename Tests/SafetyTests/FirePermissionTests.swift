@@ -46,7 +46,10 @@ struct FirePermissionTests {
     var machine = Fixtures.readyMachine()
     #expect(outcome(machine.permission(Fixtures.check(bank: 2000, held: 0))) == "skip bank_voltage")
     #expect(outcome(machine.permission(Fixtures.check(bank: 2000, held: 1))) == "skip bank_voltage")
-    #expect(outcome(machine.permission(Fixtures.check(bank: 2000, held: 2))) == "fault bank_voltage")
+    #expect(outcome(machine.permission(Fixtures.check(bank: 2000, held: 2))) == "skip bank_voltage")
+    #expect(
+      outcome(machine.permission(Fixtures.check(bank: 2000, held: 3))) == "fault bank_voltage",
+      "three beats held (bank_hold_beats), the fourth is a fault")
     #expect(machine.outputs == .safe)
   }
 
