@@ -23,7 +23,9 @@ let package = Package(
     .target(name: "Safety", dependencies: ["Units"]),
     .target(
       name: "Sequencer",
-      dependencies: ["Units", "HAL", "Protocol", "Safety", .product(name: "Atomics", package: "swift-atomics")]),
+      dependencies: [
+        "Units", "HAL", "Protocol", "Safety", .product(name: "Atomics", package: "swift-atomics"),
+      ]),
     .target(name: "Simulator", dependencies: ["Units", "HAL", "Protocol"], path: "Simulator"),
     .target(
       name: "Controller",

@@ -57,7 +57,8 @@ public final class SimulatedClock: MonotonicClock {
     case .fast: advance(to: max(deadline, cursor) + wakeLatency())
     case .realtime:
       runScheduled(through: deadline - spinMargin)
-      spinCPUTime = spinCPUTime + PosixTime.sleepThenSpin(until: wallOrigin + deadline.sinceOrigin, margin: spinMargin)
+      spinCPUTime =
+        spinCPUTime + PosixTime.sleepThenSpin(until: wallOrigin + deadline.sinceOrigin, margin: spinMargin)
       runScheduled(through: now)
     }
   }

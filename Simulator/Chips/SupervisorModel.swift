@@ -45,7 +45,8 @@ public final class SupervisorModel: WordRegisterDevice {
   /// A train in flight: its count and peaks post at `completesAt`, as the real board updates
   /// its registers only once the train is over. Held as a value, so that a pulse allocates
   /// nothing.
-  private var inFlight: (completesAt: Instant, pulses: Int, current: Amperes, voltage: Volts, trip: SupervisorStatus)?
+  private var inFlight:
+    (completesAt: Instant, pulses: Int, current: Amperes, voltage: Volts, trip: SupervisorStatus)?
 
   public init(hvReady: @escaping () -> Bool = { false }) {
     self.hvReady = hvReady

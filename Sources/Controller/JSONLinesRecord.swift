@@ -70,7 +70,8 @@ public final class JSONLinesRecord: TreatmentObserver {
     case .hardwareError(let text, let at):
       append(["event": "hardware_error", "error": text, "at_ms": ms(at)], durable: true)
     case .ended(let bank, let at):
-      append(["event": "outputs_safe", "bank_v": bank.map(\.value) ?? NSNull(), "at_ms": ms(at)], durable: true)
+      append(
+        ["event": "outputs_safe", "bank_v": bank.map(\.value) ?? NSNull(), "at_ms": ms(at)], durable: true)
     case .phase, .setReviewed:
       break
     }

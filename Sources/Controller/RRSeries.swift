@@ -9,7 +9,9 @@ public enum RRSeries {
     public var line: Int
     public var found: String
     public var description: String {
-      "\(file):\(line): RR interval (allowed: a number of milliseconds in 200...3000; found: \(found))"
+      line == 0
+        ? "\(file): \(found)"
+        : "\(file):\(line): RR interval (allowed: a number of milliseconds in 200...3000; found: \(found))"
     }
   }
 
@@ -17,11 +19,14 @@ public enum RRSeries {
 
   public static func parse(_ text: String, file: String) throws -> [Milliseconds] {
     var intervals: [Milliseconds] = []
-    for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let line = raw.trimmingCharacters(in: .whitespaces)
+    for (number, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+      .enumerated()
+    {
+      let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
       if line.isEmpty || line.hasPrefix("#") { continue }
       guard let value = Double(line), value.isFinite, allowed.contains(value) else {
-        throw FormatError(file: file, line: number + 1, found: line.isEmpty ? "nothing" : "\"\(line)\"")
+        let shown = line.count > 40 ? String(line.prefix(40)) + "…" : line
+        throw FormatError(file: file, line: number + 1, found: "\"\(shown)\"")
       }
       intervals.append(Milliseconds(Int(value.rounded())))
     }
@@ -32,7 +37,10 @@ public enum RRSeries {
   public static func load(path: String) throws -> [Milliseconds] {
     guard let data = FileManager.default.contents(atPath: path),
       let text = String(data: data, encoding: .utf8)
-    else { throw FormatError(file: path, line: 0, found: "an unreadable file") }
+    else {
+      throw FormatError(
+        file: path, line: 0, found: "cannot read the RR file (missing, unreadable or not UTF-8)")
+    }
     return try parse(text, file: path)
   }
 }

@@ -68,26 +68,20 @@ public struct SimulationResult {
 public enum SimulationSession {
   /// Loads the files, builds the simulated board and runs the treatment. `prepare` may change
   /// the board before the run (tests use it to schedule faults).
+  ///
+  /// Every output the user asked for is checked before the first pulse (a summary path that
+  /// cannot be written fails now, not after ten minutes of treatment), and whatever ends the
+  /// run, the record and the summary are written before the error is reported.
   public static func run(
     _ options: SimulationOptions, prepare: (SimulatedBoard) -> Void = { _ in }
   ) throws -> SimulationResult {
-    let board = try BoardFile.load(path: options.boardPath)
-    guard board.backend == .simulator, var settings = board.simulator else {
-      throw SessionError.environment(
-        "\(options.boardPath): board backend is \"\(board.backend.rawValue)\"; irectl simulate needs a board file"
-          + " whose backend is \"simulator\" (the Linux backend is not part of this build)")
-    }
-    let plan = try ProtocolFile.load(path: options.protocolPath, board: board)
-    if let rate = options.heartRate {
-      guard (20...250).contains(rate) else {
-        throw SessionError.invalidInput(
-          "--heart-rate: allowed 20...250 beats per minute; found \(formatted(rate))")
-      }
-      settings.heart.rateBPM = rate
-    }
-    let rhythm = try options.rrFile.map { Heart.Rhythm.recorded(try RRSeries.load(path: $0)) }
+    let inputs = try SimulationInputs(options)
+    let board = inputs.board
+    let plan = inputs.plan
+    if let path = options.summaryPath { try checkWritable(path, what: "summary") }
     let simulated = SimulatedBoard(
-      description: board, settings: settings, pace: options.pace, seed: options.seed, rhythm: rhythm)
+      description: board, settings: inputs.settings, pace: options.pace, seed: options.seed,
+      rhythm: inputs.rhythm)
     simulated.place(plan.probes)
     simulated.footswitchA = true
     simulated.footswitchB = true
@@ -95,23 +89,11 @@ public enum SimulationSession {
 
     let origin = simulated.clock.now
     let collector = SummaryCollector(plan: plan, origin: origin)
-    var observers: [any TreatmentObserver] = [collector]
     let progress = options.showProgress ? ProgressReporter(plan: plan, origin: origin) : nil
-    if let progress { observers.append(progress) }
-    var record: JSONLinesRecord?
-    if let path = options.recordPath {
-      do {
-        record = try JSONLinesRecord(
-          path: path, backend: "simulator",
-          session: "sim-\(options.seed)-\(Int(Date().timeIntervalSince1970))",
-          origin: origin,
-          header: [
-            "protocol": plan.name, "protocol_file": options.protocolPath, "board_file": options.boardPath,
-            "seed": String(options.seed),
-          ])
-      } catch { throw SessionError.environment(String(describing: error)) }
-      if let record { observers.append(record) }
+    let record = try options.recordPath.map {
+      try openRecord($0, options: options, plan: plan, origin: origin)
     }
+    let observers: [(any TreatmentObserver)?] = [collector, progress, record]
     let generator = PulseGenerator(
       board: board, gpio: simulated.gpio, bus: simulated.bus, clock: simulated.clock)
     let publisher = EventPublisher(capacity: 1 << 16, waitWhenFull: options.pace == .fast)
@@ -120,18 +102,17 @@ public enum SimulationSession {
       limits: SafetyLimits(plan: plan, board: board))
     let run = TimingRun(sequencer: sequencer, realtime: options.pace == .realtime ? board.timing : nil)
     options.log("SIMULATOR: \(plan.name) on \(board.name), seed \(options.seed), \(options.pace.rawValue)")
-    options.log("timing thread: \(run.status)\(run.status.inForce || run.status.notRequested ? "" : "; allowed on the simulator")")
-    let pump = ObserverGroup(observers)
+    let allowance = run.status.inForce || run.status.notRequested ? "" : "; allowed on the simulator"
+    options.log("timing thread: \(run.status)\(allowance)")
+
+    var failure: SessionError?
     let outcome: TreatmentOutcome
     do {
-      outcome = try run.finish(draining: publisher.ring, into: pump)
+      outcome = try run.finish(draining: publisher.ring, into: ObserverGroup(observers.compactMap { $0 }))
     } catch let error as Heart.SeriesExhausted {
-      progress?.finish()
-      throw SessionError.invalidInput("\(options.rrFile ?? "--rr-file"): \(error)")
-    }
-    if publisher.lostEvents > 0 {
-      throw SessionError.environment(
-        "\(publisher.lostEvents) treatment events were lost: the record and summary are incomplete")
+      failure = .invalidInput("\(options.rrFile ?? "--rr-file"): \(error)")
+      outcome = .aborted(
+        reason: error.description, at: simulated.clock.now, pulseIndex: collector.pulses.count)
     }
     progress?.finish()
     let end = simulated.clock.now
@@ -144,11 +125,70 @@ public enum SimulationSession {
         throw SessionError.environment("cannot write the summary \(path): \(error.localizedDescription)")
       }
     }
+    if let failure { throw failure }
+    if let problem = record?.writeError, let path = options.recordPath {
+      throw SessionError.environment(
+        "writing the record \(path) failed: \(String(cString: strerror(problem))); it is incomplete")
+    }
+    if publisher.lostEvents > 0 {
+      throw SessionError.environment(
+        "\(publisher.lostEvents) treatment events were lost: the record and summary are incomplete")
+    }
     return SimulationResult(
       outcome: outcome, summary: summary,
       table: PairTable.render(plan: plan, pulses: collector.pulses, skipped: collector.skipped),
       simulatorPulseCount: simulated.pulsesDelivered, finalBankVoltage: simulated.charger.voltage(at: end),
       board: simulated)
+  }
+
+  /// Fails now if `path` cannot be written, rather than after the treatment.
+  static func checkWritable(_ path: String, what: String) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+      throw SessionError.environment("cannot write the \(what) \(path): \(String(cString: strerror(errno)))")
+    }
+    close(fd)
+  }
+
+  static func openRecord(
+    _ path: String, options: SimulationOptions, plan: TreatmentProtocol, origin: Instant
+  ) throws -> JSONLinesRecord {
+    do {
+      return try JSONLinesRecord(
+        path: path, backend: "simulator", session: "sim-\(options.seed)-\(Int(Date().timeIntervalSince1970))",
+        origin: origin,
+        header: [
+          "protocol": plan.name, "protocol_file": options.protocolPath, "board_file": options.boardPath,
+          "seed": String(options.seed),
+        ])
+    } catch { throw SessionError.environment(String(describing: error)) }
+  }
+}
+
+/// The files and options of a simulation, read and checked.
+struct SimulationInputs {
+  var board: BoardDescription
+  var settings: SimulatorSettings
+  var plan: TreatmentProtocol
+  var rhythm: Heart.Rhythm?
+
+  init(_ options: SimulationOptions) throws {
+    board = try BoardFile.load(path: options.boardPath)
+    guard board.backend == .simulator, let settings = board.simulator else {
+      throw SessionError.environment(
+        "\(options.boardPath): board backend is \"\(board.backend.rawValue)\"; irectl simulate needs a board file"
+          + " whose backend is \"simulator\" (the Linux backend is not part of this build)")
+    }
+    self.settings = settings
+    plan = try ProtocolFile.load(path: options.protocolPath, board: board)
+    if let rate = options.heartRate {
+      guard (20...250).contains(rate) else {
+        throw SessionError.invalidInput(
+          "--heart-rate: allowed 20...250 beats per minute; found \(formatted(rate))")
+      }
+      self.settings.heart.rateBPM = rate
+    }
+    rhythm = try options.rrFile.map { Heart.Rhythm.recorded(try RRSeries.load(path: $0)) }
   }
 }
 

@@ -62,7 +62,8 @@ public final class SummaryCollector: TreatmentObserver {
     }
     return TreatmentSummary(
       backend: backend, protocol: plan.name, outcome: outcome.name, fault: fault, abortReason: abortReason,
-      hardwareError: hardwareError, finalBankV: finalBank.map { ($0.value * 10).rounded() / 10 }, seed: seed, pairs: pairs,
+      hardwareError: hardwareError, finalBankV: finalBank.map { ($0.value * 10).rounded() / 10 }, seed: seed,
+      pairs: pairs,
       pulses: pulses.map {
         .init(
           index: $0.index, pair: $0.pair, kind: $0.kind.rawValue, triggerMs: $0.trigger.map(milliseconds),

@@ -56,7 +56,8 @@ public enum Interlock: String, CaseIterable, Sendable, Hashable {
   /// How the controller reacts (SAFETY.md principle 3).
   public var reaction: Reaction {
     switch self {
-    case .startup, .estop, .footswitchDisagree, .lid, .bankVoltage, .charger, .bleed, .relayReadback, .pulseCounter,
+    case .startup, .estop, .footswitchDisagree, .lid, .bankVoltage, .charger, .bleed, .relayReadback,
+      .pulseCounter,
       .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .overTemperature, .sensor:
       .latch
     case .testPulseCurrent, .lowCurrent: .stopPair

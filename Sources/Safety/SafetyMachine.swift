@@ -137,7 +137,8 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
     switch cause {
     case .footswitchReleased: return inputs.footswitchPressed
     case .overTemperature: return inputs.heatSink < limits.temperaturePause
-    case .startup, .estop, .footswitchDisagree, .lid, .ecgTrigger, .bankVoltage, .charger, .bleed, .relayReadback, .pulseCounter,
+    case .startup, .estop, .footswitchDisagree, .lid, .ecgTrigger, .bankVoltage, .charger, .bleed,
+      .relayReadback, .pulseCounter,
       .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .testPulseCurrent, .lowCurrent,
       .sensor, .operatorPause, .operatorAbort:
       return true

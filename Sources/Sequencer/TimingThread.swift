@@ -1,8 +1,9 @@
+import Atomics
+import Protocol
+
 #if canImport(Glibc)
   import Glibc
 #endif
-import Atomics
-import Protocol
 
 /// Whether the timing thread got what a real-time loop needs, and if not, why.
 public struct RealtimeStatus: Sendable, Equatable, CustomStringConvertible {
@@ -17,7 +18,9 @@ public struct RealtimeStatus: Sendable, Equatable, CustomStringConvertible {
   public var inForce: Bool { !notRequested && schedulingProblem == nil && memoryProblem == nil }
 
   public var description: String {
-    if notRequested { return "virtual clock: the timing thread runs without real-time scheduling (none needed)" }
+    if notRequested {
+      return "virtual clock: the timing thread runs without real-time scheduling (none needed)"
+    }
     let scheduling = schedulingProblem.map { "no SCHED_FIFO (\($0))" } ?? "SCHED_FIFO priority \(priority)"
     let memory = memoryProblem.map { "memory not locked (\($0))" } ?? "memory locked"
     return "\(scheduling), \(memory)"
@@ -41,7 +44,8 @@ public final class TimingThread: @unchecked Sendable {
   public init(realtime: TimingSettings?) {
     self.realtime = realtime
     var status = RealtimeStatus(
-      schedulingProblem: nil, memoryProblem: nil, priority: realtime?.priority ?? 0, notRequested: realtime == nil)
+      schedulingProblem: nil, memoryProblem: nil, priority: realtime?.priority ?? 0,
+      notRequested: realtime == nil)
     if let realtime, realtime.lockMemory, mlockall(Int32(MCL_CURRENT | MCL_FUTURE)) != 0 {
       status.memoryProblem = "mlockall: \(String(cString: strerror(errno)))"
     } else if let realtime, !realtime.lockMemory {
@@ -65,7 +69,8 @@ public final class TimingThread: @unchecked Sendable {
       created = pthread_create(&thread, &attributes, TimingThread.entry, context)
       pthread_attr_destroy(&attributes)
       if created != 0 {
-        self.status.schedulingProblem = "pthread_create with SCHED_FIFO: \(String(cString: strerror(created)))"
+        self.status.schedulingProblem =
+          "pthread_create with SCHED_FIFO: \(String(cString: strerror(created)))"
       }
     }
     if created != 0 {
@@ -74,7 +79,8 @@ public final class TimingThread: @unchecked Sendable {
     }
   }
 
-  private static let entry: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { context in
+  private static let entry: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = {
+    context in
     guard let context else { return nil }
     let this = Unmanaged<TimingThread>.fromOpaque(context).takeRetainedValue()
     this.body()

@@ -50,18 +50,33 @@ struct HeartReplayTests {
     #expect(aligned)
   }
 
-  @Test func runningOutIsAnError() throws {
+  @Test func runningOutIsAnErrorAfterTheSummaryIsWritten() throws {
     let path = Paths.temporary("rr-short.txt")
+    let summaryPath = Paths.temporary("rr-short-summary.json")
     try "800\n900\n".write(toFile: path, atomically: true, encoding: .utf8)
-    defer { try? FileManager.default.removeItem(atPath: path) }
+    defer {
+      try? FileManager.default.removeItem(atPath: path)
+      try? FileManager.default.removeItem(atPath: summaryPath)
+    }
     #expect {
       try SimulationSession.run(
         SimulationOptions(
           protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: Paths.simBoard, rrFile: path,
-          showProgress: false))
+          summaryPath: summaryPath, showProgress: false))
     } throws: { error in
-      String(describing: error).contains("ran out after its 2 intervals")
+      guard case SessionError.invalidInput(let text) = error else { return false }
+      return text.contains("ran out after its 2 intervals")
     }
+    let summary = try JSONDecoder().decode(
+      TreatmentSummary.self, from: try Data(contentsOf: URL(fileURLWithPath: summaryPath)))
+    #expect(summary.outcome == "aborted")
+    #expect(summary.abortReason?.contains("ran out") == true)
+    #expect(summary.finalBankV.map { $0 < 50 } == true)
+  }
+
+  @Test func windowsLineEndingsAreLinesToo() throws {
+    #expect(
+      try RRSeries.parse("# RR\r\n800\r\n900\r\n", file: "rr.txt") == [Milliseconds(800), Milliseconds(900)])
   }
 
   @Test(arguments: [("abc", "\"abc\""), ("120", "\"120\""), ("nan", "\"nan\""), ("", "no intervals")])

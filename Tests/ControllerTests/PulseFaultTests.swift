@@ -38,7 +38,9 @@ struct PulseFaultTests {
 
   @Test func aStuckRelayIsCaughtAtTheNextSwitch() throws {
     let result = try run { board in
-      board.clock.schedule(at: Instant(sinceOrigin: .seconds(5))) { board.relaysMinus.stick(0x3F, at: board.clock.now) }
+      board.clock.schedule(at: Instant(sinceOrigin: .seconds(5))) {
+        board.relaysMinus.stick(0x3F, at: board.clock.now)
+      }
     }
     #expect(result.summary.fault?.interlock == "relay_readback")
     // The first polarity reversal is after test pulses and one set: 20 pulses of pair 0.
