@@ -40,14 +40,18 @@ public final class SimulatedBoard {
   public private(set) var probes: [Int: Probe] = [:]
   /// Every fire edge the pulse board saw, and the pulses it really delivered: the simulator's
   /// own count, against which the controller's record is judged.
-  public private(set) var fireEdges: [Instant] = []
+  public private(set) var fireEdges: [Instant] = {
+    var edges: [Instant] = []
+    edges.reserveCapacity(4096)
+    return edges
+  }()
   public private(set) var pulsesDelivered = 0
   /// The hardware over-current comparator's trip level (above the board's design limit).
   public var hardwareCurrentTrip: Amperes
 
   public init(
     description: BoardDescription, settings: SimulatorSettings, pace: SimulatedClock.Pace, seed: UInt64,
-    rhythm: Heart.Rhythm? = nil
+    rhythm: Heart.Rhythm? = nil, anomalies: HeartAnomalies = .none
   ) {
     var random = SeededGenerator(seed: seed)
     let clock = SimulatedClock(pace: pace)
@@ -58,7 +62,7 @@ public final class SimulatedBoard {
     self.supervisor = SupervisorModel()
     self.heart = Heart(
       rhythm: rhythm ?? .generated(rateBPM: settings.heart.rateBPM, variability: settings.heart.variability),
-      settings: settings.heart, start: clock.now, random: random.split())
+      settings: settings.heart, start: clock.now, random: random.split(), anomalies: anomalies)
     self.tissue = Tissue(settings: settings.tissue, random: random.split())
     self.charger = Charger(settings: settings.charger, start: clock.now)
     self.relaysPlus = RelayBank(

@@ -15,6 +15,7 @@ public struct SimulationOptions: Sendable {
   public var pace: SimulatedClock.Pace
   public var heartRate: Double?
   public var rrFile: String?
+  public var heartAnomalies: HeartAnomalies
   public var summaryPath: String?
   public var recordPath: String?
   public var showProgress: Bool
@@ -23,7 +24,8 @@ public struct SimulationOptions: Sendable {
 
   public init(
     protocolPath: String, boardPath: String, seed: UInt64 = 1, pace: SimulatedClock.Pace = .fast,
-    heartRate: Double? = nil, rrFile: String? = nil, summaryPath: String? = nil, recordPath: String? = nil,
+    heartRate: Double? = nil, rrFile: String? = nil, heartAnomalies: HeartAnomalies = .none,
+    summaryPath: String? = nil, recordPath: String? = nil,
     showProgress: Bool = true, log: @escaping @Sendable (String) -> Void = { _ in }
   ) {
     self.protocolPath = protocolPath
@@ -32,6 +34,7 @@ public struct SimulationOptions: Sendable {
     self.pace = pace
     self.heartRate = heartRate
     self.rrFile = rrFile
+    self.heartAnomalies = heartAnomalies
     self.summaryPath = summaryPath
     self.recordPath = recordPath
     self.showProgress = showProgress
@@ -81,7 +84,7 @@ public enum SimulationSession {
     if let path = options.summaryPath { try checkWritable(path, what: "summary") }
     let simulated = SimulatedBoard(
       description: board, settings: inputs.settings, pace: options.pace, seed: options.seed,
-      rhythm: inputs.rhythm)
+      rhythm: inputs.rhythm, anomalies: options.heartAnomalies)
     simulated.place(plan.probes)
     simulated.footswitchA = true
     simulated.footswitchB = true

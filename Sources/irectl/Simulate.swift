@@ -33,6 +33,12 @@ struct Simulate: ParsableCommand {
     help: "Recorded RR intervals, one per line in milliseconds, replayed in order.")
   var rrFile: String?
 
+  @Option(
+    name: .customLong("heart-anomalies"),
+    help: ArgumentHelp(
+      "What the simulated heart and trigger monitor get wrong.", discussion: HeartAnomalies.syntax))
+  var heartAnomalies: String?
+
   @Option(name: .customLong("summary-json"), help: "Write the summary as one JSON object to this path.")
   var summaryJSON: String?
 
@@ -40,9 +46,16 @@ struct Simulate: ParsableCommand {
   var record: String?
 
   func run() throws {
+    let anomalies: HeartAnomalies
+    do {
+      anomalies = try heartAnomalies.map(HeartAnomalies.init(parsing:)) ?? .none
+    } catch {
+      report(String(describing: error))
+      throw ExitCode(2)
+    }
     let options = SimulationOptions(
       protocolPath: protocolFile, boardPath: board, seed: seed, pace: speed, heartRate: heartRate,
-      rrFile: rrFile,
+      rrFile: rrFile, heartAnomalies: anomalies,
       summaryPath: summaryJSON, recordPath: record,
       log: { FileHandle.standardError.write(Data("irectl: \($0)\n".utf8)) })
     let result: SimulationResult

@@ -7,13 +7,14 @@ import Units
 /// `--rr-file`: a recorded RR series drives the simulated trigger monitor.
 @Suite("Recorded RR series")
 struct HeartReplayTests {
-  /// A real-looking series: 560–1200 ms, drifting with breathing, with occasional jumps.
+  /// A real-looking series: 560–1200 ms, drifting slowly, modulated by breathing, with
+  /// beat-to-beat noise of a few percent.
   static func realLookingSeries(count: Int) -> String {
     var random = SeededGenerator(seed: 2024)
     var lines = ["# RR intervals in ms, one per line"]
     var rr = 850.0
     for n in 0..<count {
-      rr += 40 * sin(Double(n) / 3) + (random.unit() - 0.5) * 120
+      rr += 25 * sin(Double(n) / 3) + (random.unit() - 0.5) * 60
       rr = min(max(rr, 560), 1200)
       lines.append(String(Int(rr)))
     }
