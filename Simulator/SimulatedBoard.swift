@@ -46,6 +46,8 @@ public final class SimulatedBoard {
     return edges
   }()
   public private(set) var pulsesDelivered = 0
+  /// A fire edge whose consequences are not worked out yet.
+  private var pendingFire: Instant?
   /// The hardware over-current comparator's trip level (above the board's design limit).
   public var hardwareCurrentTrip: Amperes
 
@@ -81,16 +83,16 @@ public final class SimulatedBoard {
   /// capture `self` once it exists.
   private func wire() {
     let i2c = description.i2c
-    supervisor.hvReady = { [unowned self] in charger.ready(at: clock.now) }
-    supervisor.now = { [unowned self] in clock.now }
+    supervisor.hvReady = { [unowned self] in charger.ready(at: worldNow) }
+    supervisor.now = { [unowned self] in worldNow }
     adc = ADS1115Model(clock: clock) { [unowned self] channel in analogInput(channel) }
-    thermometer = TMP117Model { [unowned self] in heatSink.temperature(at: clock.now) }
+    thermometer = TMP117Model { [unowned self] in heatSink.temperature(at: worldNow) }
     expanderPlus = MCP23017Model(
-      inputsB: { [unowned self] in relaysPlus.contacts(at: clock.now) },
-      onOutputs: { [unowned self] bits in relaysPlus.drive(bits, at: clock.now) })
+      inputsB: { [unowned self] in relaysPlus.contacts(at: worldNow) },
+      onOutputs: { [unowned self] bits in relaysPlus.drive(bits, at: worldNow) })
     expanderMinus = MCP23017Model(
-      inputsB: { [unowned self] in relaysMinus.contacts(at: clock.now) },
-      onOutputs: { [unowned self] bits in relaysMinus.drive(bits, at: clock.now) })
+      inputsB: { [unowned self] in relaysMinus.contacts(at: worldNow) },
+      onOutputs: { [unowned self] bits in relaysMinus.drive(bits, at: worldNow) })
     bus.attach(supervisor, at: i2c.supervisor)
     bus.attach(adc, at: i2c.adc)
     bus.attach(thermometer, at: i2c.temperature)
@@ -107,8 +109,8 @@ public final class SimulatedBoard {
   /// leakage monitor, half the 5 V rail.
   private func analogInput(_ channel: Int) -> Volts {
     switch channel {
-    case 0: return charger.voltage(at: clock.now) / description.interlocks.bankDivider
-    case 1: return Volts(charger.hvEnable && !charger.ready(at: clock.now) ? 1.2 : 0.05)
+    case 0: return charger.voltage(at: worldNow) / description.interlocks.bankDivider
+    case 1: return Volts(charger.hvEnable && !charger.ready(at: worldNow) ? 1.2 : 0.05)
     case 2: return Volts(0.002)
     default: return Volts(2.5)
     }
@@ -122,8 +124,8 @@ public final class SimulatedBoard {
     case .footswitchA: logical = footswitchA
     case .footswitchB: logical = footswitchB
     case .lidClosed: logical = lidClosed
-    case .ecgTrigger: logical = try heart.triggerLevel(at: clock.now)
-    case .hvReady: logical = charger.ready(at: clock.now)
+    case .ecgTrigger: logical = try heart.triggerLevel(at: worldNow)
+    case .hvReady: logical = charger.ready(at: worldNow)
     case .hwFault:
       supervisor.settle()
       logical = !supervisor.latched.intersection([.overCurrentLatched, .arcLatched]).isEmpty
@@ -139,7 +141,7 @@ public final class SimulatedBoard {
     case .hvEnable, .bleedRelease:
       let hv = gpio.output(.hvEnable)
       let release = gpio.output(.bleedRelease)
-      charger.set(hvEnable: hv, bleedRelease: release, setpoint: supervisor.setpoint, at: clock.now)
+      charger.set(hvEnable: hv, bleedRelease: release, setpoint: supervisor.setpoint, at: worldNow)
     case .pulseFire:
       if value { fire() }
     case .watchdogKick, .beeper, .estopOK, .footswitchA, .footswitchB, .lidClosed, .ecgTrigger, .hvReady,
@@ -148,11 +150,32 @@ public final class SimulatedBoard {
     }
   }
 
-  /// A rising edge on `pulse_fire`: the pulse board fires its train from whatever the bank holds,
-  /// through whatever the relays connect, and posts its measurements when the train is over.
+  /// The world's time, once anything pending has taken effect. A fire edge is only noted when
+  /// the line rises, and its consequences (the tissue's current, the bank's droop, the
+  /// supervisor's registers) are worked out at the next look at the world, so that the
+  /// simulation's own arithmetic never sits between the controller's write and its reading
+  /// of the clock after it.
+  var worldNow: Instant {
+    if let edge = pendingFire {
+      pendingFire = nil
+      deliver(edgeAt: edge)
+    }
+    return clock.now
+  }
+
+  /// Lets any pending fire edge take effect (for observers reading the world directly).
+  public func settle() { _ = worldNow }
+
+  /// A rising edge on `pulse_fire`: the pulse board fires its train from whatever the bank holds.
   private func fire() {
-    let now = clock.now
-    fireEdges.append(now)
+    settle()
+    fireEdges.append(clock.now)
+    pendingFire = clock.now
+  }
+
+  /// The train fired at `now`, through whatever the relays connect; the supervisor posts its
+  /// measurements when the train is over.
+  private func deliver(edgeAt now: Instant) {
     let count = supervisor.trainPulses
     let bank = charger.voltage(at: now)
     var peak = Amperes(0)

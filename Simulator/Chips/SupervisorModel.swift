@@ -64,7 +64,8 @@ public final class SupervisorModel: WordRegisterDevice {
 
   /// Posts a train whose time has come.
   public func settle() {
-    guard let train = inFlight, now() >= train.completesAt else { return }
+    let instant = now()  // first: looking at the time lets the world post what is pending
+    guard let train = inFlight, instant >= train.completesAt else { return }
     inFlight = nil
     recordPulses(train.pulses, peakCurrent: train.current, peakVoltage: train.voltage)
     latch(train.trip)

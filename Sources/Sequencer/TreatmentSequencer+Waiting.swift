@@ -36,33 +36,35 @@ extension TreatmentSequencer {
       let missedAt = max(triggers.last ?? waitStart, waitStart) + gating.maxRR.nanoseconds
       try kick()
       let slice = min(clock.now + kickInterval, missedAt)
-      if let edge = try generator.gpio.nextEdge(on: .ecgTrigger, notAfter: slice) {
-        switch triggers.judge(edge.timestamp) {
-        case .skip(let reason):
-          skip(reason, pair: pair, at: edge.timestamp)
-          if reason != .noReference { try countUnusable(gating) }
-          continue
-        case .valid:
-          missedInRow = 0
+      guard let edge = try generator.gpio.nextEdge(on: .ecgTrigger, notAfter: slice) else {
+        wakeLatency?.record(clock.now - slice)
+        if clock.now >= nextPoll {
+          try handle(.inputs(generator.snapshot()))
+          nextPoll = clock.now + pollInterval
         }
-        // An edge queued while the bank was charging or the relays moving is a real beat,
-        // but one the controller was not ready for.
-        if edge.timestamp < waitStart {
-          skip(.notReady, pair: pair, at: edge.timestamp)
-          continue
+        if clock.now >= missedAt {
+          skip(.missedBeat, pair: pair, at: clock.now)
+          triggers.missedBeat()
+          try countUnusable(gating)
+          return nil
         }
-        return edge.timestamp
+        continue
       }
-      if clock.now >= nextPoll {
-        try handle(.inputs(generator.snapshot()))
-        nextPoll = clock.now + pollInterval
+      switch triggers.judge(edge.timestamp) {
+      case .skip(let reason):
+        skip(reason, pair: pair, at: edge.timestamp)
+        if reason != .noReference { try countUnusable(gating) }
+        continue
+      case .valid:
+        missedInRow = 0
       }
-      if clock.now >= missedAt {
-        skip(.missedBeat, pair: pair, at: clock.now)
-        triggers.missedBeat()
-        try countUnusable(gating)
-        return nil
+      // An edge queued while the bank was charging or the relays moving is a real beat, but
+      // one the controller was not ready for.
+      if edge.timestamp < waitStart {
+        skip(.notReady, pair: pair, at: edge.timestamp)
+        continue
       }
+      return edge.timestamp
     }
     return nil
   }

@@ -25,8 +25,9 @@ public final class TreatmentSequencer {
   /// wants a toggle at 200 Hz at least (BOARD.md), so every wait is cut into slices of this.
   let kickInterval = Nanoseconds.milliseconds(2)
   /// The fresh check before a pulse is taken this long before its deadline: enough for the
-  /// interlock inputs and one ADC conversion (~1.2 ms) with margin.
-  let checkLead = Nanoseconds.milliseconds(3)
+  /// interlock inputs, the relay read-back and one ADC conversion (~1.2 ms; about 2.5 ms with
+  /// the bus transfers on real time) with margin.
+  let checkLead = Nanoseconds.milliseconds(5)
   /// Longest wait for the bank to bleed below the board's safe level.
   let bleedTimeout = Nanoseconds.milliseconds(2_000)
 

@@ -1,0 +1,149 @@
+import Foundation
+import HAL
+import Histogram
+import Protocol
+import Safety
+import Sequencer
+import Simulator
+import Units
+
+/// `irectl bench timing`: the real timing thread, on real time, against the simulator backend:
+/// how close to its deadline each pulse fires, how close to trigger + delay, and — in the same
+/// run, on the same thread with the same scheduling — how late the operating system wakes a
+/// plain absolute-deadline sleep (what cyclictest measures). Sleeping to a margin and spinning
+/// the rest must beat the plain wake-up; the spin's CPU cost is reported beside it.
+public enum TimingBenchmark {
+  /// Percentiles of one latency, in microseconds.
+  public struct Percentiles: Codable, Equatable, Sendable {
+    public var p50: Double
+    public var p90: Double
+    public var p99: Double
+    public var p999: Double
+    public var max: Double
+    public var count: Int
+
+    init(_ samples: some Sequence<Int64>) {
+      var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+      for sample in samples { histogram.record(UInt64(Swift.max(0, sample))) }
+      func us(_ ns: UInt64) -> Double { (Double(ns) / 10).rounded() / 100 }
+      p50 = us(histogram.valueAtPercentile(50))
+      p90 = us(histogram.valueAtPercentile(90))
+      p99 = us(histogram.valueAtPercentile(99))
+      p999 = us(histogram.valueAtPercentile(99.9))
+      max = us(histogram.max)
+      count = Int(histogram.totalCount)
+    }
+  }
+
+  public struct Report: Codable, Equatable, Sendable {
+    public var onsetErrorUs: Percentiles
+    public var triggerLatencyErrorUs: Percentiles
+    public var wakeupLatencyUs: Percentiles
+    /// Onset-error p99 over wake-up p99: below 0.5 is what the spin is for.
+    public var p99Ratio: Double
+    /// CPU time spent spinning to fire deadlines, as a fraction of one core over the run.
+    public var spinCPUFraction: Double
+    /// SCHED_FIFO and locked memory were both in force.
+    public var realtime: Bool
+    public var realtimeDetail: String
+    public var pulses: Int
+    public var rateHz: Double
+    public var skippedBeats: Int
+    public var durationS: Double
+
+    enum CodingKeys: String, CodingKey {
+      case onsetErrorUs = "onset_error_us"
+      case triggerLatencyErrorUs = "trigger_latency_error_us"
+      case wakeupLatencyUs = "wakeup_latency_us"
+      case p99Ratio = "p99_ratio"
+      case spinCPUFraction = "spin_cpu_fraction"
+      case realtime
+      case realtimeDetail = "realtime_detail"
+      case pulses
+      case rateHz = "rate_hz"
+      case skippedBeats = "skipped_beats"
+      case durationS = "duration_s"
+    }
+  }
+
+  public static let rates: ClosedRange<Double> = 0.5...4
+
+  /// Runs `pulses` ECG-synchronised pulses at `rate` beats per second on the simulated
+  /// reference board (`boardPath`), in real time.
+  public static func run(pulses: Int, rate: Double, boardPath: String) throws -> Report {
+    guard (1...10_000).contains(pulses) else {
+      throw SessionError.invalidInput("--pulses: allowed 1...10000; found \(pulses)")
+    }
+    guard rate.isFinite, rates.contains(rate) else {
+      throw SessionError.invalidInput("--rate: allowed \(formatted(rates.lowerBound))...\(formatted(rates.upperBound)) Hz; found \(formatted(rate))")
+    }
+    var board = try BoardFile.load(path: boardPath)
+    guard var settings = board.simulator else {
+      throw SessionError.environment("\(boardPath): the timing benchmark needs a simulator board file")
+    }
+    settings.heart.rateBPM = rate * 60
+    settings.heart.variability = 0.01
+    board.interlocks.heartRate = min(20, rate * 30)...max(250, rate * 90)
+    board.limits.maxPulsesPerPair = max(board.limits.maxPulsesPerPair, pulses)
+    board.limits.maxPulsesPerTreatment = max(board.limits.maxPulsesPerTreatment, pulses)
+    let plan = try ProtocolFile.decode(yaml: protocolText(pulses: pulses, rate: rate), file: "bench-timing", board: board)
+
+    let simulated = SimulatedBoard(description: board, settings: settings, pace: .realtime, seed: 1)
+    simulated.place(plan.probes)
+    simulated.footswitchA = true
+    simulated.footswitchB = true
+    let generator = PulseGenerator(board: board, gpio: simulated.gpio, bus: simulated.bus, clock: simulated.clock)
+    let publisher = EventPublisher(capacity: 1 << 16, waitWhenFull: false)
+    let sequencer = TreatmentSequencer(
+      plan: plan, generator: generator, operator: ScriptedOperator(), observer: publisher,
+      limits: SafetyLimits(plan: plan, board: board))
+    let wakeups = LatencyRecorder(capacity: 4_000_000)
+    sequencer.wakeLatency = wakeups
+    let collector = SummaryCollector(plan: plan, origin: simulated.clock.now)
+    let started = PosixTime.monotonicNow()
+    let run = TimingRun(sequencer: sequencer, realtime: board.timing)
+    let outcome = try run.finish(draining: publisher.ring, into: collector)
+    let wall = PosixTime.monotonicNow() - started
+    guard case .completed = outcome else {
+      throw SessionError.environment("the benchmark treatment did not complete: \(outcome.name)")
+    }
+    guard publisher.lostEvents == 0 else {
+      throw SessionError.environment("\(publisher.lostEvents) events lost during the benchmark")
+    }
+    guard case .ecg(let gating) = plan.sync else { throw SessionError.environment("benchmark protocol is not ECG-gated") }
+    let pulsesSeen = collector.pulses
+    let onset = Percentiles(pulsesSeen.map { ($0.fired - $0.scheduled).value })
+    let trigger = Percentiles(
+      pulsesSeen.compactMap { pulse in pulse.trigger.map { (pulse.fired - $0 - gating.delay.nanoseconds).value } })
+    let wake = Percentiles(wakeups.values)
+    return Report(
+      onsetErrorUs: onset, triggerLatencyErrorUs: trigger, wakeupLatencyUs: wake,
+      p99Ratio: wake.p99 > 0 ? (onset.p99 / wake.p99 * 1000).rounded() / 1000 : 0,
+      spinCPUFraction: Double(simulated.clock.spinCPUTime.value) / Double(wall.value),
+      realtime: run.status.inForce, realtimeDetail: run.status.description, pulses: collector.pulses.count,
+      rateHz: rate, skippedBeats: collector.skipped.count, durationS: (wall.seconds * 10).rounded() / 10)
+  }
+
+  /// The benchmark's protocol: one pair, therapy only, gated at `rate` with a window that the
+  /// rate allows.
+  static func protocolText(pulses: Int, rate: Double) -> String {
+    let rr = 1000 / rate
+    let delay = Int(min(50, rr / 5))
+    let minRR = Int(rr * 0.6)
+    let maxRR = Int(min(3000, rr * 2))
+    return """
+      format: 1
+      name: bench-timing
+      probes:
+        - { id: 1, x_mm: 0, y_mm: 0, exposure_mm: 15 }
+        - { id: 2, x_mm: 15, y_mm: 0, exposure_mm: 15 }
+      pulse: { width_us: 90, field_v_per_cm: 1500, train: { pulses: 1 } }
+      sync: { mode: ecg, delay_ms: \(delay), window_ms: 10, min_rr_ms: \(minRR), max_rr_ms: \(maxRR), pause_after_missed: 3 }
+      test: { pulses: 0 }
+      therapy: { pulses: \(pulses), set_size: \(pulses), polarity: fixed }
+      limits: { max_current_a: 50, max_current_jump_a: 8, min_current_a: 2 }
+      pairs:
+        - [1, 2]
+      """
+  }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Controller
+import Foundation
+
+/// `irectl bench ...`: measurements of the controller on this machine.
+struct Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Measure the controller on this machine.", subcommands: [Timing.self])
+
+  struct Timing: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Pulse timing of the real timing thread in real time, on the simulator backend.",
+      discussion: """
+        Reports, as percentiles from an HDR histogram, the pulse onset error (fired minus
+        scheduled), the trigger-to-fire latency error (fired minus trigger minus delay), and the
+        plain wake-up latency of absolute-deadline sleeps on the same thread in the same run.
+        Takes pulses / rate seconds, plus charging.
+        """)
+
+    @Option(help: "Pulses to deliver (1...10000).")
+    var pulses = 60
+
+    @Option(help: "Heartbeats, and so pulses, per second (0.5...4).")
+    var rate = 1.0
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    @Option(help: "Simulator board file.")
+    var board: String = Defaults.boardPath
+
+    func run() throws {
+      let report: TimingBenchmark.Report
+      do {
+        report = try TimingBenchmark.run(pulses: pulses, rate: rate, boardPath: board)
+      } catch let error as SessionError {
+        FileHandle.standardError.write(Data("irectl: \(error)\n".utf8))
+        switch error {
+        case .invalidInput: throw ExitCode(2)
+        case .environment: throw ExitCode(3)
+        }
+      }
+      if json {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        return
+      }
+      print("timing thread: \(report.realtimeDetail)")
+      print("\(report.pulses) pulses at \(report.rateHz) Hz in \(report.durationS) s, \(report.skippedBeats) beats skipped")
+      print("latency (µs)            p50      p90      p99    p99.9      max    count")
+      for (name, p) in [
+        ("onset error", report.onsetErrorUs), ("trigger-latency error", report.triggerLatencyErrorUs),
+        ("plain wake-up", report.wakeupLatencyUs),
+      ] {
+        let cells = [p.p50, p.p90, p.p99, p.p999, p.max].map { String(format: "%8.2f", $0) }.joined(separator: " ")
+        print(name.padding(toLength: 22, withPad: " ", startingAt: 0) + cells + String(format: " %8d", p.count))
+      }
+      print(String(format: "onset p99 / wake-up p99: %.3f; spin CPU: %.4f%% of a core", report.p99Ratio, report.spinCPUFraction * 100))
+    }
+  }
+}
