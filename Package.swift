@@ -15,6 +15,8 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
+    // Benchmarks only (Benchmarks/): malloc counting needs the interposer trait.
+    .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
   ],
   targets: [
     .target(name: "Units"),
@@ -39,6 +41,15 @@ let package = Package(
         "Controller", "Protocol",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // swift package --allow-writing-to-package-directory benchmark
+    .executableTarget(
+      name: "PulseAllocations",
+      dependencies: [
+        "Controller", "Sequencer", "Simulator", "Protocol", "Safety",
+        .product(name: "Benchmark", package: "benchmark"),
+      ],
+      path: "Benchmarks/PulseAllocations",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     .testTarget(name: "UnitsTests", dependencies: ["Units"]),
     .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "Units", "HAL"]),
     .testTarget(name: "HALTests", dependencies: ["HAL", "Simulator"]),

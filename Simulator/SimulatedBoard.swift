@@ -179,9 +179,9 @@ public final class SimulatedBoard {
     let count = supervisor.trainPulses
     let bank = charger.voltage(at: now)
     var peak = Amperes(0)
-    let plus = relaysPlus.closedProbes(at: now)
-    let minus = relaysMinus.closedProbes(at: now)
-    if plus.count == 1, minus.count == 1, let a = probes[plus[0]], let b = probes[minus[0]], a.id != b.id {
+    if let plus = relaysPlus.soleClosedProbe(at: now), let minus = relaysMinus.soleClosedProbe(at: now),
+      let a = probes[plus], let b = probes[minus], a.id != b.id
+    {
       let spacing = Millimetres(
         ((a.x - b.x).value * (a.x - b.x).value + (a.y - b.y).value * (a.y - b.y).value).squareRoot())
       let exposure = min(a.exposure, b.exposure)

@@ -51,9 +51,11 @@ public struct RelayBank {
     return bits
   }
 
-  /// The probes (1...6) whose relay is closed at `instant`.
-  public func closedProbes(at instant: Instant) -> [Int] {
+  /// The probe (1...6) whose relay is closed at `instant`, when exactly one is; `nil` when none
+  /// or several are. Bit arithmetic, so that a pulse allocates nothing.
+  public func soleClosedProbe(at instant: Instant) -> Int? {
     let bits = contacts(at: instant)
-    return (0..<6).filter { bits & (1 << $0) != 0 }.map { $0 + 1 }
+    guard bits != 0, bits & (bits - 1) == 0 else { return nil }
+    return bits.trailingZeroBitCount + 1
   }
 }

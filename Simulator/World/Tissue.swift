@@ -29,6 +29,7 @@ public struct Tissue {
   public init(settings: TissueSettings, random: SeededGenerator) {
     self.settings = settings
     self.random = random
+    pairs.reserveCapacity(15)  // every pair a protocol may have: no allocation mid-treatment
   }
 
   /// Conductivity before any pulse at this field.

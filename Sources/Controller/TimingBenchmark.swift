@@ -23,7 +23,8 @@ public enum TimingBenchmark {
     public var count: Int
 
     init(_ samples: some Sequence<Int64>) {
-      var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+      var histogram = Histogram<UInt64>(
+        highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
       for sample in samples { histogram.record(UInt64(Swift.max(0, sample))) }
       func us(_ ns: UInt64) -> Double { (Double(ns) / 10).rounded() / 100 }
       p50 = us(histogram.valueAtPercentile(50))
@@ -75,7 +76,9 @@ public enum TimingBenchmark {
       throw SessionError.invalidInput("--pulses: allowed 1...10000; found \(pulses)")
     }
     guard rate.isFinite, rates.contains(rate) else {
-      throw SessionError.invalidInput("--rate: allowed \(formatted(rates.lowerBound))...\(formatted(rates.upperBound)) Hz; found \(formatted(rate))")
+      throw SessionError.invalidInput(
+        "--rate: allowed \(formatted(rates.lowerBound))...\(formatted(rates.upperBound)) Hz; found \(formatted(rate))"
+      )
     }
     var board = try BoardFile.load(path: boardPath)
     guard var settings = board.simulator else {
@@ -86,13 +89,15 @@ public enum TimingBenchmark {
     board.interlocks.heartRate = min(20, rate * 30)...max(250, rate * 90)
     board.limits.maxPulsesPerPair = max(board.limits.maxPulsesPerPair, pulses)
     board.limits.maxPulsesPerTreatment = max(board.limits.maxPulsesPerTreatment, pulses)
-    let plan = try ProtocolFile.decode(yaml: protocolText(pulses: pulses, rate: rate), file: "bench-timing", board: board)
+    let plan = try ProtocolFile.decode(
+      yaml: protocolText(pulses: pulses, rate: rate), file: "bench-timing", board: board)
 
     let simulated = SimulatedBoard(description: board, settings: settings, pace: .realtime, seed: 1)
     simulated.place(plan.probes)
     simulated.footswitchA = true
     simulated.footswitchB = true
-    let generator = PulseGenerator(board: board, gpio: simulated.gpio, bus: simulated.bus, clock: simulated.clock)
+    let generator = PulseGenerator(
+      board: board, gpio: simulated.gpio, bus: simulated.bus, clock: simulated.clock)
     let publisher = EventPublisher(capacity: 1 << 16, waitWhenFull: false)
     let sequencer = TreatmentSequencer(
       plan: plan, generator: generator, operator: ScriptedOperator(), observer: publisher,
@@ -110,11 +115,15 @@ public enum TimingBenchmark {
     guard publisher.lostEvents == 0 else {
       throw SessionError.environment("\(publisher.lostEvents) events lost during the benchmark")
     }
-    guard case .ecg(let gating) = plan.sync else { throw SessionError.environment("benchmark protocol is not ECG-gated") }
+    guard case .ecg(let gating) = plan.sync else {
+      throw SessionError.environment("benchmark protocol is not ECG-gated")
+    }
     let pulsesSeen = collector.pulses
     let onset = Percentiles(pulsesSeen.map { ($0.fired - $0.scheduled).value })
     let trigger = Percentiles(
-      pulsesSeen.compactMap { pulse in pulse.trigger.map { (pulse.fired - $0 - gating.delay.nanoseconds).value } })
+      pulsesSeen.compactMap { pulse in
+        pulse.trigger.map { (pulse.fired - $0 - gating.delay.nanoseconds).value }
+      })
     let wake = Percentiles(wakeups.values)
     return Report(
       onsetErrorUs: onset, triggerLatencyErrorUs: trigger, wakeupLatencyUs: wake,

@@ -30,6 +30,10 @@ struct Bench: ParsableCommand {
     var board: String = Defaults.boardPath
 
     func run() throws {
+      #if DEBUG
+        FileHandle.standardError.write(
+          Data("irectl: a debug build measures unoptimised code; build with `swift build -c release`\n".utf8))
+      #endif
       let report: TimingBenchmark.Report
       do {
         report = try TimingBenchmark.run(pulses: pulses, rate: rate, boardPath: board)
@@ -47,16 +51,23 @@ struct Bench: ParsableCommand {
         return
       }
       print("timing thread: \(report.realtimeDetail)")
-      print("\(report.pulses) pulses at \(report.rateHz) Hz in \(report.durationS) s, \(report.skippedBeats) beats skipped")
+      print(
+        "\(report.pulses) pulses at \(report.rateHz) Hz in \(report.durationS) s, \(report.skippedBeats) beats skipped"
+      )
       print("latency (µs)            p50      p90      p99    p99.9      max    count")
       for (name, p) in [
         ("onset error", report.onsetErrorUs), ("trigger-latency error", report.triggerLatencyErrorUs),
         ("plain wake-up", report.wakeupLatencyUs),
       ] {
-        let cells = [p.p50, p.p90, p.p99, p.p999, p.max].map { String(format: "%8.2f", $0) }.joined(separator: " ")
-        print(name.padding(toLength: 22, withPad: " ", startingAt: 0) + cells + String(format: " %8d", p.count))
+        let cells = [p.p50, p.p90, p.p99, p.p999, p.max].map { String(format: "%8.2f", $0) }.joined(
+          separator: " ")
+        print(
+          name.padding(toLength: 22, withPad: " ", startingAt: 0) + cells + String(format: " %8d", p.count))
       }
-      print(String(format: "onset p99 / wake-up p99: %.3f; spin CPU: %.4f%% of a core", report.p99Ratio, report.spinCPUFraction * 100))
+      print(
+        String(
+          format: "onset p99 / wake-up p99: %.3f; spin CPU: %.4f%% of a core", report.p99Ratio,
+          report.spinCPUFraction * 100))
     }
   }
 }
