@@ -70,13 +70,15 @@ public struct SimulationResult {
 
 public enum SimulationSession {
   /// Loads the files, builds the simulated board and runs the treatment. `prepare` may change
-  /// the board before the run (tests use it to schedule faults).
+  /// the board before the run (tests use it to schedule faults); `attach` sees the sequencer
+  /// before it starts (to send it commands).
   ///
   /// Every output the user asked for is checked before the first pulse (a summary path that
   /// cannot be written fails now, not after ten minutes of treatment), and whatever ends the
   /// run, the record and the summary are written before the error is reported.
   public static func run(
-    _ options: SimulationOptions, prepare: (SimulatedBoard) -> Void = { _ in }
+    _ options: SimulationOptions, prepare: (SimulatedBoard) -> Void = { _ in },
+    attach: (TreatmentSequencer) -> Void = { _ in }
   ) throws -> SimulationResult {
     let inputs = try SimulationInputs(options)
     let board = inputs.board
@@ -103,6 +105,7 @@ public enum SimulationSession {
     let sequencer = TreatmentSequencer(
       plan: plan, generator: generator, operator: ScriptedOperator(), observer: publisher,
       limits: SafetyLimits(plan: plan, board: board))
+    attach(sequencer)
     let run = TimingRun(sequencer: sequencer, realtime: options.pace == .realtime ? board.timing : nil)
     options.log("SIMULATOR: \(plan.name) on \(board.name), seed \(options.seed), \(options.pace.rawValue)")
     let allowance = run.status.inForce || run.status.notRequested ? "" : "; allowed on the simulator"

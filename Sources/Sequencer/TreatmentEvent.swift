@@ -128,6 +128,13 @@ public protocol TreatmentOperator: AnyObject {
   func paused(_ cause: Interlock, for duration: Nanoseconds) -> PauseDecision
 }
 
+/// What another thread may ask of a running treatment. Only what makes things safer: a pause
+/// or an abort (SAFETY.md principle 4); resuming stays with the operator at the terminal.
+public enum TreatmentCommand: Sendable, Equatable {
+  case pause
+  case abort(reason: String)
+}
+
 public enum PauseDecision: Sendable, Equatable {
   case wait
   case resume

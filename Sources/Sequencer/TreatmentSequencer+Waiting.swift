@@ -9,6 +9,12 @@ extension TreatmentSequencer {
   func kick() throws {
     kickLevel.toggle()
     try generator.gpio.write(.watchdogKick, kickLevel)
+    while let command = commands.pop() {
+      switch command {
+      case .pause: try handle(.pause)
+      case .abort(let reason): _ = aborted(reason)
+      }
+    }
   }
 
   /// Sleeps until `deadline` in slices short enough to keep the watchdog fed.

@@ -37,6 +37,9 @@ public final class TreatmentSequencer {
   var triggers: TriggerValidator
   var lastFire: Instant?
   var kickLevel = false
+  /// Commands from other threads (a console, a signal handler), taken at every watchdog
+  /// slice: a pause or an abort reaches the timing loop within 2 ms without a lock.
+  public let commands = SPSCRing<TreatmentCommand>(capacity: 64)
   /// Where the sequencer records how late each plain sleep woke, when someone measures it.
   public var wakeLatency: LatencyRecorder?
   var missedInRow = 0

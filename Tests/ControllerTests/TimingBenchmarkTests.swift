@@ -1,0 +1,29 @@
+import Controller
+import Foundation
+import Testing
+
+/// `irectl bench timing` runs end to end (a few pulses, in real time). The numbers it measures
+/// are written down in docs/performance.md, not asserted here: a test asserts what must hold on
+/// any machine.
+@Suite("Timing benchmark")
+struct TimingBenchmarkTests {
+  @Test func aShortRunReportsEveryFigure() throws {
+    let report = try TimingBenchmark.run(pulses: 3, rate: 2, boardPath: Paths.simBoard)
+    #expect(report.pulses == 3)
+    #expect(report.onsetErrorUs.count == 3)
+    #expect(report.triggerLatencyErrorUs.count == 3)
+    #expect(report.wakeupLatencyUs.count > 100, "every 2 ms slice is a wake-up sample")
+    #expect(report.onsetErrorUs.p50 >= 0 && report.onsetErrorUs.max >= report.onsetErrorUs.p99)
+    #expect(report.onsetErrorUs.max < 10_000, "a pulse fires inside its 10 ms window or not at all")
+    #expect((0...1).contains(report.spinCPUFraction))
+    let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
+    for key in ["onset_error_us", "trigger_latency_error_us", "wakeup_latency_us", "spin_cpu_fraction", "realtime", "p999"] {
+      #expect(json.contains("\"\(key)\""))
+    }
+  }
+
+  @Test func outOfRangeArgumentsAreRefused() {
+    #expect(throws: SessionError.self) { try TimingBenchmark.run(pulses: 0, rate: 1, boardPath: Paths.simBoard) }
+    #expect(throws: SessionError.self) { try TimingBenchmark.run(pulses: 5, rate: 9, boardPath: Paths.simBoard) }
+  }
+}
