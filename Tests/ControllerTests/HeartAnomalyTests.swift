@@ -106,8 +106,12 @@ struct HeartAnomalyTests {
 
   @Test(arguments: [UInt64(1), 2, 3, 4, 5, 6], [false, true])
   func everythingAtOnce(seed: UInt64, recorded: Bool) throws {
-    let path = Paths.temporary("anomalies-rr-\(seed).txt")
-    try HeartReplayTests.realLookingSeries(count: 2000).write(toFile: path, atomically: true, encoding: .utf8)
+    // Each test case has its own file: the cases run in parallel.
+    let path = Paths.temporary("anomalies-rr-\(seed)-\(recorded).txt")
+    if recorded {
+      try HeartReplayTests.realLookingSeries(count: 2000).write(
+        toFile: path, atomically: true, encoding: .utf8)
+    }
     defer { try? FileManager.default.removeItem(atPath: path) }
     let anomalies = HeartAnomalies(
       ectopicProbability: 0.05, tWaveProbability: 0.1, driftBPMPerMinute: recorded ? 0 : 2,

@@ -17,13 +17,20 @@ struct TimingBenchmarkTests {
     #expect(report.onsetErrorUs.max < 10_000, "a pulse fires inside its 10 ms window or not at all")
     #expect((0...1).contains(report.spinCPUFraction))
     let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
-    for key in ["onset_error_us", "trigger_latency_error_us", "wakeup_latency_us", "spin_cpu_fraction", "realtime", "p999"] {
+    for key in [
+      "onset_error_us", "trigger_latency_error_us", "wakeup_latency_us", "spin_cpu_fraction", "realtime",
+      "p999",
+    ] {
       #expect(json.contains("\"\(key)\""))
     }
   }
 
   @Test func outOfRangeArgumentsAreRefused() {
-    #expect(throws: SessionError.self) { try TimingBenchmark.run(pulses: 0, rate: 1, boardPath: Paths.simBoard) }
-    #expect(throws: SessionError.self) { try TimingBenchmark.run(pulses: 5, rate: 9, boardPath: Paths.simBoard) }
+    #expect(throws: SessionError.self) {
+      try TimingBenchmark.run(pulses: 0, rate: 1, boardPath: Paths.simBoard)
+    }
+    #expect(throws: SessionError.self) {
+      try TimingBenchmark.run(pulses: 5, rate: 9, boardPath: Paths.simBoard)
+    }
   }
 }

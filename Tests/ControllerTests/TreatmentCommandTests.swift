@@ -8,7 +8,9 @@ import Units
 /// Pause and abort sent to a running treatment through its command ring.
 @Suite("Commands to a running treatment")
 struct TreatmentCommandTests {
-  func run(sending command: TreatmentCommand, at seconds: Double, record: String? = nil) throws -> SimulationResult {
+  func run(sending command: TreatmentCommand, at seconds: Double, record: String? = nil) throws
+    -> SimulationResult
+  {
     final class Box: @unchecked Sendable { var sequencer: TreatmentSequencer? }
     let box = Box()
     return try SimulationSession.run(
@@ -16,7 +18,9 @@ struct TreatmentCommandTests {
         protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: Paths.simBoard, seed: 3,
         recordPath: record, showProgress: false),
       prepare: { board in
-        board.clock.schedule(at: Instant(sinceOrigin: .seconds(seconds))) { box.sequencer?.commands.push(command) }
+        board.clock.schedule(at: Instant(sinceOrigin: .seconds(seconds))) {
+          box.sequencer?.commands.push(command)
+        }
       },
       attach: { box.sequencer = $0 })
   }
