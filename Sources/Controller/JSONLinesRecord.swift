@@ -51,7 +51,8 @@ public final class JSONLinesRecord: TreatmentObserver {
       append(
         [
           "event": "pulse", "index": pulse.index, "pair": pulse.pair, "kind": pulse.kind.rawValue,
-          "trigger_ms": pulse.trigger.map(ms) ?? NSNull(), "fired_ms": ms(pulse.fired),
+          "trigger_ms": pulse.trigger.map(ms) ?? NSNull(), "scheduled_ms": ms(pulse.scheduled),
+          "fired_ms": ms(pulse.fired), "onset_error_us": (pulse.fired - pulse.scheduled).microseconds,
           "current_a": pulse.current.value, "voltage_v": pulse.voltage.value,
           "polarity": pulse.polarity.rawValue,
         ], durable: false)
