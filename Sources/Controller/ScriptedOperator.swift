@@ -35,7 +35,7 @@ public final class ScriptedOperator: TreatmentOperator {
     case .startup, .estop, .footswitchReleased, .footswitchDisagree, .lid, .bankVoltage, .charger, .bleed,
       .relayReadback, .pulseCounter,
       .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .testPulseCurrent, .lowCurrent,
-      .overTemperature, .sensor, .operatorAbort:
+      .pulseRate, .overTemperature, .sensor, .timing, .operatorAbort:
       return .wait
     }
   }

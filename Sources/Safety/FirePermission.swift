@@ -32,10 +32,12 @@ public struct FireCheck: Equatable, Sendable {
   public var notAfter: Instant
   /// Beats already held in a row for the bank voltage.
   public var heldBeats: Int
+  /// Time since the previous fire edge, if there was one.
+  public var sinceLastFire: Nanoseconds?
 
   public init(
     inputs: InterlockInputs, bankVoltage: Volts, setpoint: Volts, relaysVerified: Bool, notAfter: Instant,
-    heldBeats: Int
+    heldBeats: Int, sinceLastFire: Nanoseconds? = nil
   ) {
     self.inputs = inputs
     self.bankVoltage = bankVoltage
@@ -43,6 +45,7 @@ public struct FireCheck: Equatable, Sendable {
     self.relaysVerified = relaysVerified
     self.notAfter = notAfter
     self.heldBeats = heldBeats
+    self.sinceLastFire = sinceLastFire
   }
 }
 

@@ -28,6 +28,9 @@ public enum SafetyEvent: Equatable, Sendable, Hashable {
   case triggerLost
   /// A sensor or bus error that retries did not cure.
   case sensorFailed
+  /// A wait of the timing loop woke this much later than asked: long enough that the
+  /// watchdog went unfed.
+  case timingOverrun(late: Nanoseconds)
   /// Anyone may pause (SAFETY.md principle 4): the console, a signal.
   case pause
   /// The operator resumes after a pause or a stopped pair.

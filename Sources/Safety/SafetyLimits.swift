@@ -16,11 +16,14 @@ public struct SafetyLimits: Equatable, Sendable, Hashable {
   public var footswitchDisagree: Nanoseconds
   public var temperaturePause: Celsius
   public var temperatureFault: Celsius
+  /// Fire edges closer than this exceed the board's maximum pulse rate.
+  public var minFireInterval: Nanoseconds
 
   public init(
     maxCurrent: Amperes, maxCurrentJump: Amperes, minCurrent: Amperes, testCurrent: ClosedRange<Amperes>?,
     bankVoltageTolerance: Double, bankHoldBeats: Int, voltageCollapseFraction: Double,
-    footswitchDisagree: Nanoseconds, temperaturePause: Celsius, temperatureFault: Celsius
+    footswitchDisagree: Nanoseconds, temperaturePause: Celsius, temperatureFault: Celsius,
+    minFireInterval: Nanoseconds = .zero
   ) {
     self.maxCurrent = maxCurrent
     self.maxCurrentJump = maxCurrentJump
@@ -32,5 +35,6 @@ public struct SafetyLimits: Equatable, Sendable, Hashable {
     self.footswitchDisagree = footswitchDisagree
     self.temperaturePause = temperaturePause
     self.temperatureFault = temperatureFault
+    self.minFireInterval = minFireInterval
   }
 }

@@ -49,6 +49,8 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
       return judge(inputs)
     case (_, .sensorFailed):
       return .latched(Fault(.sensor))
+    case (_, .timingOverrun(let late)):
+      return .latched(Fault(.timing, measured: late.milliseconds, limit: 20))
     case (.idle, .beginSwitching), (.charging, .beginSwitching), (.ready, .beginSwitching):
       return .switching
     case (.switching, .relaysVerified(let good)):
@@ -140,7 +142,7 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
     case .startup, .estop, .footswitchDisagree, .lid, .ecgTrigger, .bankVoltage, .charger, .bleed,
       .relayReadback, .pulseCounter,
       .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .testPulseCurrent, .lowCurrent,
-      .sensor, .operatorPause, .operatorAbort:
+      .pulseRate, .sensor, .timing, .operatorPause, .operatorAbort:
       return true
     }
   }
@@ -157,6 +159,29 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
 }
 
 extension SafetyMachine {
+  /// The readiness list: every check that stops the controller from arming now, at once — the
+  /// input-borne causes of the last snapshot, a pause's cause, and a latched fault. Bits, so
+  /// that it can be recomputed at every snapshot for nothing.
+  public var failingChecks: InterlockSet {
+    var failing = InterlockSet()
+    if let inputs = lastInputs {
+      if !inputs.estopOK { failing.insert(InterlockSet(.estop)) }
+      if !inputs.footswitchPressed { failing.insert(InterlockSet(.footswitchReleased)) }
+      if !inputs.footswitchAgree { failing.insert(InterlockSet(.footswitchDisagree)) }
+      if !inputs.lidClosed { failing.insert(InterlockSet(.lid)) }
+      if inputs.hardwareFault { failing.insert(InterlockSet(.hardwareFault)) }
+      if inputs.heatSink >= limits.temperaturePause { failing.insert(InterlockSet(.overTemperature)) }
+    } else {
+      failing.insert(InterlockSet(.sensor))
+    }
+    switch state {
+    case .latched(let fault), .pairStopped(let fault): failing.insert(InterlockSet(fault.interlock))
+    case .paused(let cause): failing.insert(InterlockSet(cause))
+    case .idle, .switching, .charging, .ready, .delivering, .finished: break
+    }
+    return failing
+  }
+
   /// Every input-borne cause that would stop the controller from arming now, in a fixed order:
   /// the readiness list the operator sees.
   public func causesPresent(in inputs: InterlockInputs) -> [Interlock] {
@@ -209,6 +234,11 @@ extension SafetyMachine {
       return .fault(Fault(.relayReadback))
     }
     if check.inputs.at > check.notAfter { return .skip(.late) }
+    if let since = check.sinceLastFire, since < limits.minFireInterval {
+      let fault = Fault(.pulseRate, measured: since.milliseconds, limit: limits.minFireInterval.milliseconds)
+      state = .latched(fault)
+      return .fault(fault)
+    }
     if check.bankVoltage > check.setpoint * (1 + limits.bankVoltageTolerance) {
       let fault = Fault(.bankVoltage, measured: check.bankVoltage.value, limit: check.setpoint.value)
       state = .latched(fault)

@@ -125,7 +125,7 @@ extension TreatmentSequencer {
     let check = FireCheck(
       inputs: try generator.snapshot(), bankVoltage: try generator.bankVoltage(),
       setpoint: setpoint, relaysVerified: try relaysStillInPlace(),
-      notAfter: slot.notAfter, heldBeats: heldBeats)
+      notAfter: slot.notAfter, heldBeats: heldBeats, sinceLastFire: lastFire.map { slot.target - $0 })
     let before = machine.state
     let decision = machine.permission(check)
     switch consume decision {

@@ -23,11 +23,19 @@ extension TreatmentSequencer {
       try kick()
       let slice = min(deadline, clock.now + kickInterval)
       clock.sleep(until: slice)
-      wakeLatency?.record(clock.now - slice)
+      try woke(after: slice)
     }
   }
 
   func wait(for span: Nanoseconds) throws { try wait(until: clock.now + span) }
+
+  /// After every slice: how late the thread woke. Later than the watchdog's 20 ms means the
+  /// loop stalled and the external watchdog has already dropped HV; that is a latched fault.
+  private func woke(after slice: Instant) throws {
+    let late = clock.now - slice
+    wakeLatency?.record(late)
+    if late > watchdogTimeout { try handle(.timingOverrun(late: late)) }
+  }
 
   /// Waits for the next valid R-wave trigger, feeding the watchdog and polling the interlocks
   /// meanwhile. Each trigger is judged by the validator (double trigger, heart rate, ectopic,
@@ -43,7 +51,7 @@ extension TreatmentSequencer {
       try kick()
       let slice = min(clock.now + kickInterval, missedAt)
       guard let edge = try generator.gpio.nextEdge(on: .ecgTrigger, notAfter: slice) else {
-        wakeLatency?.record(clock.now - slice)
+        try woke(after: slice)
         if clock.now >= nextPoll {
           try handle(.inputs(generator.snapshot()))
           nextPoll = clock.now + pollInterval

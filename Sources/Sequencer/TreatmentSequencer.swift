@@ -24,6 +24,8 @@ public final class TreatmentSequencer {
   /// The longest the sequencer sleeps without toggling `watchdog_kick`: the external watchdog
   /// wants a toggle at 200 Hz at least (BOARD.md), so every wait is cut into slices of this.
   let kickInterval = Nanoseconds.milliseconds(2)
+  /// The external watchdog drops HV this long after the last toggle (BOARD.md).
+  let watchdogTimeout = Nanoseconds.milliseconds(20)
   /// The fresh check before a pulse is taken this long before its deadline: enough for the
   /// interlock inputs, the relay read-back and one ADC conversion (~1.2 ms; about 2.5 ms with
   /// the bus transfers on real time) with margin.
