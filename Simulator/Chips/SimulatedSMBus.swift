@@ -36,6 +36,18 @@ public final class SimulatedSMBus: SMBus {
     devices[address] = nil
   }
 
+  /// Freezes the registers of the device at `address` (fault injection): it keeps answering,
+  /// with what its registers held, and ignores writes.
+  public func freeze(address: UInt8) {
+    guard let device = devices[address], !(device is FrozenDevice) else { return }
+    devices[address] = FrozenDevice(freezing: device)
+  }
+
+  /// Undoes `freeze`.
+  public func thaw(address: UInt8) {
+    if let frozen = devices[address] as? FrozenDevice { devices[address] = frozen.original }
+  }
+
   /// The device attached at `address`, if any.
   public func device(at address: UInt8) -> (any RegisterDevice)? { devices[address] }
 

@@ -10,7 +10,8 @@ import Units
 /// latches, other values are ignored); 0x07 TRAIN_PULSES (1–100, default 1; others refused with
 /// width_error); 0x08 TRAIN_PERIOD (µs, ≥ 200, default 200; others refused with width_error);
 /// 0x09 SETPOINT, the project's extension: the charger's set-point, 1 V/LSB, 0–3000 (a larger
-/// value is ignored). Other registers read 0 and ignore writes. A byte read returns a word
+/// value is ignored); 0x0A SCRATCH, also the project's: reads back the last word written (a
+/// liveness check). Other registers read 0 and ignore writes. A byte read returns a word
 /// register's first (most significant) byte; byte writes are ignored (every register is a word).
 ///
 /// The rest of the simulated world drives it through ``recordPulses(_:peakCurrent:peakVoltage:)``,
@@ -27,6 +28,8 @@ public final class SupervisorModel: WordRegisterDevice {
   public var trainPeriod = Microseconds(200)
   /// The charger's set-point (SETPOINT, 0x09).
   public var setpoint = Volts(0)
+  /// SCRATCH (0x0A), the project's extension: reads back what was written, for liveness.
+  public var scratch: UInt16 = 0
   /// PULSE_COUNT (0x02).
   public var count: UInt16 = 0
   /// LAST_PEAK_CURRENT (0x03), raw, 10 mA/LSB.
@@ -103,6 +106,8 @@ public final class SupervisorModel: WordRegisterDevice {
       if value >= 200 { trainPeriod = Microseconds(Int(value)) } else { latch(.widthError) }
     case 0x09:
       if value <= 3000 { setpoint = Volts(Double(value)) }
+    case 0x0A:
+      scratch = value
     default:
       break
     }
@@ -120,6 +125,7 @@ public final class SupervisorModel: WordRegisterDevice {
     case 0x07: UInt16(clamping: trainPulses)
     case 0x08: UInt16(clamping: trainPeriod.value)
     case 0x09: SupervisorModel.saturated(setpoint.value)
+    case 0x0A: scratch
     default: 0
     }
   }

@@ -34,10 +34,13 @@ public struct FireCheck: Equatable, Sendable {
   public var heldBeats: Int
   /// Time since the previous fire edge, if there was one.
   public var sinceLastFire: Nanoseconds?
+  /// How far the supervisor's counter moved since the last measurement: anything but 0 is a
+  /// pulse nobody fired.
+  public var pulsesSinceLastLook: Int
 
   public init(
     inputs: InterlockInputs, bankVoltage: Volts, setpoint: Volts, relaysVerified: Bool, notAfter: Instant,
-    heldBeats: Int, sinceLastFire: Nanoseconds? = nil
+    heldBeats: Int, sinceLastFire: Nanoseconds? = nil, pulsesSinceLastLook: Int = 0
   ) {
     self.inputs = inputs
     self.bankVoltage = bankVoltage
@@ -46,6 +49,7 @@ public struct FireCheck: Equatable, Sendable {
     self.notAfter = notAfter
     self.heldBeats = heldBeats
     self.sinceLastFire = sinceLastFire
+    self.pulsesSinceLastLook = pulsesSinceLastLook
   }
 }
 

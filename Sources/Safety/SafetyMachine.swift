@@ -233,6 +233,11 @@ extension SafetyMachine {
       state = .latched(Fault(.relayReadback))
       return .fault(Fault(.relayReadback))
     }
+    guard check.pulsesSinceLastLook == 0 else {
+      let fault = Fault(.pulseCounter, measured: Double(check.pulsesSinceLastLook), limit: 0)
+      state = .latched(fault)
+      return .fault(fault)
+    }
     if check.inputs.at > check.notAfter { return .skip(.late) }
     if let since = check.sinceLastFire, since < limits.minFireInterval {
       let fault = Fault(.pulseRate, measured: since.milliseconds, limit: limits.minFireInterval.milliseconds)

@@ -18,6 +18,7 @@ public final class PulseGenerator {
   /// read at most every `temperatureMaxAge`, and a reading older than that is never used.
   private var heatSink: (value: Celsius, at: Instant)?
   private let temperatureMaxAge = Nanoseconds.milliseconds(500)
+  private var nonce: UInt16 = 0x1234
 
   public init(board: BoardDescription, gpio: any GPIOLines, bus: any SMBus, clock: any MonotonicClock) {
     self.board = board
@@ -42,16 +43,33 @@ public final class PulseGenerator {
     try supervisor.clearLatches()
   }
 
-  /// Every interlock input, read now.
-  public func snapshot() throws -> InterlockInputs {
+  /// Every interlock input, read now; the heat-sink temperature is read again when its last
+  /// reading is older than `temperatureMaxAge`, or always when `fresh` (the fire check).
+  public func snapshot(fresh: Bool = false) throws -> InterlockInputs {
     let now = clock.now
-    if heatSink == nil || now - (heatSink?.at ?? now) >= temperatureMaxAge {
+    if fresh || heatSink == nil || now - (heatSink?.at ?? now) >= temperatureMaxAge {
       heatSink = (try thermometer.temperature(), now)
+      try thermometer.verifyAlive(nonce: nextNonce())
     }
     return InterlockInputs(
       at: now, estopOK: try gpio.read(.estopOK), footswitchA: try gpio.read(.footswitchA),
       footswitchB: try gpio.read(.footswitchB), lidClosed: try gpio.read(.lidClosed),
       hardwareFault: try gpio.read(.hwFault), heatSink: heatSink?.value ?? Celsius(0))
+  }
+
+  /// Proves that the supervisor and both relay expanders answer now: each gets a fresh value
+  /// in a register that does nothing (a scratch register, an unused latch) and must give it
+  /// back. A chip replaying frozen registers fails here before the next pulse, not after it.
+  /// (The ADC proves itself with every conversion, the thermometer with every reading.)
+  public func verifyAlive() throws {
+    let nonce = nextNonce()
+    try supervisor.verifyAlive(nonce: nonce)
+    try matrix.verifyAlive(nonce: UInt8(truncatingIfNeeded: nonce))
+  }
+
+  private func nextNonce() -> UInt16 {
+    nonce = nonce &+ 0x9E37
+    return nonce
   }
 
   /// The bank voltage, through ADS1115 AIN0 and the board's divider.

@@ -122,10 +122,13 @@ extension TreatmentSequencer {
   /// skipped or the machine stopped; the fire instant otherwise.
   private func fire(at slot: Slot, intent: PulseIntent, pair: Int) throws -> Instant? {
     try wait(until: slot.target - checkLead)
+    try generator.verifyAlive()
+    let count = try generator.supervisor.pulseCount()
     let check = FireCheck(
-      inputs: try generator.snapshot(), bankVoltage: try generator.bankVoltage(),
+      inputs: try generator.snapshot(fresh: true), bankVoltage: try generator.bankVoltage(),
       setpoint: setpoint, relaysVerified: try relaysStillInPlace(),
-      notAfter: slot.notAfter, heldBeats: heldBeats, sinceLastFire: lastFire.map { slot.target - $0 })
+      notAfter: slot.notAfter, heldBeats: heldBeats, sinceLastFire: lastFire.map { slot.target - $0 },
+      pulsesSinceLastLook: Int(count &- counter))
     let before = machine.state
     let decision = machine.permission(check)
     switch consume decision {

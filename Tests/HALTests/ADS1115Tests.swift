@@ -95,4 +95,20 @@ import Units
     #expect(device.writes.first?.register == 0x01)
     #expect(device.writes.first?.value == 0xC3E3)
   }
+
+  @Test func frozenRegistersAreCaughtAtTheNextConversion() throws {
+    // A chip replaying one Config value: the first conversion passes, the second one wrote a
+    // different COMP_LAT bit and reads back the old one.
+    bench.bus.attach(FixedDevice(word: 0xC3E3), at: 0x48)
+    let driver = ADS1115(bus: bench.bus, address: 0x48, clock: bench.clock)
+    _ = try driver.readSingleEnded(.ain0)
+    let error = #expect(throws: HALError.self) { try driver.readSingleEnded(.ain0) }
+    #expect(error?.description.contains("Config read back 0x43E3, wrote 0x43E7") == true)
+  }
+
+  @Test func aLiveChipTakesEveryConversionsConfig() throws {
+    let (driver, model) = adc([0.1, 1.5, 0, 0])
+    for _ in 0..<4 { #expect(isClose(try driver.readSingleEnded(.ain1).value, 1.5, within: 0.001)) }
+    #expect(model.conversionsStarted == 4)
+  }
 }

@@ -17,6 +17,8 @@ public final class ADS1115 {
   /// Config.OS (bit 15): write 1 to start a single conversion; reads 1 when no conversion is in
   /// progress.
   static let osBit: UInt16 = 1 << 15
+  /// Config bit 2, COMP_LAT: meaningless with the comparator off, so free to vary.
+  static let compLatBit: UInt16 = 1 << 2
   /// Config.MUX[2:0] (bits 14:12).
   static let muxMask: UInt16 = 0b111 << 12
   /// Config.PGA[2:0] (bits 11:9).
@@ -44,6 +46,7 @@ public final class ADS1115 {
   public let bus: any SMBus
   public let address: UInt8
   public let clock: any MonotonicClock
+  private var latchNonce = false
 
   public init(bus: any SMBus, address: UInt8 = ADS1115.defaultAddress, clock: any MonotonicClock) {
     self.bus = bus
@@ -62,7 +65,11 @@ public final class ADS1115 {
   /// `HALError.timeout` otherwise), checks that the Config register still holds the MUX and
   /// PGA written, and reads the Conversion register (signed, 4.096 V / 32768 per LSB).
   public func readSingleEnded(_ channel: ADCChannel) throws -> Volts {
-    let config = ADS1115.configWord(for: channel)
+    // COMP_LAT (bit 2) means nothing with the comparator disabled (COMP_QUE = 11); it changes
+    // with every conversion so that the full Config read back proves the chip took this write
+    // and is not replaying frozen registers.
+    let config = ADS1115.configWord(for: channel) | (latchNonce ? ADS1115.compLatBit : 0)
+    latchNonce.toggle()
     try writeWord(ADS1115.configRegister, config)
     clock.sleep(for: ADS1115.conversionWait)
     var polls = 0
@@ -77,12 +84,12 @@ public final class ADS1115 {
       clock.sleep(for: ADS1115.pollInterval)
       status = try readWord(ADS1115.configRegister)
     }
-    let expected = config & (ADS1115.muxMask | ADS1115.pgaMask)
-    let found = status & (ADS1115.muxMask | ADS1115.pgaMask)
+    let expected = config & ~ADS1115.osBit
+    let found = status & ~ADS1115.osBit
     guard found == expected else {
       throw HALError.unexpectedValue(
         address: address, register: ADS1115.configRegister,
-        detail: "Config MUX/PGA read back \(hex(found)), wrote \(hex(expected)) (Config \(hex(status)))")
+        detail: "Config read back \(hex(found)), wrote \(hex(expected)) (Config \(hex(status)))")
     }
     let raw = Int16(bitPattern: try readWord(ADS1115.conversionRegister))
     return Volts(Double(raw) * ADS1115.voltsPerCount)

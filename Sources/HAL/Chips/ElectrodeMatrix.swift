@@ -51,4 +51,10 @@ public final class ElectrodeMatrix {
     return contacts.plus & contacts.minus == 0 && contacts.plus == setting.plusMask
       && contacts.minus == setting.minusMask
   }
+
+  /// Both expanders answer now (see `MCP23017.verifyAlive`).
+  public func verifyAlive(nonce: UInt8) throws {
+    try plus.verifyAlive(nonce: nonce)
+    try minus.verifyAlive(nonce: nonce ^ 0xFF)
+  }
 }

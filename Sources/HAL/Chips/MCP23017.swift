@@ -14,6 +14,7 @@ public final class MCP23017 {
     case gpioA = 0x12
     case gpioB = 0x13
     case olatA = 0x14
+    case olatB = 0x15
   }
 
   /// The port A bits that drive relays (bits 0–5); bits 6–7 stay inputs.
@@ -65,6 +66,14 @@ public final class MCP23017 {
 
   /// IODIRB (0x01).
   public func directionB() throws -> UInt8 { try read(.iodirB) }
+
+  /// Writes `nonce` to OLATB (0x15) and reads it back. Port B is all inputs, so its output
+  /// latch drives nothing: it is free to prove the expander is answering now rather than
+  /// replaying frozen registers.
+  public func verifyAlive(nonce: UInt8) throws {
+    try write(.olatB, nonce)
+    try expect(.olatB, nonce, "OLATB (liveness)")
+  }
 
   private func read(_ register: Register) throws -> UInt8 {
     try bus.readByte(address: address, register: register.rawValue)

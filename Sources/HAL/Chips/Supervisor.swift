@@ -45,6 +45,7 @@ public final class Supervisor {
     case trainPulses = 0x07
     case trainPeriod = 0x08
     case setpoint = 0x09
+    case scratch = 0x0A
   }
 
   public let bus: any SMBus
@@ -142,6 +143,13 @@ public final class Supervisor {
     let voltage = try lastPeakVoltage()
     let status = try status()
     return SupervisorReadback(count: count, peakCurrent: current, peakVoltage: voltage, status: status)
+  }
+
+  /// Register 0x0A (SCRATCH), the project's extension: a word that reads back what was last
+  /// written and does nothing else. Writing a fresh value and reading it back proves the
+  /// supervisor is alive and answering now, not replaying frozen registers.
+  public func verifyAlive(nonce: UInt16) throws {
+    try writeAndVerify(.scratch, nonce, what: "SCRATCH (liveness)")
   }
 
   // MARK: - Word transfers (MSB first on the wire, so swapped against SMBus order)

@@ -13,6 +13,8 @@ public final class TMP117 {
   static let temperatureRegister: UInt8 = 0x00
   /// Pointer value of the Device_ID register.
   static let deviceIDRegister: UInt8 = 0x0F
+  /// T_Low_Limit, used as a liveness scratch register.
+  static let lowLimitRegister: UInt8 = 0x03
   /// The value of Device_ID.
   public static let expectedIdentity: UInt16 = 0x0117
   /// Temp_Result's reset value: no conversion has completed yet.
@@ -31,6 +33,19 @@ public final class TMP117 {
   /// The Device_ID register (0x0F).
   public func identity() throws -> UInt16 {
     try bus.readWord(address: address, register: TMP117.deviceIDRegister).byteSwapped
+  }
+
+  /// Writes `nonce` to T_Low_Limit (0x03) and reads it back. The controller does not use the
+  /// ALERT function, so the limit register is free to prove that the chip is answering now
+  /// rather than replaying frozen registers.
+  public func verifyAlive(nonce: UInt16) throws {
+    try bus.writeWord(address: address, register: TMP117.lowLimitRegister, value: nonce.byteSwapped)
+    let found = try bus.readWord(address: address, register: TMP117.lowLimitRegister).byteSwapped
+    guard found == nonce else {
+      throw HALError.unexpectedValue(
+        address: address, register: TMP117.lowLimitRegister,
+        detail: "T_Low_Limit (liveness) read back \(hex(found)), wrote \(hex(nonce))")
+    }
   }
 
   /// Reads Device_ID (0x0F) and throws `unexpectedValue` unless it is 0x0117.
