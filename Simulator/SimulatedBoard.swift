@@ -45,9 +45,21 @@ public final class SimulatedBoard {
     edges.reserveCapacity(4096)
     return edges
   }()
-  public private(set) var pulsesDelivered = 0
+  public internal(set) var pulsesDelivered = 0
   /// A fire edge whose consequences are not worked out yet.
   private var pendingFire: Instant?
+  /// What the fault injector has done to the board (see SimulatedBoard+Faults).
+  var faults = InjectedFaults()
+  /// Faults armed for "before the N-th delivered pulse".
+  var faultsAwaitingPulse: [(pulse: Int, spec: FaultSpec)] = []
+  /// Every injected fault and the instant it took effect.
+  public internal(set) var activatedFaults: [(spec: FaultSpec, at: Instant)] = []
+  /// The external watchdog (BOARD.md): its timeout, the last kick, whether it holds HV off, and
+  /// every time it tripped.
+  public let watchdogTimeout = Nanoseconds.milliseconds(20)
+  private var lastKick: Instant?
+  public private(set) var watchdogHolding = false
+  public private(set) var watchdogTrips: [Instant] = []
   /// The hardware over-current comparator's trip level (above the board's design limit).
   public var hardwareCurrentTrip: Amperes
 
@@ -139,13 +151,17 @@ public final class SimulatedBoard {
   func outputChanged(_ role: LineRole, to value: Bool) {
     switch role {
     case .hvEnable, .bleedRelease:
-      let hv = gpio.output(.hvEnable)
-      let release = gpio.output(.bleedRelease)
-      charger.set(hvEnable: hv, bleedRelease: release, setpoint: supervisor.setpoint, at: worldNow)
+      driveCharger(at: worldNow)
     case .pulseFire:
       if value { fire() }
-    case .watchdogKick, .beeper, .estopOK, .footswitchA, .footswitchB, .lidClosed, .ecgTrigger, .hvReady,
-      .hwFault:
+    case .watchdogKick:
+      let now = worldNow
+      lastKick = now
+      if watchdogHolding {
+        watchdogHolding = false
+        driveCharger(at: now)
+      }
+    case .beeper, .estopOK, .footswitchA, .footswitchB, .lidClosed, .ecgTrigger, .hvReady, .hwFault:
       break
     }
   }
@@ -157,10 +173,36 @@ public final class SimulatedBoard {
   /// of the clock after it.
   var worldNow: Instant {
     if let edge = pendingFire {
+      if let trip = watchdogTripTime, trip < edge { tripWatchdog(at: trip) }
       pendingFire = nil
       deliver(edgeAt: edge)
     }
+    if let trip = watchdogTripTime, trip <= clock.now { tripWatchdog(at: trip) }
     return clock.now
+  }
+
+  // MARK: - The external watchdog
+
+  /// When the watchdog will trip if nobody kicks it: 20 ms after the last toggle of
+  /// `watchdog_kick`, once it has been kicked at all.
+  private var watchdogTripTime: Instant? {
+    guard let last = lastKick, !watchdogHolding else { return nil }
+    return last + watchdogTimeout
+  }
+
+  /// The watchdog drops `hv_enable` and engages the bleed in hardware, whatever the outputs
+  /// say, until it is kicked again.
+  private func tripWatchdog(at instant: Instant) {
+    watchdogHolding = true
+    watchdogTrips.append(instant)
+    driveCharger(at: instant)
+  }
+
+  /// The charger follows the outputs, unless the watchdog holds it off.
+  private func driveCharger(at instant: Instant) {
+    let hv = gpio.output(.hvEnable) && !watchdogHolding
+    let release = gpio.output(.bleedRelease) && !watchdogHolding
+    charger.set(hvEnable: hv, bleedRelease: release, setpoint: supervisor.setpoint, at: instant)
   }
 
   /// Lets any pending fire edge take effect (for observers reading the world directly).
@@ -176,10 +218,12 @@ public final class SimulatedBoard {
   /// The train fired at `now`, through whatever the relays connect; the supervisor posts its
   /// measurements when the train is over.
   private func deliver(edgeAt now: Instant) {
+    defer { activatePulseFaults() }
+    guard !faults.missingFires else { return }
     let count = supervisor.trainPulses
     let bank = charger.voltage(at: now)
     var peak = Amperes(0)
-    if let plus = relaysPlus.soleClosedProbe(at: now), let minus = relaysMinus.soleClosedProbe(at: now),
+    if !faults.openCircuit, let plus = relaysPlus.soleClosedProbe(at: now), let minus = relaysMinus.soleClosedProbe(at: now),
       let a = probes[plus], let b = probes[minus], a.id != b.id
     {
       let spacing = Millimetres(
@@ -190,13 +234,15 @@ public final class SimulatedBoard {
           peak, tissue.pulse(bank, between: a.id, b.id, spacing: spacing, exposure: exposure, at: now))
       }
     }
-    let peakVoltage = bank * (1 - settings.charger.droopPerPulse / 2)
+    if let forced = faults.current, peak > Amperes(0) { peak = forced }
+    if faults.arcing { peak = peak * 1.5 }
+    let peakVoltage = bank * (faults.arcing ? 0.3 : 1 - settings.charger.droopPerPulse / 2)
     charger.discharge(pulses: count, at: now)
     heatSink.pulse(count: count, at: now)
     pulsesDelivered += count
     let duration = (supervisor.trainPeriod.nanoseconds * Int64(count - 1)) + supervisor.width.nanoseconds
     supervisor.train(
       count, peakCurrent: peak, peakVoltage: peakVoltage, completesAt: now + duration,
-      trip: peak > hardwareCurrentTrip ? .overCurrentLatched : [])
+      trip: faults.arcing ? .arcLatched : peak > hardwareCurrentTrip ? .overCurrentLatched : [])
   }
 }

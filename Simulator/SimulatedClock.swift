@@ -73,6 +73,15 @@ public final class SimulatedClock: MonotonicClock {
     }
   }
 
+  /// The thread driving the simulation stops for `span` (fault injection, `stall`): time
+  /// passes and nothing the controller does happens meanwhile.
+  public func stall(for span: Nanoseconds) {
+    switch pace {
+    case .fast: cursor = cursor + span
+    case .realtime: PosixTime.sleepAbsolute(until: PosixTime.monotonicNow() + span)
+    }
+  }
+
   /// Runs `action` when the clock reaches `instant` (at once, on the next advance, if past).
   public func schedule(at instant: Instant, _ action: @escaping () -> Void) {
     sequence += 1

@@ -17,6 +17,8 @@ public struct Charger {
   public private(set) var bleedRelease = false
   /// What the charger regulates to (the supervisor's set-point register).
   public private(set) var setpoint = Volts(0)
+  /// The fraction of the set-point the charger can really reach (1; less when it sags).
+  public private(set) var ceiling = 1.0
 
   public init(settings: ChargerSettings, start: Instant) {
     self.settings = settings
@@ -43,6 +45,15 @@ public struct Charger {
     begin(from: now, at: instant)
   }
 
+  /// Fault injection: the HV supply sags to `fraction` of what it should give; the bank drops
+  /// to it at once if it was above.
+  public mutating func sag(to fraction: Double, at instant: Instant) {
+    ceiling = fraction
+    let now = voltage(at: instant)
+    let limit = setpoint * fraction
+    begin(from: hvEnable && bleedRelease && now > limit ? limit : now, at: instant)
+  }
+
   /// A pulse (or a train of `count`) takes its share of the charge.
   public mutating func discharge(pulses count: Int, at instant: Instant) {
     var now = voltage(at: instant)
@@ -57,7 +68,7 @@ public struct Charger {
       target = Volts(0)
       timeConstant = settings.bleedTimeConstant.nanoseconds
     } else if hvEnable {
-      target = setpoint
+      target = setpoint * ceiling
       timeConstant = settings.timeConstant.nanoseconds
     } else {
       target = voltage

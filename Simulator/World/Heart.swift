@@ -22,7 +22,10 @@ public final class Heart {
   }
 
   private let rhythm: Rhythm
-  private let anomalies: HeartAnomalies
+  private var anomalies: HeartAnomalies
+  /// Injected: the next generated beat is premature.
+  private var ectopicNext = false
+  private let baseTWaveProbability: Double
   private let start: Instant
   private let triggerLatency: Nanoseconds
   private let triggerPulse: Nanoseconds
@@ -45,6 +48,7 @@ public final class Heart {
   ) {
     self.rhythm = rhythm
     self.anomalies = anomalies
+    self.baseTWaveProbability = anomalies.tWaveProbability
     self.start = start
     self.triggerLatency = settings.triggerLatency.nanoseconds
     self.triggerPulse = settings.triggerPulse.nanoseconds
@@ -55,6 +59,18 @@ public final class Heart {
     // The first beat comes a fraction of an interval after the start, as on a real patient.
     self.nextR = start + .milliseconds(Int64(200 + self.random.unit() * 600))
   }
+
+  /// Fault injection: from now on (beats not generated yet), the monitor double-triggers on
+  /// every T-wave (`on`), or goes back to the configured chance.
+  public func doubleTriggerEveryBeat(_ on: Bool) {
+    anomalies.tWaveProbability = on ? 1 : baseTWaveProbability
+  }
+
+  /// Fault injection: no heartbeat during `window`.
+  public func stop(during window: HeartAnomalies.Window) { anomalies.asystole.append(window) }
+
+  /// Fault injection: the next beat not generated yet is premature.
+  public func ectopicBeatNext() { ectopicNext = true }
 
   /// The instant of the trigger monitor's `index`-th rising edge (from 0), if it happens no
   /// later than `deadline`.

@@ -34,6 +34,24 @@ public struct RelayBank {
     coil = bits & 0x3F
   }
 
+  /// From `instant` on, one relay that should be open is welded shut (the lowest one whose
+  /// coil is off): its probe is connected to this bus whatever the coil says.
+  public mutating func weldOneClosed(at instant: Instant) {
+    contact = contacts(at: instant)
+    let open = ~coil & 0x3F
+    guard open != 0 else { return }
+    let bit = open & (~open &+ 1)
+    contact |= bit
+    stuck |= bit
+  }
+
+  /// Frees every stuck relay: from `instant` on the contacts follow the coils again.
+  public mutating func unstick(at instant: Instant) {
+    contact = contacts(at: instant)
+    for bit in 0..<6 where stuck & (1 << bit) != 0 { settlesAt[bit] = instant }
+    stuck = 0
+  }
+
   /// From `instant` on, the relays in `mask` stay where they are (welded, or stuck open).
   public mutating func stick(_ mask: UInt8, at instant: Instant) {
     contact = contacts(at: instant)

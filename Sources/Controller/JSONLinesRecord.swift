@@ -70,6 +70,9 @@ public final class JSONLinesRecord: TreatmentObserver {
       append(["event": "state", "state": state.name, "at_ms": ms(at)], durable: false)
     case .hardwareError(let text, let at):
       append(["event": "hardware_error", "error": text, "at_ms": ms(at)], durable: true)
+    case .recovered(let fault, let at):
+      append(
+        ["event": "recovered", "interlock": fault.interlock.rawValue, "at_ms": ms(at)], durable: true)
     case .ended(let bank, let at):
       append(
         ["event": "outputs_safe", "bank_v": bank.map(\.value) ?? NSNull(), "at_ms": ms(at)], durable: true)

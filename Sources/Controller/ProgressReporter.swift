@@ -43,6 +43,8 @@ public final class ProgressReporter: TreatmentObserver {
       emit(line: "t=\(clockText(at))  FAULT \(fault.interlock.rawValue): \(fault.reason)")
     case .hardwareError(let text, let at):
       emit(line: "t=\(clockText(at))  HARDWARE ERROR: \(text)")
+    case .recovered(let fault, let at):
+      emit(line: "t=\(clockText(at))  cause cleared and acknowledged: \(fault.interlock.rawValue); going on")
     case .state, .intent, .setReviewed, .ended:
       break
     }

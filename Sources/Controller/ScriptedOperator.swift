@@ -14,9 +14,25 @@ public final class ScriptedOperator: TreatmentOperator {
   /// may have come back; if not, delivery pauses again).
   public var resumeAfterTriggerLoss: Nanoseconds
 
-  public init(patience: Nanoseconds = .seconds(60), resumeAfterTriggerLoss: Nanoseconds = .seconds(5)) {
+  /// With `--resume-after-fault`: after a latched fault, clear the causes (what an operator
+  /// does at the bedside) and acknowledge.
+  public var resumeAfterFault: Bool
+  private let clearCauses: () -> Void
+
+  public init(
+    patience: Nanoseconds = .seconds(60), resumeAfterTriggerLoss: Nanoseconds = .seconds(5),
+    resumeAfterFault: Bool = false, clearCauses: @escaping () -> Void = {}
+  ) {
     self.patience = patience
     self.resumeAfterTriggerLoss = resumeAfterTriggerLoss
+    self.resumeAfterFault = resumeAfterFault
+    self.clearCauses = clearCauses
+  }
+
+  public func recover(from fault: Fault) -> Bool {
+    guard resumeAfterFault else { return false }
+    clearCauses()
+    return true
   }
 
   public func acknowledge(_ fault: Fault) -> Bool { fault.interlock == .startup }

@@ -16,6 +16,12 @@ public struct SimulationOptions: Sendable {
   public var heartRate: Double?
   public var rrFile: String?
   public var heartAnomalies: HeartAnomalies
+  /// Faults to inject (`--fault`).
+  public var faults: [FaultSpec]
+  /// The scripted operator clears the causes of a latched fault, acknowledges and goes on.
+  public var resumeAfterFault: Bool
+  /// How long the scripted operator waits out a pause whose cause does not go away.
+  public var pauseLimit: Nanoseconds
   public var summaryPath: String?
   public var recordPath: String?
   public var showProgress: Bool
@@ -25,6 +31,7 @@ public struct SimulationOptions: Sendable {
   public init(
     protocolPath: String, boardPath: String, seed: UInt64 = 1, pace: SimulatedClock.Pace = .fast,
     heartRate: Double? = nil, rrFile: String? = nil, heartAnomalies: HeartAnomalies = .none,
+    faults: [FaultSpec] = [], resumeAfterFault: Bool = false, pauseLimit: Nanoseconds = .seconds(60),
     summaryPath: String? = nil, recordPath: String? = nil,
     showProgress: Bool = true, log: @escaping @Sendable (String) -> Void = { _ in }
   ) {
@@ -35,6 +42,9 @@ public struct SimulationOptions: Sendable {
     self.heartRate = heartRate
     self.rrFile = rrFile
     self.heartAnomalies = heartAnomalies
+    self.faults = faults
+    self.resumeAfterFault = resumeAfterFault
+    self.pauseLimit = pauseLimit
     self.summaryPath = summaryPath
     self.recordPath = recordPath
     self.showProgress = showProgress
@@ -90,6 +100,7 @@ public enum SimulationSession {
     simulated.place(plan.probes)
     simulated.footswitchA = true
     simulated.footswitchB = true
+    for fault in options.faults { simulated.inject(fault) }
     prepare(simulated)
 
     let origin = simulated.clock.now
@@ -103,8 +114,11 @@ public enum SimulationSession {
       board: board, gpio: simulated.gpio, bus: simulated.bus, clock: simulated.clock)
     let publisher = EventPublisher(capacity: 1 << 16, waitWhenFull: options.pace == .fast)
     let sequencer = TreatmentSequencer(
-      plan: plan, generator: generator, operator: ScriptedOperator(), observer: publisher,
-      limits: SafetyLimits(plan: plan, board: board))
+      plan: plan, generator: generator,
+      operator: ScriptedOperator(
+        patience: options.pauseLimit, resumeAfterFault: options.resumeAfterFault,
+        clearCauses: { simulated.clearInjectedFaults() }),
+      observer: publisher, limits: SafetyLimits(plan: plan, board: board))
     attach(sequencer)
     let run = TimingRun(sequencer: sequencer, realtime: options.pace == .realtime ? board.timing : nil)
     options.log("SIMULATOR: \(plan.name) on \(board.name), seed \(options.seed), \(options.pace.rawValue)")

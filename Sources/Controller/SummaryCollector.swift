@@ -8,6 +8,8 @@ public final class SummaryCollector: TreatmentObserver {
   public private(set) var pulses: [DeliveredPulse] = []
   public private(set) var skipped: [SkippedBeat] = []
   public private(set) var firstFault: (fault: Fault, at: Instant, pulseIndex: Int)?
+  /// Every latched fault, in order, and whether the operator recovered from it.
+  public private(set) var faults: [TreatmentSummary.FaultInfo] = []
   /// The bank voltage the controller read last, once the outputs were safe.
   public private(set) var finalBank: Volts?
   /// The first line or bus error, in the backend's words.
@@ -24,7 +26,10 @@ public final class SummaryCollector: TreatmentObserver {
     switch event {
     case .pulse(let pulse): pulses.append(pulse)
     case .skipped(let beat): skipped.append(beat)
-    case .fault(let fault, let at, let index): if firstFault == nil { firstFault = (fault, at, index) }
+    case .fault(let fault, let at, let index):
+      if firstFault == nil { firstFault = (fault, at, index) }
+      faults.append(.init(interlock: fault.interlock.rawValue, reason: fault.reason, atMs: milliseconds(at), pulseIndex: index))
+    case .recovered: if !faults.isEmpty { faults[faults.count - 1].recovered = true }
     case .hardwareError(let text, _): hardwareError = hardwareError ?? text
     case .ended(let bank, _): finalBank = bank
     case .phase, .state, .intent, .setReviewed: break
@@ -62,7 +67,7 @@ public final class SummaryCollector: TreatmentObserver {
     }
     return TreatmentSummary(
       backend: backend, protocol: plan.name, outcome: outcome.name, fault: fault, abortReason: abortReason,
-      hardwareError: hardwareError, finalBankV: finalBank.map { ($0.value * 10).rounded() / 10 }, seed: seed,
+      faults: faults, hardwareError: hardwareError, finalBankV: finalBank.map { ($0.value * 10).rounded() / 10 }, seed: seed,
       pairs: pairs,
       pulses: pulses.map {
         .init(

@@ -12,8 +12,17 @@ public struct TreatmentSummary: Codable, Equatable, Sendable {
     public var reason: String
     public var atMs: Double
     public var pulseIndex: Int
+    /// The operator cleared the cause, acknowledged, and delivery went on.
+    public var recovered: Bool?
+    public init(interlock: String, reason: String, atMs: Double, pulseIndex: Int, recovered: Bool? = nil) {
+      self.interlock = interlock
+      self.reason = reason
+      self.atMs = atMs
+      self.pulseIndex = pulseIndex
+      self.recovered = recovered
+    }
     enum CodingKeys: String, CodingKey {
-      case interlock, reason
+      case interlock, reason, recovered
       case atMs = "at_ms"
       case pulseIndex = "pulse_index"
     }
@@ -79,6 +88,8 @@ public struct TreatmentSummary: Codable, Equatable, Sendable {
   public var outcome: String
   public var fault: FaultInfo?
   public var abortReason: String?
+  /// Every latched fault of the session, recovered or not.
+  public var faults: [FaultInfo]
   /// The line or bus error behind a sensor fault, in the backend's words.
   public var hardwareError: String?
   /// The bank voltage once the outputs were safe at the end (`null` if it could not be read).
@@ -90,7 +101,7 @@ public struct TreatmentSummary: Codable, Equatable, Sendable {
   public var durationMs: Double
 
   enum CodingKeys: String, CodingKey {
-    case backend, `protocol`, outcome, fault, seed, pairs, pulses, skipped
+    case backend, `protocol`, outcome, fault, faults, seed, pairs, pulses, skipped
     case abortReason = "abort_reason"
     case hardwareError = "hardware_error"
     case finalBankV = "final_bank_v"
@@ -104,6 +115,7 @@ public struct TreatmentSummary: Codable, Equatable, Sendable {
     try c.encode(outcome, forKey: .outcome)
     try c.encode(fault, forKey: .fault)  // null when none, never omitted
     try c.encode(abortReason, forKey: .abortReason)
+    try c.encode(faults, forKey: .faults)
     try c.encode(hardwareError, forKey: .hardwareError)
     try c.encode(finalBankV, forKey: .finalBankV)
     try c.encodeIfPresent(seed, forKey: .seed)

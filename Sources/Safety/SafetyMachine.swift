@@ -204,7 +204,8 @@ extension SafetyMachine {
     if m.peakCurrent > limits.maxCurrent {
       return Fault(.overCurrent, measured: m.peakCurrent.value, limit: limits.maxCurrent.value)
     }
-    if let previous = m.previousCurrent, (m.peakCurrent - previous).magnitude > limits.maxCurrentJump {
+    // A jump up is the arc signature; a fall is a contact problem, judged as low current.
+    if let previous = m.previousCurrent, m.peakCurrent - previous > limits.maxCurrentJump {
       return Fault(
         .currentJump, measured: (m.peakCurrent - previous).value, limit: limits.maxCurrentJump.value)
     }

@@ -86,6 +86,8 @@ public enum TreatmentEvent: Sendable, Equatable {
   case skipped(SkippedBeat)
   case fault(Fault, at: Instant, pulseIndex: Int)
   case setReviewed(pair: Int, set: Int, accepted: Bool)
+  /// The operator cleared the cause of `fault` and acknowledged it; delivery goes on.
+  case recovered(Fault, at: Instant)
   /// A line or bus error that stopped the treatment, in the backend's words.
   case hardwareError(String, at: Instant)
   /// The session is over and the outputs safe; the bank voltage read last (`nil` if it could
@@ -124,6 +126,10 @@ public protocol TreatmentOperator: AnyObject {
   /// A pair was stopped (poor contact). `true` goes on with the next pair; `false` ends the
   /// treatment.
   func continueAfterStoppedPair(_ pair: ProbePair, fault: Fault) -> Bool
+  /// A latched fault stopped delivery. `true`: the operator has seen the reason, cleared the
+  /// cause and acknowledges, and the remaining pulses of the treatment may follow (the machine
+  /// still refuses if a cause remains). `false` ends the treatment faulted.
+  func recover(from fault: Fault) -> Bool
   /// Delivery has been paused for `duration` by `cause`. `.resume`, `.wait` or `.abort`.
   func paused(_ cause: Interlock, for duration: Nanoseconds) -> PauseDecision
 }

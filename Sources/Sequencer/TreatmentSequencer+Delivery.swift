@@ -23,6 +23,10 @@ extension TreatmentSequencer {
     guard state != before else { return }
     try generator.apply(state.outputs)
     observer.treatment(.state(state, at: clock.now))
+    // A stopped pair is reported like a fault, so the record and the summary name its cause.
+    if case .pairStopped(let fault) = state {
+      observer.treatment(.fault(fault, at: clock.now, pulseIndex: faultPulseIndex))
+    }
     if let fault = state.fault, before.fault == nil {
       observer.treatment(.fault(fault, at: clock.now, pulseIndex: faultPulseIndex))
       _ = faulted(fault)
@@ -46,7 +50,9 @@ extension TreatmentSequencer {
       guard let fired = try fire(at: slot, intent: intent, pair: index) else { continue }
       let measured = try measure(kind: kind, pair: pair, expected: intent.pulses)
       let period = train.period?.nanoseconds ?? .zero
-      for n in 0..<intent.pulses {
+      // What the supervisor counted is what went out: a fire edge the board did not answer is
+      // no delivered pulse (and a fault, judged below).
+      for n in 0..<min(max(measured.counted, 0), intent.pulses) {
         observer.treatment(
           .pulse(
             DeliveredPulse(
@@ -54,9 +60,11 @@ extension TreatmentSequencer {
               scheduled: slot.target + period * Int64(n), fired: fired + period * Int64(n),
               current: measured.peakCurrent, voltage: measured.peakVoltage, polarity: polarity)))
         delivered += 1
+        if kind == .test { pairProgress[index].test += 1 } else { pairProgress[index].therapy += 1 }
       }
-      // A fault found in this measurement belongs to the pulse just delivered.
-      pulseUnderJudgement = delivered - 1
+      // A fault found in this measurement belongs to the pulse just delivered (or, when the
+      // board delivered nothing, to the pulse that should have been).
+      pulseUnderJudgement = measured.counted > 0 ? delivered - 1 : delivered
       try handle(.measured(measured))
       pulseUnderJudgement = nil
       try generator.gpio.write(.beeper, false)

@@ -45,6 +45,12 @@ public final class TreatmentSequencer {
   /// Where the sequencer records how late each plain sleep woke, when someone measures it.
   public var wakeLatency: LatencyRecorder?
   var missedInRow = 0
+  /// Pulses delivered so far on each pair, so that a pair can be resumed where it stopped.
+  var pairProgress: [(test: Int, therapy: Int)]
+  /// Faults the operator has recovered from in this treatment, and the most that is allowed
+  /// (a cause that comes straight back is not acknowledged for ever).
+  var recoveries = 0
+  static let maximumRecoveries = 3
   /// The pulse whose measurement is being judged, if one is.
   var pulseUnderJudgement: Int?
   /// The index a fault found now is reported against: the pulse being judged, or the next.
@@ -72,6 +78,7 @@ public final class TreatmentSequencer {
     self.observer = observer
     self.machine = SafetyMachine(limits: limits)
     self.start = generator.clock.now
+    self.pairProgress = Array(repeating: (0, 0), count: plan.pairs.count)
     let minRR: Nanoseconds =
       switch plan.sync {
       case .ecg(let gating): gating.minRR.nanoseconds
@@ -96,9 +103,16 @@ public final class TreatmentSequencer {
       throw error
     }
     guard let problem = finishSafe() else { return result }
-    observer.treatment(.fault(problem, at: clock.now, pulseIndex: delivered))
-    if case .completed = result { return .faulted(problem, at: clock.now, pulseIndex: delivered) }
-    return result
+    switch result {
+    case .completed, .aborted:
+      observer.treatment(.fault(problem, at: clock.now, pulseIndex: delivered))
+      if case .completed = result { return .faulted(problem, at: clock.now, pulseIndex: delivered) }
+      return result
+    case .faulted:
+      // Already ended by a fault; a bank left charged is still worth its own line.
+      if problem.interlock == .bleed { observer.treatment(.fault(problem, at: clock.now, pulseIndex: delivered)) }
+      return result
+    }
   }
 
   private func treatAllPairs() throws -> TreatmentOutcome {
@@ -112,9 +126,22 @@ public final class TreatmentSequencer {
       if case .latched(let fault) = machine.state, operatorConsole.acknowledge(fault) {
         try handle(.acknowledge)
       }
-      if let fault = machine.state.fault { return faulted(fault) }
-      for (index, pair) in plan.pairs.enumerated() {
-        if let ended = try treat(pair: pair, index: index) { return ended }
+      if machine.state.fault != nil {
+        // Not acknowledged: report what keeps it latched (the lid, the e-stop), not the latch.
+        let cause = machine.lastInputs.flatMap { machine.causesPresent(in: $0).first } ?? .startup
+        let fault = Fault(cause)
+        observer.treatment(.fault(fault, at: clock.now, pulseIndex: delivered))
+        return faulted(fault)
+      }
+      var index = 0
+      while index < plan.pairs.count {
+        if let ended = try treat(pair: plan.pairs[index], index: index) {
+          // After a latched fault the operator may clear the cause, acknowledge and go on:
+          // the same pair again, from the pulse where it stopped.
+          guard case .faulted(let fault, _, _) = ended, try recover(from: fault) else { return ended }
+          continue
+        }
+        index += 1
       }
       try handle(.complete)
       return .completed
@@ -127,35 +154,40 @@ public final class TreatmentSequencer {
     }
   }
 
-  /// One pair: test pulses, then therapy set by set. `nil` to go on with the next pair.
+  /// One pair: test pulses, then therapy set by set, from wherever the pair stood (all of it
+  /// the first time; what remains after a recovered fault). `nil` to go on with the next pair.
   private func treat(pair: ProbePair, index: Int) throws -> TreatmentOutcome? {
     previousCurrent = nil
     heldBeats = 0
-    try switchRelays(to: pair, index: index, polarity: .normal)
+    var progress = pairProgress[index]
+    let setSize = plan.therapy.setSize
+    var set = progress.therapy / setSize
+    var polarity: Polarity =
+      progress.test < plan.test.pulses || plan.therapy.polarity == .fixed || set % 2 == 0 ? .normal : .reversed
+    try switchRelays(to: pair, index: index, polarity: polarity)
     if let ended = outcome { return ended }
     setpoint = pair.voltage
     try generator.supervisor.setSetpoint(pair.voltage)
-    if plan.test.pulses > 0 {
+    if progress.test < plan.test.pulses {
       observer.treatment(.phase(.testPulses, pair: index))
-      let result = try deliver(plan.test.pulses, kind: .test, pair: pair, index: index, polarity: .normal)
+      let result = try deliver(
+        plan.test.pulses - progress.test, kind: .test, pair: pair, index: index, polarity: .normal)
       switch try conclude(result, pair: pair) {
       case .goOn: break
       case .nextPair: return nil
       case .end(let ended): return ended
       }
     }
-    var remaining = plan.therapy.pulses
-    var set = 0
-    var polarity = Polarity.normal
-    while remaining > 0 {
-      let wanted: Polarity =
-        plan.therapy.polarity == .alternatePerSet && set % 2 == 1 ? .reversed : .normal
+    progress = pairProgress[index]
+    while progress.therapy < plan.therapy.pulses {
+      set = progress.therapy / setSize
+      let wanted: Polarity = plan.therapy.polarity == .alternatePerSet && set % 2 == 1 ? .reversed : .normal
       if wanted != polarity {
         polarity = wanted
         try switchRelays(to: pair, index: index, polarity: polarity)
         if let ended = outcome { return ended }
       }
-      let count = min(plan.therapy.setSize, remaining)
+      let count = min((set + 1) * setSize, plan.therapy.pulses) - progress.therapy
       observer.treatment(.phase(.therapy, pair: index))
       let result = try deliver(count, kind: .therapy, pair: pair, index: index, polarity: polarity)
       switch try conclude(result, pair: pair) {
@@ -163,16 +195,33 @@ public final class TreatmentSequencer {
       case .nextPair: return nil
       case .end(let ended): return ended
       }
-      remaining -= count
-      set += 1
-      if remaining > 0 {
+      progress = pairProgress[index]
+      if progress.therapy < plan.therapy.pulses {
         observer.treatment(.phase(.review, pair: index))
-        let accepted = operatorConsole.reviewSet(pair: pair, set: set, currents: result.currents)
-        observer.treatment(.setReviewed(pair: index, set: set, accepted: accepted))
-        if !accepted { return aborted("set \(set) of pair \(pair.label) not accepted at review") }
+        let accepted = operatorConsole.reviewSet(pair: pair, set: set + 1, currents: result.currents)
+        observer.treatment(.setReviewed(pair: index, set: set + 1, accepted: accepted))
+        if !accepted { return aborted("set \(set + 1) of pair \(pair.label) not accepted at review") }
       }
     }
     return nil
+  }
+
+  /// The acknowledge flow: the operator sees the fault, clears its cause and acknowledges;
+  /// the pulse board's own latches are cleared (the operator's reset), and the machine clears
+  /// the fault only if no cause remains. `true` when delivery may go on.
+  private func recover(from fault: Fault) throws -> Bool {
+    guard recoveries < TreatmentSequencer.maximumRecoveries, operatorConsole.recover(from: fault) else {
+      return false
+    }
+    recoveries += 1
+    try generator.supervisor.clearLatches()
+    counter = try generator.supervisor.pulseCount()
+    try handle(.inputs(generator.snapshot(fresh: true)))
+    try handle(.acknowledge)
+    guard machine.state == .idle else { return false }
+    outcome = nil
+    observer.treatment(.recovered(fault, at: clock.now))
+    return true
   }
 
   private enum Verdict {

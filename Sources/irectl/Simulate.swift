@@ -39,6 +39,21 @@ struct Simulate: ParsableCommand {
       "What the simulated heart and trigger monitor get wrong.", discussion: HeartAnomalies.syntax))
   var heartAnomalies: String?
 
+  @Option(
+    name: .customLong("fault"),
+    help: ArgumentHelp("Inject a fault (repeatable).", discussion: FaultSpec.syntax, valueName: "spec"))
+  var faults: [String] = []
+
+  @Flag(
+    name: .customLong("resume-after-fault"),
+    help: "After a latched fault, the scripted operator clears the cause, acknowledges and goes on.")
+  var resumeAfterFault = false
+
+  @Option(
+    name: .customLong("pause-limit"),
+    help: "Seconds the scripted operator waits out a pause whose cause persists before aborting.")
+  var pauseLimit = 60.0
+
   @Option(name: .customLong("summary-json"), help: "Write the summary as one JSON object to this path.")
   var summaryJSON: String?
 
@@ -47,15 +62,21 @@ struct Simulate: ParsableCommand {
 
   func run() throws {
     let anomalies: HeartAnomalies
+    let injected: [FaultSpec]
     do {
       anomalies = try heartAnomalies.map(HeartAnomalies.init(parsing:)) ?? .none
+      injected = try faults.map(FaultSpec.init(parsing:))
+      guard pauseLimit.isFinite, (1...3600).contains(pauseLimit) else {
+        throw ValidationError("--pause-limit: allowed 1...3600 seconds; found \(pauseLimit)")
+      }
     } catch {
       report(String(describing: error))
       throw ExitCode(2)
     }
     let options = SimulationOptions(
       protocolPath: protocolFile, boardPath: board, seed: seed, pace: speed, heartRate: heartRate,
-      rrFile: rrFile, heartAnomalies: anomalies,
+      rrFile: rrFile, heartAnomalies: anomalies, faults: injected, resumeAfterFault: resumeAfterFault,
+      pauseLimit: .seconds(pauseLimit),
       summaryPath: summaryJSON, recordPath: record,
       log: { FileHandle.standardError.write(Data("irectl: \($0)\n".utf8)) })
     let result: SimulationResult
@@ -82,10 +103,10 @@ struct Simulate: ParsableCommand {
     case .completed: return
     case .faulted(let fault, _, let index):
       let detail = result.summary.hardwareError.map { " (\($0))" } ?? ""
-      report("treatment FAULTED before pulse \(index): \(fault.interlock.rawValue): \(fault.reason)\(detail)")
+      report("treatment FAULTED (pulse index \(index)): \(fault.interlock.rawValue): \(fault.reason)\(detail)")
       throw ExitCode(1)
     case .aborted(let reason, _, let index):
-      report("treatment ABORTED before pulse \(index): \(reason)")
+      report("treatment ABORTED (pulse index \(index)): \(reason)")
       throw ExitCode(1)
     }
   }

@@ -27,9 +27,10 @@ struct MeasurementJudgementTests {
         == Fault(.overCurrent, measured: 50.5, limit: 50))
   }
 
-  @Test func currentJumpEitherWay() {
+  @Test func currentJumpUpIsAnArcAFallIsNot() {
     #expect(judge(Fixtures.measurement(current: 33, previous: 24))?.interlock == .currentJump)
-    #expect(judge(Fixtures.measurement(current: 15, previous: 24))?.interlock == .currentJump)
+    #expect(judge(Fixtures.measurement(current: 15, previous: 24)) == nil, "a fall is judged by min current")
+    #expect(judge(Fixtures.measurement(current: 1, previous: 24))?.interlock == .lowCurrent)
     #expect(judge(Fixtures.measurement(current: 32, previous: 24)) == nil, "8 A exactly is allowed")
   }
 

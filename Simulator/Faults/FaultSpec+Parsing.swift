@@ -1,0 +1,73 @@
+import Units
+
+extension FaultSpec {
+  public struct ParseError: Error, CustomStringConvertible, Equatable {
+    public var spec: String
+    public var problem: String
+    public var description: String { "--fault \"\(spec)\": \(problem)" }
+  }
+
+  public static let syntax =
+    "KIND[:ARG]@pulse=N or KIND[:ARG]@t=SECONDS; KIND one of "
+    + Kind.allCases.map(\.rawValue).joined(separator: ", ")
+
+  /// Reads `KIND[:ARG]@WHEN`, e.g. `estop@pulse=40`, `asystole:6@t=120`, `i2c-nak:0x48@t=30`.
+  public init(parsing text: String) throws {
+    func fail(_ problem: String) -> ParseError { ParseError(spec: text, problem: problem) }
+    let halves = text.split(separator: "@", maxSplits: 1).map(String.init)
+    guard halves.count == 2 else { throw fail("expected KIND[:ARG]@WHEN (\(FaultSpec.syntax))") }
+    let head = halves[0].split(separator: ":", maxSplits: 1).map(String.init)
+    guard let kind = Kind(rawValue: head.first ?? "") else {
+      throw fail("unknown kind \"\(head.first ?? "")\" (allowed: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+    }
+    let argument = head.count == 2 ? head[1] : nil
+    let when = try FaultSpec.when(halves[1], fail: fail)
+    var duration: Nanoseconds?
+    var address: UInt8?
+    switch kind.argument {
+    case .address:
+      guard let argument, let value = FaultSpec.address(argument) else {
+        throw fail("\(kind.rawValue) needs a 7-bit I2C address, e.g. \(kind.rawValue):0x48")
+      }
+      address = value
+    case .requiredSeconds, .optionalSeconds:
+      if let argument {
+        guard let seconds = Double(argument), seconds.isFinite, seconds > 0, seconds <= 3600 else {
+          throw fail("the duration must be seconds in (0, 3600]; found \"\(argument)\"")
+        }
+        duration = .seconds(seconds)
+      } else if kind.argument == .requiredSeconds {
+        throw fail("\(kind.rawValue) needs its duration in seconds, e.g. \(kind.rawValue):6")
+      }
+    case .requiredMilliseconds:
+      guard let argument, let ms = Double(argument), ms.isFinite, ms > 0, ms <= 60_000 else {
+        throw fail("\(kind.rawValue) needs its duration in milliseconds, e.g. \(kind.rawValue):80")
+      }
+      duration = .seconds(ms / 1000)
+    }
+    self.init(kind: kind, when: when, duration: duration, address: address)
+  }
+
+  private static func when(_ text: String, fail: (String) -> ParseError) throws -> When {
+    let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else { throw fail("WHEN must be pulse=N or t=SECONDS") }
+    switch parts[0] {
+    case "pulse":
+      guard let n = Int(parts[1]), n >= 0 else { throw fail("pulse=N needs a whole number N >= 0") }
+      return .pulse(n)
+    case "t":
+      guard let seconds = Double(parts[1]), seconds.isFinite, seconds >= 0, seconds <= 86_400 else {
+        throw fail("t=SECONDS needs a number of seconds >= 0")
+      }
+      return .time(Instant(sinceOrigin: .seconds(seconds)))
+    default:
+      throw fail("WHEN must be pulse=N or t=SECONDS")
+    }
+  }
+
+  private static func address(_ text: String) -> UInt8? {
+    let value = text.hasPrefix("0x") ? UInt8(text.dropFirst(2), radix: 16) : UInt8(text)
+    guard let value, (0x03...0x77).contains(value) else { return nil }
+    return value
+  }
+}
