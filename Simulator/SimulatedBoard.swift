@@ -60,6 +60,12 @@ public final class SimulatedBoard {
   private var lastKick: Instant?
   public private(set) var watchdogHolding = false
   public private(set) var watchdogTrips: [Instant] = []
+  /// Every change of what the charger actually saw (outputs and watchdog together).
+  public private(set) var chargerLog: [(at: Instant, hvEnable: Bool, bleedRelease: Bool)] = {
+    var log: [(at: Instant, hvEnable: Bool, bleedRelease: Bool)] = []
+    log.reserveCapacity(4096)
+    return log
+  }()
   /// The hardware over-current comparator's trip level (above the board's design limit).
   public var hardwareCurrentTrip: Amperes
 
@@ -202,7 +208,23 @@ public final class SimulatedBoard {
   private func driveCharger(at instant: Instant) {
     let hv = gpio.output(.hvEnable) && !watchdogHolding
     let release = gpio.output(.bleedRelease) && !watchdogHolding
+    if chargerLog.last.map({ $0.hvEnable != hv || $0.bleedRelease != release }) ?? true {
+      chargerLog.append((instant, hv, release))
+    }
     charger.set(hvEnable: hv, bleedRelease: release, setpoint: supervisor.setpoint, at: instant)
+  }
+
+  /// Whether the charger was held safe (off, bleed engaged) at `instant`, by the controller's
+  /// outputs or by the watchdog.
+  public func chargerSafe(at instant: Instant) -> Bool {
+    guard let entry = chargerLog.last(where: { $0.at <= instant }) else { return true }
+    return !entry.hvEnable && !entry.bleedRelease
+  }
+
+  /// The first instant from `instant` on at which the charger was held safe.
+  public func chargerSafe(from instant: Instant) -> Instant? {
+    if chargerSafe(at: instant) { return instant }
+    return chargerLog.first { $0.at > instant && !$0.hvEnable && !$0.bleedRelease }?.at
   }
 
   /// Lets any pending fire edge take effect (for observers reading the world directly).
@@ -223,7 +245,8 @@ public final class SimulatedBoard {
     let count = supervisor.trainPulses
     let bank = charger.voltage(at: now)
     var peak = Amperes(0)
-    if !faults.openCircuit, let plus = relaysPlus.soleClosedProbe(at: now), let minus = relaysMinus.soleClosedProbe(at: now),
+    if !faults.openCircuit, let plus = relaysPlus.soleClosedProbe(at: now),
+      let minus = relaysMinus.soleClosedProbe(at: now),
       let a = probes[plus], let b = probes[minus], a.id != b.id
     {
       let spacing = Millimetres(

@@ -18,7 +18,9 @@ extension FaultSpec {
     guard halves.count == 2 else { throw fail("expected KIND[:ARG]@WHEN (\(FaultSpec.syntax))") }
     let head = halves[0].split(separator: ":", maxSplits: 1).map(String.init)
     guard let kind = Kind(rawValue: head.first ?? "") else {
-      throw fail("unknown kind \"\(head.first ?? "")\" (allowed: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+      throw fail(
+        "unknown kind \"\(head.first ?? "")\" (allowed: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))"
+      )
     }
     let argument = head.count == 2 ? head[1] : nil
     let when = try FaultSpec.when(halves[1], fail: fail)

@@ -127,7 +127,9 @@ public final class Heart {
       events.append(HeartEvent(kind: .compensatory, at: r + pause + triggerLatency))
       return pause
     }
-    guard anomalies.ectopicProbability > 0, random.unit() < anomalies.ectopicProbability else {
+    let forced = ectopicNext
+    ectopicNext = false
+    guard forced || (anomalies.ectopicProbability > 0 && random.unit() < anomalies.ectopicProbability) else {
       return normal
     }
     let premature = Nanoseconds(Int64(Double(normal.value) * (0.45 + 0.15 * random.unit())))

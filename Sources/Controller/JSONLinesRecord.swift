@@ -67,7 +67,13 @@ public final class JSONLinesRecord: TreatmentObserver {
           "pulse_index": index,
         ], durable: true)
     case .state(let state, let at):
-      append(["event": "state", "state": state.name, "at_ms": ms(at)], durable: false)
+      var fields: [String: Any] = ["event": "state", "state": state.name, "at_ms": ms(at)]
+      switch state {
+      case .paused(let cause): fields["cause"] = cause.rawValue
+      case .latched(let fault), .pairStopped(let fault): fields["cause"] = fault.interlock.rawValue
+      case .idle, .switching, .charging, .ready, .delivering, .finished: break
+      }
+      append(fields, durable: false)
     case .hardwareError(let text, let at):
       append(["event": "hardware_error", "error": text, "at_ms": ms(at)], durable: true)
     case .recovered(let fault, let at):

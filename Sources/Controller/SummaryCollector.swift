@@ -28,7 +28,10 @@ public final class SummaryCollector: TreatmentObserver {
     case .skipped(let beat): skipped.append(beat)
     case .fault(let fault, let at, let index):
       if firstFault == nil { firstFault = (fault, at, index) }
-      faults.append(.init(interlock: fault.interlock.rawValue, reason: fault.reason, atMs: milliseconds(at), pulseIndex: index))
+      faults.append(
+        .init(
+          interlock: fault.interlock.rawValue, reason: fault.reason, atMs: milliseconds(at), pulseIndex: index
+        ))
     case .recovered: if !faults.isEmpty { faults[faults.count - 1].recovered = true }
     case .hardwareError(let text, _): hardwareError = hardwareError ?? text
     case .ended(let bank, _): finalBank = bank
@@ -67,7 +70,8 @@ public final class SummaryCollector: TreatmentObserver {
     }
     return TreatmentSummary(
       backend: backend, protocol: plan.name, outcome: outcome.name, fault: fault, abortReason: abortReason,
-      faults: faults, hardwareError: hardwareError, finalBankV: finalBank.map { ($0.value * 10).rounded() / 10 }, seed: seed,
+      faults: faults, hardwareError: hardwareError,
+      finalBankV: finalBank.map { ($0.value * 10).rounded() / 10 }, seed: seed,
       pairs: pairs,
       pulses: pulses.map {
         .init(

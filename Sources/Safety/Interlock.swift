@@ -123,22 +123,43 @@ public enum Interlock: String, CaseIterable, Sendable, Hashable {
     }
   }
 
-  /// The longest time from the cause to the outputs safe (HV off, bleed engaged). Input lines
-  /// are polled every 10 ms and looked at again right before every edge; pulse measurements
-  /// are judged right after the train; the watchdog acts 20 ms after the last kick.
-  public var deadline: Nanoseconds {
+  /// How soon after the cause the outputs are safe (HV off, bleed engaged), by design.
+  /// Input lines are polled every 10 ms and looked at again right before every edge; the
+  /// heat-sink is read every 500 ms and before every pulse; pulse measurements are judged right
+  /// after the train that shows them; relays, the pulse counter and the chips are checked
+  /// before every pulse; the watchdog acts 20 ms after the last kick.
+  public var deadline: Deadline {
     switch self {
-    case .startup, .operatorAbort, .operatorPause: .milliseconds(5)
-    case .estop, .footswitchReleased, .lid, .hardwareFault, .overTemperature: .milliseconds(20)
-    case .footswitchDisagree: .milliseconds(80)
-    case .ecgTrigger: .milliseconds(20)
-    case .bankVoltage, .relayReadback, .pulseRate: .milliseconds(10)
-    case .charger: .milliseconds(3_050)
-    case .bleed: .milliseconds(2_050)
-    case .pulseCounter, .overCurrent, .currentJump, .voltageCollapse, .testPulseCurrent, .lowCurrent:
-      .milliseconds(5)
-    case .sensor: .milliseconds(20)
-    case .timing: .milliseconds(20)
+    case .startup, .operatorAbort, .operatorPause: .within(.milliseconds(5))
+    case .estop, .footswitchReleased, .lid, .hardwareFault, .ecgTrigger: .within(.milliseconds(20))
+    case .footswitchDisagree: .within(.milliseconds(70))
+    case .overTemperature: .within(.milliseconds(520))
+    case .pulseRate: .within(.milliseconds(10))
+    case .relayReadback, .pulseCounter, .sensor, .bankVoltage: .beforeNextPulse
+    case .charger: .within(.milliseconds(3_050))
+    case .bleed: .within(.milliseconds(2_050))
+    case .overCurrent, .currentJump, .voltageCollapse, .testPulseCurrent, .lowCurrent:
+      .afterThePulse(.milliseconds(5))
+    case .timing: .within(.milliseconds(25))
+    }
+  }
+}
+
+/// How soon an interlock brings the outputs to the safe state.
+public enum Deadline: Sendable, Equatable, CustomStringConvertible {
+  /// Within this time of the cause.
+  case within(Nanoseconds)
+  /// Within this time of the pulse whose measurement shows the cause.
+  case afterThePulse(Nanoseconds)
+  /// Before the next fire edge, whenever that would have been: the check is part of the fire
+  /// check, and nothing fires without it.
+  case beforeNextPulse
+
+  public var description: String {
+    switch self {
+    case .within(let span): "\(formatted(span.milliseconds)) ms"
+    case .afterThePulse(let span): "\(formatted(span.milliseconds)) ms after the pulse"
+    case .beforeNextPulse: "before the next pulse"
     }
   }
 }

@@ -33,14 +33,14 @@ public final class PulseGenerator {
   }
 
   /// Checks that every chip answers as it should and puts the board in its known state: outputs
-  /// safe, relays open, supervisor latches cleared.
+  /// safe, relays open. The supervisor's fault latches are left as they are: a latch found at
+  /// start is reported, and cleared only by the operator's acknowledgement.
   public func bringUp() throws {
     gpio.driveSafe()
     try supervisor.verifyIdentity()
     try thermometer.verifyIdentity()
     try matrix.configure()
     try matrix.apply(.open)
-    try supervisor.clearLatches()
   }
 
   /// Every interlock input, read now; the heat-sink temperature is read again when its last

@@ -7,6 +7,11 @@ extension TreatmentSequencer {
   /// Toggles `watchdog_kick`: the external watchdog drops HV and bleeds the bank 20 ms after
   /// the toggling stops, which is what makes a hung or killed controller safe.
   func kick() throws {
+    // Kicks come every 2 ms at most; a gap longer than the watchdog's timeout means the loop
+    // stalled somewhere, and the watchdog has already dropped HV.
+    let now = clock.now
+    if let last = lastKick, now - last > watchdogTimeout { try handle(.timingOverrun(late: now - last)) }
+    lastKick = now
     kickLevel.toggle()
     try generator.gpio.write(.watchdogKick, kickLevel)
     while let command = commands.pop() {

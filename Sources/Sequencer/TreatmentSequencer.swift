@@ -39,6 +39,7 @@ public final class TreatmentSequencer {
   var triggers: TriggerValidator
   var lastFire: Instant?
   var kickLevel = false
+  var lastKick: Instant?
   /// Commands from other threads (a console, a signal handler), taken at every watchdog
   /// slice: a pause or an abort reaches the timing loop within 2 ms without a lock.
   public let commands = SPSCRing<TreatmentCommand>(capacity: 64)
@@ -110,7 +111,9 @@ public final class TreatmentSequencer {
       return result
     case .faulted:
       // Already ended by a fault; a bank left charged is still worth its own line.
-      if problem.interlock == .bleed { observer.treatment(.fault(problem, at: clock.now, pulseIndex: delivered)) }
+      if problem.interlock == .bleed {
+        observer.treatment(.fault(problem, at: clock.now, pulseIndex: delivered))
+      }
       return result
     }
   }
@@ -163,7 +166,8 @@ public final class TreatmentSequencer {
     let setSize = plan.therapy.setSize
     var set = progress.therapy / setSize
     var polarity: Polarity =
-      progress.test < plan.test.pulses || plan.therapy.polarity == .fixed || set % 2 == 0 ? .normal : .reversed
+      progress.test < plan.test.pulses || plan.therapy.polarity == .fixed || set % 2 == 0
+      ? .normal : .reversed
     try switchRelays(to: pair, index: index, polarity: polarity)
     if let ended = outcome { return ended }
     setpoint = pair.voltage
