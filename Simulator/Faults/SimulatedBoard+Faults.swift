@@ -43,9 +43,9 @@ extension SimulatedBoard {
 
   /// Undoes every injected fault still in force: what the operator does when clearing the cause
   /// before acknowledging (`--resume-after-fault`). Stuck relays are freed, frozen chips thawed.
+  /// Faults armed for later stay armed: the operator clears what is wrong now.
   public func clearInjectedFaults() {
     for (spec, _) in activatedFaults { apply(spec, on: false) }
-    faultsAwaitingPulse.removeAll()
   }
 
   private func apply(_ spec: FaultSpec, on: Bool) {

@@ -76,6 +76,10 @@ public final class JSONLinesRecord: TreatmentObserver {
       append(fields, durable: false)
     case .hardwareError(let text, let at):
       append(["event": "hardware_error", "error": text, "at_ms": ms(at)], durable: true)
+    case .readiness(let failing, let at):
+      append(
+        ["event": "readiness", "failing": failing.interlocks.map(\.rawValue), "at_ms": ms(at)], durable: false
+      )
     case .recovered(let fault, let at):
       append(
         ["event": "recovered", "interlock": fault.interlock.rawValue, "at_ms": ms(at)], durable: true)

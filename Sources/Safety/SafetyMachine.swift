@@ -19,6 +19,13 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
     self.limits = limits
   }
 
+  /// A machine already in `state`, for exhaustive tests of every (state, event) pair.
+  init(limits: SafetyLimits, state: SafetyState, lastInputs: InterlockInputs?) {
+    self.state = state
+    self.limits = limits
+    self.lastInputs = lastInputs
+  }
+
   public var outputs: SafetyOutputs { state.outputs }
 
   public mutating func handle(_ event: SafetyEvent) {

@@ -86,6 +86,8 @@ public enum TreatmentEvent: Sendable, Equatable {
   case skipped(SkippedBeat)
   case fault(Fault, at: Instant, pulseIndex: Int)
   case setReviewed(pair: Int, set: Int, accepted: Bool)
+  /// The readiness list changed: every check that stops the controller from arming now.
+  case readiness(InterlockSet, at: Instant)
   /// The operator cleared the cause of `fault` and acknowledged it; delivery goes on.
   case recovered(Fault, at: Instant)
   /// A line or bus error that stopped the treatment, in the backend's words.

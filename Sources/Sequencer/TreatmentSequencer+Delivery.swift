@@ -15,6 +15,11 @@ extension TreatmentSequencer {
     let before = machine.state
     machine.handle(event)
     try settle(after: before)
+    let failing = machine.failingChecks
+    if failing != readiness {
+      readiness = failing
+      observer.treatment(.readiness(failing, at: clock.now))
+    }
   }
 
   /// Applies the machine's outputs after a state change, and reports it.

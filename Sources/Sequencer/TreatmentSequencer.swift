@@ -39,6 +39,8 @@ public final class TreatmentSequencer {
   var triggers: TriggerValidator
   var lastFire: Instant?
   var kickLevel = false
+  /// The readiness list as last published.
+  var readiness = InterlockSet()
   var lastKick: Instant?
   /// Commands from other threads (a console, a signal handler), taken at every watchdog
   /// slice: a pause or an abort reaches the timing loop within 2 ms without a lock.

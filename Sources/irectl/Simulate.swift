@@ -80,8 +80,9 @@ struct Simulate: ParsableCommand {
       summaryPath: summaryJSON, recordPath: record,
       log: { FileHandle.standardError.write(Data("irectl: \($0)\n".utf8)) })
     let result: SimulationResult
+    SignalRelay.blockTerminationSignals()
     do {
-      result = try SimulationSession.run(options)
+      result = try SimulationSession.run(options, attach: SignalRelay.relay(to:))
     } catch let error as SessionError {
       report(error.description)
       switch error {

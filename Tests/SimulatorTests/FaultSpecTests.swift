@@ -1,0 +1,51 @@
+import Simulator
+import Testing
+import Units
+
+@Suite("Fault specifications")
+struct FaultSpecTests {
+  @Test func readsEveryForm() throws {
+    #expect(try FaultSpec(parsing: "estop@pulse=40") == FaultSpec(kind: .estop, when: .pulse(40)))
+    #expect(
+      try FaultSpec(parsing: "asystole:6@t=120")
+        == FaultSpec(kind: .asystole, when: .time(Instant(sinceOrigin: .seconds(120))), duration: .seconds(6))
+    )
+    #expect(
+      try FaultSpec(parsing: "stall:80@t=1.5")
+        == FaultSpec(
+          kind: .stall, when: .time(Instant(sinceOrigin: .seconds(1.5))), duration: .milliseconds(80)))
+    #expect(try FaultSpec(parsing: "i2c-nak:0x48@pulse=0").address == 0x48)
+    #expect(try FaultSpec(parsing: "sensor-stuck:73@t=0").address == 73)
+    #expect(try FaultSpec(parsing: "lid-open:2@t=10").duration == .seconds(2))
+    for kind in FaultSpec.Kind.allCases {
+      let argument =
+        switch kind {
+        case .i2cNak, .sensorStuck: ":0x30"
+        case .asystole, .stall: ":5"
+        default: ""
+        }
+      #expect(try FaultSpec(parsing: "\(kind.rawValue)\(argument)@pulse=1").kind == kind)
+    }
+  }
+
+  @Test(arguments: [
+    ("bogus@t=1", "unknown kind \"bogus\""),
+    ("estop", "expected KIND[:ARG]@WHEN"),
+    ("estop@later", "WHEN must be pulse=N or t=SECONDS"),
+    ("estop@pulse=-1", "pulse=N needs a whole number N >= 0"),
+    ("estop@t=nan", "t=SECONDS needs a number of seconds >= 0"),
+    ("asystole@t=1", "asystole needs its duration in seconds"),
+    ("stall@t=1", "stall needs its duration in milliseconds"),
+    ("i2c-nak@t=1", "i2c-nak needs a 7-bit I2C address"),
+    ("i2c-nak:0x99@t=1", "i2c-nak needs a 7-bit I2C address"),
+    ("estop:-3@t=1", "the duration must be seconds in (0, 3600]"),
+  ])
+  func refusesWithAReason(text: String, problem: String) {
+    #expect {
+      try FaultSpec(parsing: text)
+    } throws: { error in
+      String(describing: error).contains(problem)
+        && String(describing: error).hasPrefix("--fault \"\(text)\"")
+    }
+  }
+}
