@@ -57,4 +57,23 @@ struct FirePermissionTests {
     var machine = Fixtures.readyMachine()
     #expect(outcome(machine.permission(Fixtures.check(bank: 2400))) == "fault bank_voltage")
   }
+
+  @Test func firingFasterThanTheBoardAllowsLatches() {
+    var limits = Fixtures.limits
+    limits.minFireInterval = .milliseconds(100)
+    var machine = SafetyMachine(limits: limits, state: .ready, lastInputs: Fixtures.inputs())
+    var check = Fixtures.check()
+    check.sinceLastFire = .milliseconds(99)
+    #expect(outcome(machine.permission(check)) == "fault pulse_rate")
+    var slowEnough = SafetyMachine(limits: limits, state: .ready, lastInputs: Fixtures.inputs())
+    check.sinceLastFire = .milliseconds(100)
+    #expect(outcome(slowEnough.permission(check)) == "fire")
+  }
+
+  @Test func aPulseNobodyFiredIsAFaultBeforeTheNext() {
+    var machine = Fixtures.readyMachine()
+    var check = Fixtures.check()
+    check.pulsesSinceLastLook = 1
+    #expect(outcome(machine.permission(check)) == "fault pulse_counter")
+  }
 }

@@ -172,4 +172,12 @@ struct SafetyMachineTests {
     machine.handle(.relaysVerified(false))
     #expect(machine.state == .latched(Fault(.relayReadback)))
   }
+
+  @Test func bankThatWillNotBleedLatches() {
+    var machine = Fixtures.readyMachine()
+    machine.handle(.beginSwitching)
+    machine.handle(.bleedTimedOut(measured: Volts(400)))
+    #expect(machine.state == .latched(Fault(.bleed, measured: 400)))
+    #expect(machine.outputs == .safe)
+  }
 }
