@@ -14,6 +14,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     // Benchmarks only (Benchmarks/): malloc counting needs the interposer trait.
     .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
@@ -24,6 +26,11 @@ let package = Package(
     .target(name: "Protocol", dependencies: ["Units", "HAL", "Yams"]),
     .target(name: "Safety", dependencies: ["Units"]),
     .target(
+      name: "Record",
+      dependencies: [
+        "Units", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+    .target(
       name: "Sequencer",
       dependencies: [
         "Units", "HAL", "Protocol", "Safety", .product(name: "Atomics", package: "swift-atomics"),
@@ -32,13 +39,13 @@ let package = Package(
     .target(
       name: "Controller",
       dependencies: [
-        "Units", "HAL", "Protocol", "Safety", "Sequencer", "Simulator",
+        "Units", "HAL", "Protocol", "Safety", "Sequencer", "Simulator", "Record",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ]),
     .executableTarget(
       name: "irectl",
       dependencies: [
-        "Controller", "Protocol",
+        "Controller", "Protocol", "Record",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // swift package --allow-writing-to-package-directory benchmark
@@ -55,6 +62,7 @@ let package = Package(
     .testTarget(name: "HALTests", dependencies: ["HAL", "Simulator"]),
     .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "HAL"]),
     .testTarget(name: "SafetyTests", dependencies: ["Safety"]),
+    .testTarget(name: "RecordTests", dependencies: ["Record", "Units"]),
     .testTarget(name: "SequencerTests", dependencies: ["Sequencer"]),
     .testTarget(
       name: "ControllerTests", dependencies: ["Controller", "Simulator", "Protocol", "Safety"]),

@@ -1,0 +1,1 @@
+// The treatment record module: SQLite through GRDB, hash-chained.
