@@ -65,6 +65,9 @@ let package = Package(
     .testTarget(name: "RecordTests", dependencies: ["Record", "Units"]),
     .testTarget(name: "SequencerTests", dependencies: ["Sequencer"]),
     .testTarget(
-      name: "ControllerTests", dependencies: ["Controller", "Simulator", "Protocol", "Safety"]),
+      name: "ControllerTests",
+      dependencies: [
+        "Controller", "Simulator", "Protocol", "Safety", "Record", .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
   ]
 )

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
 import HAL
 import Protocol
 import Units
@@ -46,6 +49,22 @@ public final class SimulatedBoard {
     return edges
   }()
   public internal(set) var pulsesDelivered = 0
+  /// The pulse board's own count, kept in a shared memory-mapped file when asked: it survives
+  /// the controller being killed, as the hardware's counter would, and costs no system call.
+  private var persistedCount: UnsafeMutablePointer<Int64>?
+
+  /// Keeps the count of delivered pulses in `path` (8 bytes, native order) from now on.
+  public func persistCount(to path: String) throws {
+    let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw HALError.io("cannot open \(path): \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    guard ftruncate(fd, 8) == 0,
+      let mapping = mmap(nil, 8, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0), mapping != MAP_FAILED
+    else { throw HALError.io("cannot map \(path): \(String(cString: strerror(errno)))") }
+    persistedCount = mapping.assumingMemoryBound(to: Int64.self)
+    persistedCount?.pointee = Int64(pulsesDelivered)
+  }
+
   /// A fire edge whose consequences are not worked out yet.
   private var pendingFire: Instant?
   /// What the fault injector has done to the board (see SimulatedBoard+Faults).
@@ -263,6 +282,7 @@ public final class SimulatedBoard {
     charger.discharge(pulses: count, at: now)
     heatSink.pulse(count: count, at: now)
     pulsesDelivered += count
+    persistedCount?.pointee = Int64(pulsesDelivered)
     let duration = (supervisor.trainPeriod.nanoseconds * Int64(count - 1)) + supervisor.width.nanoseconds
     supervisor.train(
       count, peakCurrent: peak, peakVoltage: peakVoltage, completesAt: now + duration,

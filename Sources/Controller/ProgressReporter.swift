@@ -45,7 +45,7 @@ public final class ProgressReporter: TreatmentObserver {
       emit(line: "t=\(clockText(at))  HARDWARE ERROR: \(text)")
     case .recovered(let fault, let at):
       emit(line: "t=\(clockText(at))  cause cleared and acknowledged: \(fault.interlock.rawValue); going on")
-    case .state, .intent, .setReviewed, .ended, .readiness:
+    case .state, .intent, .setReviewed, .ended, .readiness, .temperature:
       break
     }
   }

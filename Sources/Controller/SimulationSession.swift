@@ -1,6 +1,7 @@
 import Foundation
 import HAL
 import Protocol
+import Record
 import Safety
 import Sequencer
 import Simulator
@@ -24,6 +25,8 @@ public struct SimulationOptions: Sendable {
   public var pauseLimit: Nanoseconds
   public var summaryPath: String?
   public var recordPath: String?
+  /// Where the simulated pulse board keeps its own pulse count (survives a kill).
+  public var simulatorCounterPath: String?
   public var showProgress: Bool
   /// Where the session's statements go (the operator's terminal, standard error).
   public var log: @Sendable (String) -> Void
@@ -101,13 +104,17 @@ public enum SimulationSession {
     simulated.footswitchA = true
     simulated.footswitchB = true
     for fault in options.faults { simulated.inject(fault) }
+    if let path = options.simulatorCounterPath {
+      do { try simulated.persistCount(to: path) } catch { throw SessionError.environment(String(describing: error)) }
+    }
     prepare(simulated)
 
     let origin = simulated.clock.now
     let collector = SummaryCollector(plan: plan, origin: origin)
     let progress = options.showProgress ? ProgressReporter(plan: plan, origin: origin) : nil
+    let gate = IntentGate(waitForDisk: options.pace == .fast)
     let record = try options.recordPath.map {
-      try openRecord($0, options: options, plan: plan, origin: origin)
+      try openRecord($0, options: options, plan: plan, board: board, origin: origin, gate: gate)
     }
     let observers: [(any TreatmentObserver)?] = [collector, progress, record]
     let generator = PulseGenerator(
@@ -119,6 +126,7 @@ public enum SimulationSession {
         patience: options.pauseLimit, resumeAfterFault: options.resumeAfterFault,
         clearCauses: { simulated.clearInjectedFaults() }),
       observer: publisher, limits: SafetyLimits(plan: plan, board: board))
+    if record != nil { sequencer.intentGate = gate }
     attach(sequencer)
     let run = TimingRun(sequencer: sequencer, realtime: options.pace == .realtime ? board.timing : nil)
     options.log("SIMULATOR: \(plan.name) on \(board.name), seed \(options.seed), \(options.pace.rawValue)")
@@ -136,7 +144,7 @@ public enum SimulationSession {
     }
     progress?.finish()
     let end = simulated.clock.now
-    record?.close(outcome: outcome, delivered: collector.pulses.count, at: end)
+    record?.close(outcome: outcome, delivered: collector.pulses.count)
     let summary = collector.summary(backend: "simulator", outcome: outcome, seed: options.seed, end: end)
     if let path = options.summaryPath {
       do {
@@ -146,9 +154,8 @@ public enum SimulationSession {
       }
     }
     if let failure { throw failure }
-    if let problem = record?.writeError, let path = options.recordPath {
-      throw SessionError.environment(
-        "writing the record \(path) failed: \(String(cString: strerror(problem))); it is incomplete")
+    if let problem = record?.failure, let path = options.recordPath {
+      throw SessionError.environment("writing the record \(path) failed: \(problem); it is incomplete")
     }
     if publisher.lostEvents > 0 {
       throw SessionError.environment(
@@ -170,17 +177,40 @@ public enum SimulationSession {
     close(fd)
   }
 
+  /// Opens the record, closes any session a crash left open (telling the operator, who must
+  /// acknowledge it before a new treatment: in `simulate` the scripted operator does), and
+  /// starts this session in it.
   static func openRecord(
-    _ path: String, options: SimulationOptions, plan: TreatmentProtocol, origin: Instant
-  ) throws -> JSONLinesRecord {
+    _ path: String, options: SimulationOptions, plan: TreatmentProtocol, board: BoardDescription, origin: Instant,
+    gate: IntentGate, protocolText: String? = nil
+  ) throws -> RecordWriter {
     do {
-      return try JSONLinesRecord(
-        path: path, backend: "simulator", session: "sim-\(options.seed)-\(Int(Date().timeIntervalSince1970))",
-        origin: origin,
-        header: [
-          "protocol": plan.name, "protocol_file": options.protocolPath, "board_file": options.boardPath,
-          "seed": String(options.seed),
-        ])
+      let record = try TreatmentRecord(path: path)
+      for interrupted in try record.recoverInterrupted() {
+        options.log(
+          "record: session \(interrupted.session) (\(interrupted.protocolName)) did not end: closed as interrupted,"
+            + " between \(interrupted.delivered.lowerBound) and \(interrupted.delivered.upperBound) pulses delivered")
+      }
+      for session in try record.unacknowledgedInterruptions() {
+        try record.acknowledgeInterrupted(session, by: "the scripted operator of irectl simulate")
+        options.log("record: interrupted session \(session) acknowledged by the scripted operator")
+      }
+      let info = SessionInfo(
+        id: UUID().uuidString.lowercased(), backend: "simulator", simulated: true, device: board.name,
+        boardFile: options.boardPath, boardSHA256: try TreatmentRecord.sha256(ofFile: options.boardPath),
+        protocolName: plan.name, protocolFile: options.protocolPath,
+        protocolSHA256: try protocolText.map { TreatmentRecord.sha256(of: Array($0.utf8)) }
+          ?? TreatmentRecord.sha256(ofFile: options.protocolPath),
+        softwareVersion: Version.current,
+        operatorName: "scripted operator (simulator)", seed: options.seed, startedAt: TreatmentRecord.timestamp(),
+        setSize: plan.therapy.setSize, delayMs: plan.ecgGating.map { Double($0.delay.value) },
+        windowMs: plan.ecgGating.map { Double($0.window.value) },
+        pairs: plan.pairs.enumerated().map {
+          SessionInfo.Pair(
+            index: $0.offset, anode: $0.element.anode, cathode: $0.element.cathode,
+            voltageV: $0.element.voltage.value, spacingMM: $0.element.spacing.value)
+        })
+      return try RecordWriter(record: record, info: info, origin: origin, gate: gate)
     } catch { throw SessionError.environment(String(describing: error)) }
   }
 }

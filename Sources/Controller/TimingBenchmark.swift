@@ -71,7 +71,7 @@ public enum TimingBenchmark {
 
   /// Runs `pulses` ECG-synchronised pulses at `rate` beats per second on the simulated
   /// reference board (`boardPath`), in real time.
-  public static func run(pulses: Int, rate: Double, boardPath: String) throws -> Report {
+  public static func run(pulses: Int, rate: Double, boardPath: String, recordPath: String? = nil) throws -> Report {
     guard (1...10_000).contains(pulses) else {
       throw SessionError.invalidInput("--pulses: allowed 1...10000; found \(pulses)")
     }
@@ -105,9 +105,23 @@ public enum TimingBenchmark {
     let wakeups = LatencyRecorder(capacity: 4_000_000)
     sequencer.wakeLatency = wakeups
     let collector = SummaryCollector(plan: plan, origin: simulated.clock.now)
+    var observers: [any TreatmentObserver] = [collector]
+    var writer: RecordWriter?
+    if let recordPath {
+      // The record written as in a treatment: intents committed (fsync) between pulses on the
+      // draining thread, the timing loop checking the gate before every edge.
+      let gate = IntentGate(waitForDisk: false)
+      let options = SimulationOptions(protocolPath: "bench-timing", boardPath: boardPath, recordPath: recordPath)
+      writer = try SimulationSession.openRecord(
+        recordPath, options: options, plan: plan, board: board, origin: simulated.clock.now, gate: gate,
+        protocolText: protocolText(pulses: pulses, rate: rate))
+      sequencer.intentGate = gate
+      if let writer { observers.append(writer) }
+    }
     let started = PosixTime.monotonicNow()
     let run = TimingRun(sequencer: sequencer, realtime: board.timing)
-    let outcome = try run.finish(draining: publisher.ring, into: collector)
+    let outcome = try run.finish(draining: publisher.ring, into: ObserverGroup(observers))
+    writer?.close(outcome: outcome, delivered: collector.pulses.count)
     let wall = PosixTime.monotonicNow() - started
     guard case .completed = outcome else {
       throw SessionError.environment("the benchmark treatment did not complete: \(outcome.name)")

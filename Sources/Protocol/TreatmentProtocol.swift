@@ -163,3 +163,13 @@ public struct ProbePair: Sendable, Equatable {
   /// "1–2", as the console and the summary table name a pair.
   public var label: String { "\(anode)–\(cathode)" }
 }
+
+extension TreatmentProtocol {
+  /// The ECG gating, when the protocol is synchronised to the heart.
+  public var ecgGating: ECGGating? {
+    switch sync {
+    case .ecg(let gating): gating
+    case .fixedRate: nil
+    }
+  }
+}

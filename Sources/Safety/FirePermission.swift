@@ -71,6 +71,8 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
   case ectopic = "ectopic"
   /// No previous trigger to judge this one by (the first, or the first after missed beats).
   case noReference = "no_reference"
+  /// The record has not made this pulse's intent durable yet: nothing fires unrecorded.
+  case recordNotDurable = "record_not_durable"
 }
 
 /// The answer to a fire check.

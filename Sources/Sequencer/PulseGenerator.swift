@@ -17,6 +17,8 @@ public final class PulseGenerator {
   /// The last heat-sink reading and when it was taken: temperature changes slowly, so it is
   /// read at most every `temperatureMaxAge`, and a reading older than that is never used.
   private var heatSink: (value: Celsius, at: Instant)?
+  /// The latest heat-sink reading and when it was taken.
+  public var heatSinkReading: (value: Celsius, at: Instant)? { heatSink }
   private let temperatureMaxAge = Nanoseconds.milliseconds(500)
   private var nonce: UInt16 = 0x1234
 

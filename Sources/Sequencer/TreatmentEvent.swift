@@ -61,8 +61,11 @@ public struct PulseIntent: Sendable, Equatable {
   public var index: Int
   public var pair: Int
   public var kind: PulseMeasurement.Kind
-  public var scheduled: Instant
+  public var polarity: Polarity
+  /// Pulses of the train this fire edge will give.
   public var pulses: Int
+  /// When the intent was announced.
+  public var at: Instant
 }
 
 public enum TreatmentPhase: String, Sendable, Equatable {
@@ -88,6 +91,8 @@ public enum TreatmentEvent: Sendable, Equatable {
   case setReviewed(pair: Int, set: Int, accepted: Bool)
   /// The readiness list changed: every check that stops the controller from arming now.
   case readiness(InterlockSet, at: Instant)
+  /// A heat-sink temperature reading.
+  case temperature(Celsius, at: Instant)
   /// The operator cleared the cause of `fault` and acknowledged it; delivery goes on.
   case recovered(Fault, at: Instant)
   /// A line or bus error that stopped the treatment, in the backend's words.

@@ -15,6 +15,10 @@ extension TreatmentSequencer {
     let before = machine.state
     machine.handle(event)
     try settle(after: before)
+    if case .inputs = event, let reading = generator.heatSinkReading, reading.at != temperatureShown {
+      temperatureShown = reading.at
+      observer.treatment(.temperature(reading.value, at: reading.at))
+    }
     let failing = machine.failingChecks
     if failing != readiness {
       readiness = failing
@@ -47,11 +51,17 @@ extension TreatmentSequencer {
     var remaining = count
     let train = plan.pulse.train
     while remaining > 0 {
+      // The intent of the next pulse goes to the record now, in the gap between pulses, so
+      // that it is on disk long before the pulse may fire.
+      let intent = PulseIntent(
+        index: delivered, pair: index, kind: kind, polarity: polarity, pulses: min(train.pulses, remaining),
+        at: clock.now)
+      if publishedIntent != intent.index {
+        publishedIntent = intent.index
+        observer.treatment(.intent(intent))
+      }
       guard try readyToDeliver() else { return result }
       guard let slot = try nextSlot(pair: index) else { continue }
-      let intent = PulseIntent(
-        index: delivered, pair: index, kind: kind, scheduled: slot.target,
-        pulses: min(train.pulses, remaining))
       guard let fired = try fire(at: slot, intent: intent, pair: index) else { continue }
       let measured = try measure(kind: kind, pair: pair, expected: intent.pulses)
       let period = train.period?.nanoseconds ?? .zero
@@ -135,6 +145,11 @@ extension TreatmentSequencer {
   /// skipped or the machine stopped; the fire instant otherwise.
   private func fire(at slot: Slot, intent: PulseIntent, pair: Int) throws -> Instant? {
     try wait(until: slot.target - checkLead)
+    // Nothing fires before its intent is on disk (SAFETY.md principle 7).
+    if let gate = intentGate, !gate.isDurable(intent.index) {
+      skip(.recordNotDurable, pair: pair, at: clock.now)
+      return nil
+    }
     try generator.verifyAlive()
     let count = try generator.supervisor.pulseCount()
     let check = FireCheck(
@@ -155,7 +170,6 @@ extension TreatmentSequencer {
       return nil
     case .fire(let permission):
       try settle(after: before)
-      observer.treatment(.intent(intent))
       try kick()
       clock.sleepPrecisely(until: slot.target)
       let fired: Instant

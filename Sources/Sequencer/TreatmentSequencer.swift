@@ -45,6 +45,10 @@ public final class TreatmentSequencer {
   /// Commands from other threads (a console, a signal handler), taken at every watchdog
   /// slice: a pause or an abort reaches the timing loop within 2 ms without a lock.
   public let commands = SPSCRing<TreatmentCommand>(capacity: 64)
+  /// Says whether a pulse's intent is durable in the record; `nil` without a record.
+  public var intentGate: IntentGate?
+  var publishedIntent = -1
+  var temperatureShown: Instant?
   /// Where the sequencer records how late each plain sleep woke, when someone measures it.
   public var wakeLatency: LatencyRecorder?
   var missedInRow = 0

@@ -29,14 +29,25 @@ struct Bench: ParsableCommand {
     @Option(help: "Simulator board file.")
     var board: String = Defaults.boardPath
 
+    @Flag(
+      name: .customLong("compare-record"),
+      help: "Run twice in one invocation, without and then with the SQLite record written ahead of every pulse.")
+    var compareRecord = false
+
     func run() throws {
       #if DEBUG
         FileHandle.standardError.write(
           Data("irectl: a debug build measures unoptimised code; build with `swift build -c release`\n".utf8))
       #endif
       let report: TimingBenchmark.Report
+      var withRecord: TimingBenchmark.Report?
       do {
         report = try TimingBenchmark.run(pulses: pulses, rate: rate, boardPath: board)
+        if compareRecord {
+          let path = NSTemporaryDirectory() + "irectl-bench-record-\(getpid()).sqlite"
+          defer { try? FileManager.default.removeItem(atPath: path) }
+          withRecord = try TimingBenchmark.run(pulses: pulses, rate: rate, boardPath: board, recordPath: path)
+        }
       } catch let error as SessionError {
         FileHandle.standardError.write(Data("irectl: \(error)\n".utf8))
         switch error {
@@ -47,9 +58,23 @@ struct Bench: ParsableCommand {
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        if let withRecord {
+          struct Comparison: Encodable {
+            var without_record: TimingBenchmark.Report
+            var with_record: TimingBenchmark.Report
+          }
+          print(String(decoding: try encoder.encode(Comparison(without_record: report, with_record: withRecord)), as: UTF8.self))
+        } else {
+          print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        }
         return
       }
+      show(report, title: compareRecord ? "without the record" : nil)
+      if let withRecord { show(withRecord, title: "with the record written ahead of every pulse") }
+    }
+
+    func show(_ report: TimingBenchmark.Report, title: String?) {
+      if let title { print("== \(title)") }
       print("timing thread: \(report.realtimeDetail)")
       print(
         "\(report.pulses) pulses at \(report.rateHz) Hz in \(report.durationS) s, \(report.skippedBeats) beats skipped"

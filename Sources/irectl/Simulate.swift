@@ -57,8 +57,15 @@ struct Simulate: ParsableCommand {
   @Option(name: .customLong("summary-json"), help: "Write the summary as one JSON object to this path.")
   var summaryJSON: String?
 
-  @Option(help: "Append the treatment record (JSON lines, written ahead of every pulse) to this path.")
-  var record: String?
+  @Option(help: "The treatment record (SQLite), written ahead of every pulse. Default: \(RecordLocation.defaultPath()).")
+  var record: String = RecordLocation.defaultPath()
+
+  @Option(
+    name: .customLong("simulator-counter"),
+    help: ArgumentHelp(
+      "Keep the simulated pulse board's own count in this file (it survives a kill, as the board's would).",
+      visibility: .hidden))
+  var simulatorCounter: String?
 
   func run() throws {
     let anomalies: HeartAnomalies
@@ -73,12 +80,13 @@ struct Simulate: ParsableCommand {
       report(String(describing: error))
       throw ExitCode(2)
     }
-    let options = SimulationOptions(
+    var options = SimulationOptions(
       protocolPath: protocolFile, boardPath: board, seed: seed, pace: speed, heartRate: heartRate,
       rrFile: rrFile, heartAnomalies: anomalies, faults: injected, resumeAfterFault: resumeAfterFault,
       pauseLimit: .seconds(pauseLimit),
       summaryPath: summaryJSON, recordPath: record,
       log: { FileHandle.standardError.write(Data("irectl: \($0)\n".utf8)) })
+    options.simulatorCounterPath = simulatorCounter
     let result: SimulationResult
     SignalRelay.blockTerminationSignals()
     do {

@@ -1,5 +1,6 @@
 import Controller
 import Foundation
+import Record
 import Safety
 import Simulator
 import Testing
@@ -17,19 +18,26 @@ struct FaultMatrixTests {
   /// When each phase happens in the baseline treatment (liver protocol, seed 1), read from its
   /// record so that the faults land where they are meant to.
   static let baseline: (charging: Instant, relayChange: Instant) = {
-    let path = Paths.temporary("matrix-baseline.jsonl")
+    let path = Paths.temporary("matrix-baseline.sqlite")
     defer { try? FileManager.default.removeItem(atPath: path) }
     _ = try? SimulationSession.run(
       SimulationOptions(
         protocolPath: Paths.protocolFile("liver-4probe-box"), boardPath: Paths.simBoard, seed: 1,
         recordPath: path, showProgress: false))
-    let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n")
-      .compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-    func ms(_ line: [String: Any]) -> Double { line["at_ms"] as? Double ?? line["fired_ms"] as? Double ?? 0 }
-    let states = lines.filter { $0["event"] as? String == "state" }
-    let charging = states.first { $0["state"] as? String == "charging" }.map(ms) ?? 0
-    let pulse19 = lines.first { $0["event"] as? String == "pulse" && $0["index"] as? Int == 19 }.map(ms) ?? 0
-    let switching = states.first { $0["state"] as? String == "switching" && ms($0) > pulse19 }.map(ms) ?? 0
+    let record = try? TreatmentRecord(path: path)
+    let session = (try? record?.sessions().first?.session) ?? nil
+    let rows = session.flatMap { try? record?.rows(of: $0) } ?? []
+    func ms(_ values: [String: RecordValue], _ key: String) -> Double {
+      if case .real(let value)? = values[key] { return value }
+      return 0
+    }
+    let charging = rows.first { $0.table == "state_changes" && $0.values["state"] == .text("charging") }
+      .map { ms($0.values, "at_ms") } ?? 0
+    let pulse19 = rows.first { $0.table == "pulses" && $0.values["pulse_index"] == .integer(19) }
+      .map { ms($0.values, "fired_ms") } ?? 0
+    let switching = rows.first {
+      $0.table == "state_changes" && $0.values["state"] == .text("switching") && ms($0.values, "at_ms") > pulse19
+    }.map { ms($0.values, "at_ms") } ?? 0
     return (
       Instant(sinceOrigin: .seconds((charging + 50) / 1000)),
       Instant(sinceOrigin: .seconds((switching + 5) / 1000))
@@ -135,7 +143,7 @@ struct FaultMatrixTests {
   }
 
   func check(_ spec: FaultSpec, phase: Phase, sourceLocation: SourceLocation = #_sourceLocation) throws {
-    let path = Paths.temporary("matrix-\(spec.kind.rawValue)-\(phase.rawValue)-\(spec.address ?? 0).jsonl")
+    let path = Paths.temporary("matrix-\(spec.kind.rawValue)-\(phase.rawValue)-\(spec.address ?? 0).sqlite")
     defer { try? FileManager.default.removeItem(atPath: path) }
     let result = try SimulationSession.run(
       SimulationOptions(
@@ -145,7 +153,14 @@ struct FaultMatrixTests {
     let board = result.board
     let activated = try #require(
       board.activatedFaults.first?.at, "\(spec) never took effect", sourceLocation: sourceLocation)
-    let record = try String(contentsOfFile: path, encoding: .utf8)
+    let stored = try TreatmentRecord(path: path)
+    let rows = try stored.rows(of: try #require(try stored.sessions().first?.session)).filter {
+      $0.table == "interlock_events" || $0.table == "state_changes"
+    }
+    let recorded = Set(rows.compactMap { row -> String? in
+      if case .text(let name)? = row.values["interlock"] ?? row.values["cause"] { return name }
+      return nil
+    })
     let summary = result.summary
     #expect(board.chargerSafe(at: board.clock.now), "outputs safe at the end", sourceLocation: sourceLocation)
 
@@ -155,8 +170,7 @@ struct FaultMatrixTests {
       #expect(summary.outcome == "aborted", "\(spec): \(summary.outcome)", sourceLocation: sourceLocation)
       #expect(
         summary.abortReason?.contains(interlock.reason) == true, "\(spec)", sourceLocation: sourceLocation)
-      #expect(
-        record.contains("\"cause\":\"\(name)\""), "\(spec): in the record", sourceLocation: sourceLocation)
+      #expect(recorded.contains(name), "\(spec): in the record", sourceLocation: sourceLocation)
       expectSafeInTime(board, spec, interlock, activated, sourceLocation)
       #expect(board.fireEdges.allSatisfy { $0 < activated }, "\(spec)", sourceLocation: sourceLocation)
     case .faulted(let interlocks), .pairStopped(let interlocks):
@@ -167,9 +181,7 @@ struct FaultMatrixTests {
       let interlock = try #require(
         Interlock.allCases.first { interlocks.contains($0.rawValue) && named.contains($0.rawValue) },
         sourceLocation: sourceLocation)
-      #expect(
-        record.contains("\"interlock\":\"\(interlock.rawValue)\""), "\(spec): in the record",
-        sourceLocation: sourceLocation)
+      #expect(recorded.contains(interlock.rawValue), "\(spec): in the record", sourceLocation: sourceLocation)
       if case .faulted = Self.expected(spec.kind, in: phase) {
         #expect(summary.outcome == "faulted", "\(spec)", sourceLocation: sourceLocation)
       } else {

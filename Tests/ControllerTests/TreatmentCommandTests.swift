@@ -1,5 +1,6 @@
 import Controller
 import Foundation
+import Record
 import Sequencer
 import Simulator
 import Testing
@@ -35,15 +36,20 @@ struct TreatmentCommandTests {
   }
 
   @Test func pauseStopsDeliveryUntilTheOperatorResumes() throws {
-    let path = Paths.temporary("pause-record.jsonl")
+    let path = Paths.temporary("pause-record.sqlite")
     defer { try? FileManager.default.removeItem(atPath: path) }
     let result = try run(sending: .pause, at: 40, record: path)
     #expect(result.summary.outcome == "completed", "the scripted operator resumes an operator pause")
-    let states = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
-      .compactMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-      .filter { $0["event"] as? String == "state" }
-    let paused = states.first { $0["state"] as? String == "paused" }
-    let at = try #require(paused?["at_ms"] as? Double)
+    let record = try TreatmentRecord(path: path)
+    let session = try #require(try record.sessions().first?.session)
+    let paused = try record.rows(of: session).first {
+      $0.table == "state_changes" && $0.values["state"] == .text("paused")
+    }
+    guard case .real(let at)? = paused?.values["at_ms"] else {
+      Issue.record("no pause in the record")
+      return
+    }
+    #expect(paused?.values["cause"] == .text("operator_pause"))
     #expect(at >= 40_000 && at < 40_003, "taken within one 2 ms watchdog slice")
     #expect(result.summary.pulses.count == 100)
   }

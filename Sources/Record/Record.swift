@@ -1,1 +1,0 @@
-// The treatment record module: SQLite through GRDB, hash-chained.

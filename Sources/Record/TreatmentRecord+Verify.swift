@@ -1,0 +1,63 @@
+import GRDB
+
+/// What `verify` found in one session.
+public struct ChainBreak: Sendable, Equatable, CustomStringConvertible {
+  public var session: String
+  public var table: String
+  public var seq: Int64
+  public var problem: String
+  public var description: String { "session \(session): \(table) row seq \(seq): \(problem)" }
+}
+
+extension TreatmentRecord {
+  /// Walks the hash chain of `session` (or of every session): every row in `seq` order, no
+  /// gap, each row's `prev_hash` the previous row's hash and its own hash as recomputed. The
+  /// first break, or `nil` when the chain is intact.
+  public func verify(session: String? = nil) throws -> ChainBreak? {
+    try queue.read { db in
+      let sessions =
+        try session.map { [$0] } ?? String.fetchAll(db, sql: "SELECT session_id FROM sessions ORDER BY rowid")
+      for id in sessions {
+        if let broken = try Self.verify(id, in: db) { return broken }
+      }
+      return nil
+    }
+  }
+
+  static func verify(_ session: String, in db: Database) throws -> ChainBreak? {
+    var rows: [(table: String, seq: Int64, values: [DatabaseValue], prev: String, hash: String)] = []
+    for table in RecordSchema.tables {
+      let columns = RecordSchema.columns[table] ?? []
+      let list = (["seq"] + columns + ["prev_hash", "row_hash"]).joined(separator: ", ")
+      for row in try Row.fetchAll(db, sql: "SELECT \(list) FROM \(table) WHERE session_id = ?", arguments: [session]) {
+        let values = columns.map { row[$0] as DatabaseValue }
+        rows.append((table, row["seq"], values, row["prev_hash"], row["row_hash"]))
+      }
+    }
+    guard !rows.isEmpty else {
+      return ChainBreak(session: session, table: "sessions", seq: 0, problem: "no such session")
+    }
+    rows.sort { $0.seq < $1.seq }
+    var previous = HashChain.genesis(session)
+    var expected: Int64 = 1
+    for row in rows {
+      if row.seq != expected {
+        return ChainBreak(
+          session: session, table: row.table, seq: row.seq,
+          problem: row.seq > expected
+            ? "row seq \(expected) is missing (deleted or moved) before this one"
+            : "seq \(row.seq) appears twice")
+      }
+      if row.prev != previous {
+        return ChainBreak(session: session, table: row.table, seq: row.seq, problem: "does not follow the row before it")
+      }
+      let hash = HashChain.link(previous: previous, table: row.table, seq: row.seq, values: row.values)
+      if hash != row.hash {
+        return ChainBreak(session: session, table: row.table, seq: row.seq, problem: "was changed after it was written")
+      }
+      previous = row.hash
+      expected += 1
+    }
+    return nil
+  }
+}

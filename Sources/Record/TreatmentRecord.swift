@@ -1,0 +1,180 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// The treatment record: one SQLite file (WAL, synchronous FULL) holding every session, written
+/// ahead of every pulse and hash-chained (docs/record.md).
+public final class TreatmentRecord {
+  public let path: String
+  let queue: DatabaseQueue
+
+  public struct OpenError: Error, CustomStringConvertible {
+    public var path: String
+    public var detail: String
+    public var description: String { "cannot open the record \(path): \(detail)" }
+  }
+
+  /// Opens (creating it and its directory if needed) the record at `path`.
+  public init(path: String) throws {
+    self.path = path
+    do {
+      let directory = (path as NSString).deletingLastPathComponent
+      if !directory.isEmpty {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      }
+      var configuration = Configuration()
+      configuration.prepareDatabase { db in
+        try db.execute(sql: "PRAGMA synchronous = FULL")
+      }
+      queue = try DatabaseQueue(path: path, configuration: configuration)
+      try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+      try RecordSchema.migrator().migrate(queue)
+    } catch {
+      throw OpenError(path: path, detail: String(describing: error))
+    }
+  }
+
+  /// Starts a session; its rows are appended through the returned writer.
+  public func begin(_ info: SessionInfo) throws -> SessionWriter {
+    let writer = SessionWriter(record: self, id: info.id)
+    writer.append(
+      "sessions",
+      [
+        info.backend, info.simulated ? 1 : 0, info.device, info.boardFile, info.boardSHA256, info.protocolName,
+        info.protocolFile, info.protocolSHA256, info.softwareVersion, info.operatorName, info.seed.map(Int64.init),
+        info.startedAt, info.setSize, info.delayMs, info.windowMs,
+      ])
+    for pair in info.pairs {
+      writer.append("pairs", [pair.index, pair.anode, pair.cathode, pair.voltageV, pair.spacingMM])
+    }
+    try writer.commit()
+    return writer
+  }
+
+  /// The wall-clock time in ISO 8601, as sessions record their start and end.
+  public static func timestamp(_ date: Date = Date()) -> String {
+    ISO8601DateFormatter().string(from: date)
+  }
+}
+
+/// What a session is: which backend, which board and protocol (with their SHA-256), who ran it.
+public struct SessionInfo: Sendable {
+  public struct Pair: Sendable {
+    public var index: Int
+    public var anode: Int
+    public var cathode: Int
+    public var voltageV: Double
+    public var spacingMM: Double
+    public init(index: Int, anode: Int, cathode: Int, voltageV: Double, spacingMM: Double) {
+      self.index = index
+      self.anode = anode
+      self.cathode = cathode
+      self.voltageV = voltageV
+      self.spacingMM = spacingMM
+    }
+  }
+
+  public var id: String
+  public var backend: String
+  public var simulated: Bool
+  public var device: String
+  public var boardFile: String
+  public var boardSHA256: String
+  public var protocolName: String
+  public var protocolFile: String
+  public var protocolSHA256: String
+  public var softwareVersion: String
+  public var operatorName: String
+  public var seed: UInt64?
+  public var startedAt: String
+  public var setSize: Int
+  public var delayMs: Double?
+  public var windowMs: Double?
+  public var pairs: [Pair]
+
+  public init(
+    id: String, backend: String, simulated: Bool, device: String, boardFile: String, boardSHA256: String,
+    protocolName: String, protocolFile: String, protocolSHA256: String, softwareVersion: String,
+    operatorName: String, seed: UInt64?, startedAt: String, setSize: Int, delayMs: Double?, windowMs: Double?,
+    pairs: [Pair]
+  ) {
+    self.id = id
+    self.backend = backend
+    self.simulated = simulated
+    self.device = device
+    self.boardFile = boardFile
+    self.boardSHA256 = boardSHA256
+    self.protocolName = protocolName
+    self.protocolFile = protocolFile
+    self.protocolSHA256 = protocolSHA256
+    self.softwareVersion = softwareVersion
+    self.operatorName = operatorName
+    self.seed = seed
+    self.startedAt = startedAt
+    self.setSize = setSize
+    self.delayMs = delayMs
+    self.windowMs = windowMs
+    self.pairs = pairs
+  }
+}
+
+/// Appends one session's rows, each chained to the one before. Rows wait in memory until
+/// `commit`, which writes them in one transaction and returns once they are on disk.
+public final class SessionWriter {
+  public let id: String
+  let record: TreatmentRecord
+  private var seq: Int64 = 0
+  private var lastHash: String
+  private var pending: [(table: String, seq: Int64, values: [DatabaseValue], prev: String, hash: String)] = []
+
+  init(record: TreatmentRecord, id: String, continuing: (seq: Int64, hash: String)? = nil) {
+    self.record = record
+    self.id = id
+    self.seq = continuing?.seq ?? 0
+    self.lastHash = continuing?.hash ?? HashChain.genesis(id)
+  }
+
+  /// Queues a row of `table`, its values in the order of the table's chained columns.
+  public func append(_ table: String, _ values: [(any DatabaseValueConvertible)?]) {
+    seq += 1
+    let databaseValues = values.map { $0?.databaseValue ?? .null }
+    let hash = HashChain.link(previous: lastHash, table: table, seq: seq, values: databaseValues)
+    pending.append((table, seq, databaseValues, lastHash, hash))
+    lastHash = hash
+  }
+
+  /// Rows appended and not yet committed.
+  public var uncommitted: Int { pending.count }
+
+  /// Writes every queued row in one transaction (durable when it returns: synchronous FULL).
+  public func commit() throws {
+    guard !pending.isEmpty else { return }
+    let rows = pending
+    try record.queue.write { db in
+      for row in rows {
+        let columns = RecordSchema.columns[row.table] ?? []
+        let names = (["session_id", "seq"] + columns + ["prev_hash", "row_hash"]).joined(separator: ", ")
+        let marks = Array(repeating: "?", count: columns.count + 4).joined(separator: ", ")
+        let arguments: [DatabaseValue] =
+          [id.databaseValue, row.seq.databaseValue] + row.values + [row.prev.databaseValue, row.hash.databaseValue]
+        try db.execute(
+          sql: "INSERT INTO \(row.table) (\(names)) VALUES (\(marks))", arguments: StatementArguments(arguments))
+      }
+    }
+    pending.removeAll(keepingCapacity: true)
+  }
+}
+
+extension TreatmentRecord {
+  /// The SHA-256 of a file's bytes, in hex: the record keeps it for the board and protocol
+  /// files, so that exactly which configuration ran is never in doubt.
+  public static func sha256(ofFile path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw OpenError(path: path, detail: "cannot read it to take its SHA-256")
+    }
+    return sha256(of: Array(data))
+  }
+
+  /// The SHA-256 of some bytes, in hex.
+  public static func sha256(of bytes: [UInt8]) -> String { HashChain.hex(SHA256.hash(data: bytes)) }
+}

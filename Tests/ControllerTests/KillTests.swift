@@ -1,0 +1,68 @@
+import Controller
+import Foundation
+import Record
+import Simulator
+import Testing
+
+/// SIGKILL at random moments of a real-time simulated treatment: the record always verifies,
+/// the session is recovered as interrupted, and its delivered-count bounds contain the pulse
+/// board's own count and differ by at most one pulse.
+@Suite("Kill test", .serialized)
+struct KillTests {
+  /// Ten pulses a second, so that a kill lands among many pulses.
+  static let fastProtocol = """
+    format: 1
+    name: kill-test
+    probes:
+      - { id: 1, x_mm: 0, y_mm: 0, exposure_mm: 15 }
+      - { id: 2, x_mm: 15, y_mm: 0, exposure_mm: 15 }
+    pulse: { width_us: 90, field_v_per_cm: 1500, train: { pulses: 1 } }
+    sync: { mode: fixed_rate, fixed_rate: { rate_hz: 10 } }
+    test: { pulses: 0 }
+    therapy: { pulses: 200, set_size: 200, polarity: fixed }
+    limits: { max_current_a: 50, max_current_jump_a: 8, min_current_a: 2 }
+    pairs:
+      - [1, 2]
+    """
+
+  @Test func fiftyKillsAtRandomMoments() throws {
+    let directory = Paths.temporary("kill")
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let protocolPath = directory + "/kill-test.yaml"
+    try Self.fastProtocol.write(toFile: protocolPath, atomically: true, encoding: .utf8)
+    var random = SeededGenerator(seed: 50)
+    var exercised = 0
+    for run in 0..<50 {
+      let record = directory + "/record-\(run).sqlite"
+      let counter = directory + "/counter-\(run)"
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: RecordTamperTests.irectlPath)
+      process.arguments = [
+        "simulate", protocolPath, "--board", Paths.simBoard, "--speed", "realtime", "--record", record,
+        "--simulator-counter", counter,
+      ]
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      Thread.sleep(forTimeInterval: 0.4 + random.unit() * 2.0)
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+      #expect(process.terminationReason == .uncaughtSignal, "run \(run) was killed")
+
+      let (status, error) = try RecordTamperTests.irectl(["records", "verify", "--record", record])
+      #expect(status == 0, "run \(run): verify: \(error)")
+      let sessions = try TreatmentRecord(path: record).sessions()
+      let session = try #require(sessions.first, "run \(run): no session recorded")
+      #expect(session.outcome == "interrupted", "run \(run)")
+      let low = try #require(session.deliveredMin)
+      let high = try #require(session.deliveredMax)
+      let data = try Data(contentsOf: URL(fileURLWithPath: counter))
+      let truth = Int(data.withUnsafeBytes { $0.load(as: Int64.self) })
+      #expect(low <= truth && truth <= high, "run \(run): \(truth) delivered, record says \(low)...\(high)")
+      #expect(high - low <= 1, "run \(run): bounds \(low)...\(high)")
+      if truth > 0 { exercised += 1 }
+    }
+    #expect(exercised >= 45, "most kills landed after pulses had started")
+  }
+}

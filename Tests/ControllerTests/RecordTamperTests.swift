@@ -1,0 +1,95 @@
+import Controller
+import Foundation
+import GRDB
+import Record
+import Testing
+
+/// Changing, deleting or reordering one pulse row breaks the chain at that row, and `verify`
+/// names it.
+@Suite("Tamper evidence")
+struct RecordTamperTests {
+  /// A recorded session, and the `seq` of its pulse rows by pulse index.
+  func recorded(_ name: String) throws -> (path: String, session: String, seqOfPulse: [Int64: Int64]) {
+    let path = Paths.temporary("tamper-\(name).sqlite")
+    try? FileManager.default.removeItem(atPath: path)
+    _ = try SimulationSession.run(
+      SimulationOptions(
+        protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: Paths.simBoard, seed: 4, recordPath: path,
+        showProgress: false))
+    let record = try TreatmentRecord(path: path)
+    #expect(try record.verify() == nil, "intact before tampering")
+    let session = try #require(try record.sessions().first?.session)
+    let queue = try DatabaseQueue(path: path)
+    let seqs = try queue.read { db in
+      try Row.fetchAll(db, sql: "SELECT pulse_index, seq FROM pulses").reduce(into: [Int64: Int64]()) {
+        $0[$1["pulse_index"]] = $1["seq"]
+      }
+    }
+    return (path, session, seqs)
+  }
+
+  func tamper(_ path: String, _ sql: String) throws {
+    let queue = try DatabaseQueue(path: path)
+    try queue.write { try $0.execute(sql: sql) }
+  }
+
+  @Test func aChangedPulseRowIsNamed() throws {
+    let (path, session, seqs) = try recorded("change")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try tamper(path, "UPDATE pulses SET current_a = current_a - 5 WHERE pulse_index = 40")
+    let broken = try #require(try TreatmentRecord(path: path).verify(session: session))
+    #expect(broken.table == "pulses" && broken.seq == seqs[40])
+    #expect(broken.problem == "was changed after it was written")
+  }
+
+  @Test func aDeletedPulseRowIsNamed() throws {
+    let (path, session, seqs) = try recorded("delete")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try tamper(path, "DELETE FROM pulses WHERE pulse_index = 40")
+    let broken = try #require(try TreatmentRecord(path: path).verify(session: session))
+    let missing = try #require(seqs[40])
+    #expect(broken.problem == "row seq \(missing) is missing (deleted or moved) before this one")
+    #expect(broken.seq == missing + 1)
+  }
+
+  @Test func reorderedPulseRowsAreNamed() throws {
+    let (path, session, seqs) = try recorded("reorder")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let first = try #require(seqs[40])
+    let second = try #require(seqs[41])
+    try tamper(
+      path,
+      """
+      UPDATE pulses SET seq = -1 WHERE seq = \(first) AND session_id = '\(session)';
+      UPDATE pulses SET seq = \(first) WHERE seq = \(second) AND session_id = '\(session)';
+      UPDATE pulses SET seq = \(second) WHERE seq = -1 AND session_id = '\(session)';
+      """)
+    let broken = try #require(try TreatmentRecord(path: path).verify(session: session))
+    #expect(broken.table == "pulses" && broken.seq == min(first, second))
+  }
+
+  @Test func verifyOnTheCommandLineExitsOneAndNamesTheRow() throws {
+    let (path, _, seqs) = try recorded("cli")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try tamper(path, "UPDATE pulses SET voltage_v = 3000 WHERE pulse_index = 7")
+    let (status, error) = try Self.irectl(["records", "verify", "--record", path])
+    #expect(status == 1)
+    #expect(error.contains("pulses row seq \(seqs[7] ?? -1): was changed after it was written"), "\(error)")
+  }
+
+  static var irectlPath: String { Paths.root.appendingPathComponent(".build/debug/irectl").path }
+
+  /// Runs the built irectl; its exit status and standard error.
+  static func irectl(_ arguments: [String]) throws -> (Int32, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: irectlPath)
+    process.arguments = arguments
+    let errors = Pipe()
+    process.standardError = errors
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+  }
+}

@@ -1,0 +1,69 @@
+import Controller
+import Foundation
+import Record
+import Testing
+
+/// The record a simulated treatment leaves: written ahead, chained, marked as simulated.
+@Suite("Treatment record of a simulated session")
+struct RecordWriterTests {
+  static func run(_ name: String = "pancreas-2probe", record path: String, faults: [String] = []) throws
+    -> SimulationResult
+  {
+    try SimulationSession.run(
+      SimulationOptions(
+        protocolPath: Paths.protocolFile(name), boardPath: Paths.simBoard, seed: 9,
+        faults: try faults.map(FaultSpec.init(parsing:)), recordPath: path, showProgress: false))
+  }
+
+  @Test func everyPulseHasItsIntentFirstAndTheChainIsIntact() throws {
+    let path = Paths.temporary("record-basic.sqlite")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let result = try Self.run(record: path)
+    let record = try TreatmentRecord(path: path)
+    #expect(try record.verify() == nil)
+    let sessions = try record.sessions()
+    #expect(sessions.count == 1)
+    let session = try #require(sessions.first)
+    #expect(session.simulated && session.backend == "simulator")
+    #expect(session.outcome == "completed")
+    #expect(session.pulses == result.summary.pulses.count)
+    var intended: Set<Int64> = []
+    var pulses = 0
+    for (table, values) in try record.rows(of: session.session) {
+      guard case .integer(let index)? = values["pulse_index"] else { continue }
+      if table == "pulse_intents" { intended.insert(index) }
+      if table == "pulses" {
+        pulses += 1
+        #expect(intended.contains(index), "pulse \(index) recorded before its intent")
+        guard case .real(let onset)? = values["onset_error_us"] else {
+          Issue.record("pulse \(index) without its onset error")
+          continue
+        }
+        #expect(onset >= 0 && onset < 10_000)
+      }
+    }
+    #expect(pulses == 100)
+  }
+
+  @Test func faultsAndStatesAreInTheRecordWithTheirCauses() throws {
+    let path = Paths.temporary("record-fault.sqlite")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    _ = try Self.run(record: path, faults: ["lid-open@pulse=20"])
+    let record = try TreatmentRecord(path: path)
+    let session = try #require(try record.sessions().first)
+    #expect(session.outcome == "faulted")
+    let rows = try record.rows(of: session.session)
+    #expect(rows.contains { $0.table == "interlock_events" && $0.values["interlock"] == .text("lid") })
+    #expect(rows.contains { $0.table == "state_changes" && $0.values["cause"] == .text("lid") })
+    #expect(rows.contains { $0.table == "temperatures" })
+  }
+
+  @Test func anUnwritableRecordIsAnEnvironmentError() {
+    #expect {
+      try Self.run(record: "/proc/irectl-cannot-be-here/records.sqlite")
+    } throws: { error in
+      guard case SessionError.environment(let text) = error else { return false }
+      return text.contains("cannot open the record")
+    }
+  }
+}
