@@ -28,7 +28,9 @@ let package = Package(
     .target(
       name: "Record",
       dependencies: [
-        "Units", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+        "Units",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .target(
       name: "Sequencer",
@@ -67,7 +69,8 @@ let package = Package(
     .testTarget(
       name: "ControllerTests",
       dependencies: [
-        "Controller", "Simulator", "Protocol", "Safety", "Record", .product(name: "GRDB", package: "GRDB.swift"),
+        "Controller", "Simulator", "Protocol", "Safety", "Record",
+        .product(name: "GRDB", package: "GRDB.swift"),
       ]),
   ]
 )

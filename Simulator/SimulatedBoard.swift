@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
 import HAL
 import Protocol
 import Units
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The reference board of BOARD.md in software, with the world around it: the patient (heart,
 /// trigger monitor, tissue between the probes), the generator (charger and bank, supervisor,

@@ -32,14 +32,18 @@ public final class RecordWriter: TreatmentObserver {
     case .intent(let intent):
       session.append(
         "pulse_intents",
-        [intent.index, intent.pair, intent.kind.rawValue, intent.polarity.rawValue, intent.pulses, ms(intent.at)])
+        [
+          intent.index, intent.pair, intent.kind.rawValue, intent.polarity.rawValue, intent.pulses,
+          ms(intent.at),
+        ])
       if commit() { gate.markDurable(through: intent.index) }
     case .pulse(let pulse):
       session.append(
         "pulses",
         [
           pulse.index, pulse.pair, pulse.kind.rawValue, pulse.polarity.rawValue, pulse.trigger.map(ms),
-          ms(pulse.scheduled), ms(pulse.fired), (pulse.fired - pulse.scheduled).microseconds, pulse.current.value,
+          ms(pulse.scheduled), ms(pulse.fired), (pulse.fired - pulse.scheduled).microseconds,
+          pulse.current.value,
           pulse.voltage.value,
         ])
     case .skipped(let beat):
@@ -49,7 +53,8 @@ public final class RecordWriter: TreatmentObserver {
       commit()
     case .recovered(let fault, let at):
       session.append(
-        "interlock_events", ["recovered", fault.interlock.rawValue, "cause cleared and acknowledged", ms(at), nil as Int?])
+        "interlock_events",
+        ["recovered", fault.interlock.rawValue, "cause cleared and acknowledged", ms(at), nil as Int?])
       commit()
     case .hardwareError(let text, let at):
       session.append("interlock_events", ["hardware_error", nil as String?, text, ms(at), nil as Int?])

@@ -105,7 +105,9 @@ public enum SimulationSession {
     simulated.footswitchB = true
     for fault in options.faults { simulated.inject(fault) }
     if let path = options.simulatorCounterPath {
-      do { try simulated.persistCount(to: path) } catch { throw SessionError.environment(String(describing: error)) }
+      do { try simulated.persistCount(to: path) } catch {
+        throw SessionError.environment(String(describing: error))
+      }
     }
     prepare(simulated)
 
@@ -181,7 +183,8 @@ public enum SimulationSession {
   /// acknowledge it before a new treatment: in `simulate` the scripted operator does), and
   /// starts this session in it.
   static func openRecord(
-    _ path: String, options: SimulationOptions, plan: TreatmentProtocol, board: BoardDescription, origin: Instant,
+    _ path: String, options: SimulationOptions, plan: TreatmentProtocol, board: BoardDescription,
+    origin: Instant,
     gate: IntentGate, protocolText: String? = nil
   ) throws -> RecordWriter {
     do {
@@ -189,7 +192,8 @@ public enum SimulationSession {
       for interrupted in try record.recoverInterrupted() {
         options.log(
           "record: session \(interrupted.session) (\(interrupted.protocolName)) did not end: closed as interrupted,"
-            + " between \(interrupted.delivered.lowerBound) and \(interrupted.delivered.upperBound) pulses delivered")
+            + " between \(interrupted.delivered.lowerBound) and \(interrupted.delivered.upperBound) pulses delivered"
+        )
       }
       for session in try record.unacknowledgedInterruptions() {
         try record.acknowledgeInterrupted(session, by: "the scripted operator of irectl simulate")
@@ -202,7 +206,8 @@ public enum SimulationSession {
         protocolSHA256: try protocolText.map { TreatmentRecord.sha256(of: Array($0.utf8)) }
           ?? TreatmentRecord.sha256(ofFile: options.protocolPath),
         softwareVersion: Version.current,
-        operatorName: "scripted operator (simulator)", seed: options.seed, startedAt: TreatmentRecord.timestamp(),
+        operatorName: "scripted operator (simulator)", seed: options.seed,
+        startedAt: TreatmentRecord.timestamp(),
         setSize: plan.therapy.setSize, delayMs: plan.ecgGating.map { Double($0.delay.value) },
         windowMs: plan.ecgGating.map { Double($0.window.value) },
         pairs: plan.pairs.enumerated().map {

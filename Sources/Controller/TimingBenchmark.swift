@@ -71,7 +71,9 @@ public enum TimingBenchmark {
 
   /// Runs `pulses` ECG-synchronised pulses at `rate` beats per second on the simulated
   /// reference board (`boardPath`), in real time.
-  public static func run(pulses: Int, rate: Double, boardPath: String, recordPath: String? = nil) throws -> Report {
+  public static func run(pulses: Int, rate: Double, boardPath: String, recordPath: String? = nil) throws
+    -> Report
+  {
     guard (1...10_000).contains(pulses) else {
       throw SessionError.invalidInput("--pulses: allowed 1...10000; found \(pulses)")
     }
@@ -111,7 +113,8 @@ public enum TimingBenchmark {
       // The record written as in a treatment: intents committed (fsync) between pulses on the
       // draining thread, the timing loop checking the gate before every edge.
       let gate = IntentGate(waitForDisk: false)
-      let options = SimulationOptions(protocolPath: "bench-timing", boardPath: boardPath, recordPath: recordPath)
+      let options = SimulationOptions(
+        protocolPath: "bench-timing", boardPath: boardPath, recordPath: recordPath)
       writer = try SimulationSession.openRecord(
         recordPath, options: options, plan: plan, board: board, origin: simulated.clock.now, gate: gate,
         protocolText: protocolText(pulses: pulses, rate: rate))

@@ -6,7 +6,9 @@ import GRDB
 /// or reordering any row breaks the chain at that row.
 enum HashChain {
   /// The `prev_hash` of a session's first row.
-  static func genesis(_ session: String) -> String { hex(SHA256.hash(data: Array("genesis:\(session)".utf8))) }
+  static func genesis(_ session: String) -> String {
+    hex(SHA256.hash(data: Array("genesis:\(session)".utf8)))
+  }
 
   static func link(previous: String, table: String, seq: Int64, values: [DatabaseValue]) -> String {
     var text = previous + "\n" + table + "\n" + String(seq)

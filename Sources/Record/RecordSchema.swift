@@ -15,7 +15,8 @@ enum RecordSchema {
     "pairs": ["pair_index", "anode", "cathode", "voltage_v", "spacing_mm"],
     "pulse_intents": ["pulse_index", "pair_index", "kind", "polarity", "train_pulses", "intended_at_ms"],
     "pulses": [
-      "pulse_index", "pair_index", "kind", "polarity", "trigger_ms", "scheduled_ms", "fired_ms", "onset_error_us",
+      "pulse_index", "pair_index", "kind", "polarity", "trigger_ms", "scheduled_ms", "fired_ms",
+      "onset_error_us",
       "current_a", "voltage_v",
     ],
     "skipped_beats": ["pair_index", "reason", "at_ms"],
@@ -40,7 +41,8 @@ enum RecordSchema {
         "voltage_v": "REAL", "spacing_mm": "REAL", "pulse_index": "INTEGER", "train_pulses": "INTEGER",
         "intended_at_ms": "REAL", "trigger_ms": "REAL", "scheduled_ms": "REAL", "fired_ms": "REAL",
         "onset_error_us": "REAL", "current_a": "REAL", "at_ms": "REAL", "heat_sink_c": "REAL",
-        "delivered_min": "INTEGER", "delivered_max": "INTEGER", "final_bank_v": "REAL", "by_recovery": "INTEGER",
+        "delivered_min": "INTEGER", "delivered_max": "INTEGER", "final_bank_v": "REAL",
+        "by_recovery": "INTEGER",
       ]
       for table in tables {
         let body = (columns[table] ?? []).map { "\($0) \(types[$0] ?? "TEXT")" }.joined(separator: ", ")

@@ -36,4 +36,3 @@ public enum RecordValue: Sendable, Equatable, CustomStringConvertible {
     }
   }
 }
-

@@ -18,7 +18,8 @@ public struct ReportData: Sendable, Equatable {
     /// For an interrupted session: the delivered count lies in this range.
     public var deliveredBounds: ClosedRange<Int>?
     public init(
-      id: String, backend: String, simulated: Bool, device: String, protocolName: String, protocolSHA256: String,
+      id: String, backend: String, simulated: Bool, device: String, protocolName: String,
+      protocolSHA256: String,
       boardSHA256: String, softwareVersion: String, operatorName: String, startedAt: String, endedAt: String?,
       outcome: String, deliveredBounds: ClosedRange<Int>?
     ) {
@@ -67,7 +68,8 @@ public struct ReportData: Sendable, Equatable {
     public var currentA: Double
     public var voltageV: Double
     public init(
-      index: Int, pair: Int, kind: String, polarity: String, triggerMs: Double?, firedMs: Double, currentA: Double,
+      index: Int, pair: Int, kind: String, polarity: String, triggerMs: Double?, firedMs: Double,
+      currentA: Double,
       voltageV: Double
     ) {
       self.index = index

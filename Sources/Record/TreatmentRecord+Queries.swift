@@ -47,7 +47,9 @@ extension TreatmentRecord {
     let matches = try queue.read { db in
       try String.fetchAll(
         db, sql: "SELECT session_id FROM sessions WHERE session_id LIKE ? ESCAPE '\\'",
-        arguments: [prefix.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"])
+        arguments: [
+          prefix.replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+        ])
     }
     return matches.count == 1 ? matches[0] : nil
   }
@@ -57,7 +59,9 @@ extension TreatmentRecord {
     try queue.read { db in
       var rows: [(table: String, seq: Int64, values: [String: RecordValue])] = []
       for table in RecordSchema.tables {
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) WHERE session_id = ?", arguments: [session]) {
+        for row in try Row.fetchAll(
+          db, sql: "SELECT * FROM \(table) WHERE session_id = ?", arguments: [session])
+        {
           var values: [String: RecordValue] = [:]
           for column in row.columnNames { values[column] = RecordValue(row[column] as DatabaseValue) }
           rows.append((table, row["seq"], values))
@@ -95,30 +99,39 @@ extension TreatmentRecord {
   /// What the report shows, read from the record.
   public func reportData(for session: String) throws -> ReportData {
     try queue.read { db in
-      guard let s = try Row.fetchOne(db, sql: "SELECT * FROM sessions WHERE session_id = ?", arguments: [session])
+      guard
+        let s = try Row.fetchOne(db, sql: "SELECT * FROM sessions WHERE session_id = ?", arguments: [session])
       else { throw OpenError(path: path, detail: "no session \(session)") }
-      let end = try Row.fetchOne(db, sql: "SELECT * FROM session_ends WHERE session_id = ?", arguments: [session])
+      let end = try Row.fetchOne(
+        db, sql: "SELECT * FROM session_ends WHERE session_id = ?", arguments: [session])
       let setSize: Int = s["set_size"] ?? 1
       let min: Int? = end?["delivered_min"]
       let max: Int? = end?["delivered_max"]
       let info = ReportData.Session(
         id: session, backend: s["backend"], simulated: (s["simulated"] as Int) == 1, device: s["device"],
-        protocolName: s["protocol_name"], protocolSHA256: s["protocol_sha256"], boardSHA256: s["board_sha256"],
+        protocolName: s["protocol_name"], protocolSHA256: s["protocol_sha256"],
+        boardSHA256: s["board_sha256"],
         softwareVersion: s["software_version"], operatorName: s["operator"], startedAt: s["started_at"],
         endedAt: end?["ended_at"], outcome: end?["outcome"] ?? "running",
-        deliveredBounds: (end?["outcome"] as String?) == "interrupted" ? min.flatMap { lo in max.map { lo...$0 } } : nil)
-      let pairs = try Row.fetchAll(db, sql: "SELECT * FROM pairs WHERE session_id = ? ORDER BY seq", arguments: [session])
-        .map {
-          ReportData.Pair(
-            index: $0["pair_index"], anode: $0["anode"], cathode: $0["cathode"], voltageV: $0["voltage_v"],
-            setSize: setSize)
-        }
-      let pulses = try Row.fetchAll(db, sql: "SELECT * FROM pulses WHERE session_id = ? ORDER BY seq", arguments: [session])
-        .map {
-          ReportData.Pulse(
-            index: $0["pulse_index"], pair: $0["pair_index"], kind: $0["kind"], polarity: $0["polarity"],
-            triggerMs: $0["trigger_ms"], firedMs: $0["fired_ms"], currentA: $0["current_a"], voltageV: $0["voltage_v"])
-        }
+        deliveredBounds: (end?["outcome"] as String?) == "interrupted"
+          ? min.flatMap { lo in max.map { lo...$0 } } : nil)
+      let pairs = try Row.fetchAll(
+        db, sql: "SELECT * FROM pairs WHERE session_id = ? ORDER BY seq", arguments: [session]
+      )
+      .map {
+        ReportData.Pair(
+          index: $0["pair_index"], anode: $0["anode"], cathode: $0["cathode"], voltageV: $0["voltage_v"],
+          setSize: setSize)
+      }
+      let pulses = try Row.fetchAll(
+        db, sql: "SELECT * FROM pulses WHERE session_id = ? ORDER BY seq", arguments: [session]
+      )
+      .map {
+        ReportData.Pulse(
+          index: $0["pulse_index"], pair: $0["pair_index"], kind: $0["kind"], polarity: $0["polarity"],
+          triggerMs: $0["trigger_ms"], firedMs: $0["fired_ms"], currentA: $0["current_a"],
+          voltageV: $0["voltage_v"])
+      }
       let skipped = try Row.fetchAll(
         db, sql: "SELECT * FROM skipped_beats WHERE session_id = ? ORDER BY seq", arguments: [session]
       ).map { ReportData.Skip(pair: $0["pair_index"], reason: $0["reason"], atMs: $0["at_ms"]) }
@@ -126,7 +139,8 @@ extension TreatmentRecord {
         db, sql: "SELECT * FROM interlock_events WHERE session_id = ? AND event = 'fault' ORDER BY seq",
         arguments: [session])
       let recoveredAt = try Double.fetchAll(
-        db, sql: "SELECT at_ms FROM interlock_events WHERE session_id = ? AND event = 'recovered'", arguments: [session])
+        db, sql: "SELECT at_ms FROM interlock_events WHERE session_id = ? AND event = 'recovered'",
+        arguments: [session])
       let interlocks = events.map { row -> ReportData.InterlockEvent in
         let at: Double = row["at_ms"] ?? 0
         return ReportData.InterlockEvent(

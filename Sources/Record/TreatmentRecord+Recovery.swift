@@ -28,7 +28,8 @@ extension TreatmentRecord {
     for row in open {
       let id: String = row["session_id"]
       let bounds = try queue.read { db -> ClosedRange<Int> in
-        let delivered = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pulses WHERE session_id = ?", arguments: [id]) ?? 0
+        let delivered =
+          try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pulses WHERE session_id = ?", arguments: [id]) ?? 0
         let outstanding =
           try Int.fetchOne(
             db,
@@ -70,7 +71,11 @@ extension TreatmentRecord {
     guard let last else { return }
     let writer = SessionWriter(record: self, id: session, continuing: (last["seq"], last["row_hash"]))
     writer.append(
-      "interlock_events", ["interruption_acknowledged", nil as String?, "acknowledged by \(operatorName)", nil as Double?, nil as Int?])
+      "interlock_events",
+      [
+        "interruption_acknowledged", nil as String?, "acknowledged by \(operatorName)", nil as Double?,
+        nil as Int?,
+      ])
     try writer.commit()
   }
 }

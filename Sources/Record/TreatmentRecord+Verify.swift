@@ -29,7 +29,9 @@ extension TreatmentRecord {
     for table in RecordSchema.tables {
       let columns = RecordSchema.columns[table] ?? []
       let list = (["seq"] + columns + ["prev_hash", "row_hash"]).joined(separator: ", ")
-      for row in try Row.fetchAll(db, sql: "SELECT \(list) FROM \(table) WHERE session_id = ?", arguments: [session]) {
+      for row in try Row.fetchAll(
+        db, sql: "SELECT \(list) FROM \(table) WHERE session_id = ?", arguments: [session])
+      {
         let values = columns.map { row[$0] as DatabaseValue }
         rows.append((table, row["seq"], values, row["prev_hash"], row["row_hash"]))
       }
@@ -49,11 +51,13 @@ extension TreatmentRecord {
             : "seq \(row.seq) appears twice")
       }
       if row.prev != previous {
-        return ChainBreak(session: session, table: row.table, seq: row.seq, problem: "does not follow the row before it")
+        return ChainBreak(
+          session: session, table: row.table, seq: row.seq, problem: "does not follow the row before it")
       }
       let hash = HashChain.link(previous: previous, table: row.table, seq: row.seq, values: row.values)
       if hash != row.hash {
-        return ChainBreak(session: session, table: row.table, seq: row.seq, problem: "was changed after it was written")
+        return ChainBreak(
+          session: session, table: row.table, seq: row.seq, problem: "was changed after it was written")
       }
       previous = row.hash
       expected += 1

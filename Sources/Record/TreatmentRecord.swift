@@ -40,8 +40,10 @@ public final class TreatmentRecord {
     writer.append(
       "sessions",
       [
-        info.backend, info.simulated ? 1 : 0, info.device, info.boardFile, info.boardSHA256, info.protocolName,
-        info.protocolFile, info.protocolSHA256, info.softwareVersion, info.operatorName, info.seed.map(Int64.init),
+        info.backend, info.simulated ? 1 : 0, info.device, info.boardFile, info.boardSHA256,
+        info.protocolName,
+        info.protocolFile, info.protocolSHA256, info.softwareVersion, info.operatorName,
+        info.seed.map(Int64.init),
         info.startedAt, info.setSize, info.delayMs, info.windowMs,
       ])
     for pair in info.pairs {
@@ -156,9 +158,12 @@ public final class SessionWriter {
         let names = (["session_id", "seq"] + columns + ["prev_hash", "row_hash"]).joined(separator: ", ")
         let marks = Array(repeating: "?", count: columns.count + 4).joined(separator: ", ")
         let arguments: [DatabaseValue] =
-          [id.databaseValue, row.seq.databaseValue] + row.values + [row.prev.databaseValue, row.hash.databaseValue]
+          [id.databaseValue, row.seq.databaseValue] + row.values + [
+            row.prev.databaseValue, row.hash.databaseValue,
+          ]
         try db.execute(
-          sql: "INSERT INTO \(row.table) (\(names)) VALUES (\(marks))", arguments: StatementArguments(arguments))
+          sql: "INSERT INTO \(row.table) (\(names)) VALUES (\(marks))",
+          arguments: StatementArguments(arguments))
       }
     }
     pending.removeAll(keepingCapacity: true)

@@ -16,7 +16,8 @@ public final class IntentGate: @unchecked Sendable {
   public func markDurable(through index: Int) {
     var current = durable.load(ordering: .relaxed)
     while current < index {
-      let (exchanged, found) = durable.compareExchange(expected: current, desired: index, ordering: .releasing)
+      let (exchanged, found) = durable.compareExchange(
+        expected: current, desired: index, ordering: .releasing)
       if exchanged { return }
       current = found
     }

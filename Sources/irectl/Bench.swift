@@ -31,7 +31,8 @@ struct Bench: ParsableCommand {
 
     @Flag(
       name: .customLong("compare-record"),
-      help: "Run twice in one invocation, without and then with the SQLite record written ahead of every pulse.")
+      help:
+        "Run twice in one invocation, without and then with the SQLite record written ahead of every pulse.")
     var compareRecord = false
 
     func run() throws {
@@ -60,10 +61,15 @@ struct Bench: ParsableCommand {
         encoder.outputFormatting = [.sortedKeys]
         if let withRecord {
           struct Comparison: Encodable {
-            var without_record: TimingBenchmark.Report
-            var with_record: TimingBenchmark.Report
+            var withoutRecord: TimingBenchmark.Report
+            var withRecord: TimingBenchmark.Report
+            enum CodingKeys: String, CodingKey {
+              case withoutRecord = "without_record"
+              case withRecord = "with_record"
+            }
           }
-          print(String(decoding: try encoder.encode(Comparison(without_record: report, with_record: withRecord)), as: UTF8.self))
+          let comparison = Comparison(withoutRecord: report, withRecord: withRecord)
+          print(String(decoding: try encoder.encode(comparison), as: UTF8.self))
         } else {
           print(String(decoding: try encoder.encode(report), as: UTF8.self))
         }

@@ -22,7 +22,8 @@ struct Records: ParsableCommand {
         for interrupted in try opened.recoverInterrupted() {
           note(
             "session \(interrupted.session) did not end: closed as interrupted, between "
-              + "\(interrupted.delivered.lowerBound) and \(interrupted.delivered.upperBound) pulses delivered")
+              + "\(interrupted.delivered.lowerBound) and \(interrupted.delivered.upperBound) pulses delivered"
+          )
         }
         return opened
       } catch {
@@ -31,7 +32,9 @@ struct Records: ParsableCommand {
     }
 
     func session(_ prefix: String, in record: TreatmentRecord) throws -> String {
-      guard let id = try record.resolve(prefix) else { fail("no single session matches \"\(prefix)\"", status: 2) }
+      guard let id = try record.resolve(prefix) else {
+        fail("no single session matches \"\(prefix)\"", status: 2)
+      }
       return id
     }
   }
@@ -42,7 +45,8 @@ struct Records: ParsableCommand {
     func run() throws {
       let record = try location.open()
       for s in try record.sessions() {
-        let bounds = s.outcome == "interrupted" ? " (delivered \(s.deliveredMin ?? 0)...\(s.deliveredMax ?? 0))" : ""
+        let bounds =
+          s.outcome == "interrupted" ? " (delivered \(s.deliveredMin ?? 0)...\(s.deliveredMax ?? 0))" : ""
         print(
           "\(s.session)  \(s.simulated ? "SIMULATOR" : "HARDWARE ")  \(s.startedAt)  \(s.protocolName)  "
             + "\(s.outcome)\(bounds)  \(s.pulses) pulses")
@@ -67,7 +71,9 @@ struct Records: ParsableCommand {
           let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
           print(String(decoding: data, as: UTF8.self))
         } else {
-          print(table.padding(toLength: 16, withPad: " ", startingAt: 0) + fields.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
+          print(
+            table.padding(toLength: 16, withPad: " ", startingAt: 0)
+              + fields.map { "\($0.key)=\($0.value)" }.joined(separator: " "))
         }
       }
     }
@@ -90,7 +96,8 @@ struct Records: ParsableCommand {
   }
 
   struct Export: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "A session's pulses as CSV, or all its rows as JSON.")
+    static let configuration = CommandConfiguration(
+      abstract: "A session's pulses as CSV, or all its rows as JSON.")
     @OptionGroup var location: Location
     @Argument(help: "Session id or prefix.") var session: String
     @Flag(help: "CSV: one line per pulse.") var csv = false
@@ -107,7 +114,8 @@ struct Records: ParsableCommand {
           for (key, value) in values where key != "session_id" { object[key] = jsonValue(value) }
           return object
         }
-        let data = try JSONSerialization.data(withJSONObject: ["session": id, "rows": rows], options: [.sortedKeys, .prettyPrinted])
+        let data = try JSONSerialization.data(
+          withJSONObject: ["session": id, "rows": rows], options: [.sortedKeys, .prettyPrinted])
         print(String(decoding: data, as: UTF8.self))
       }
     }
@@ -116,7 +124,8 @@ struct Records: ParsableCommand {
 
 /// `irectl report SESSION --out FILE.html`.
 struct Report: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "A self-contained HTML report of a session, with plots.")
+  static let configuration = CommandConfiguration(
+    abstract: "A self-contained HTML report of a session, with plots.")
   @OptionGroup var location: Records.Location
   @Argument(help: "Session id or prefix.") var session: String
   @Option(help: "Where to write the HTML page.") var out: String

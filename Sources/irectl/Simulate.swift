@@ -57,7 +57,10 @@ struct Simulate: ParsableCommand {
   @Option(name: .customLong("summary-json"), help: "Write the summary as one JSON object to this path.")
   var summaryJSON: String?
 
-  @Option(help: "The treatment record (SQLite), written ahead of every pulse. Default: \(RecordLocation.defaultPath()).")
+  @Option(
+    help:
+      "The treatment record (SQLite), written ahead of every pulse. Default: \(RecordLocation.defaultPath())."
+  )
   var record: String = RecordLocation.defaultPath()
 
   @Option(

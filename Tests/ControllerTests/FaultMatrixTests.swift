@@ -31,13 +31,17 @@ struct FaultMatrixTests {
       if case .real(let value)? = values[key] { return value }
       return 0
     }
-    let charging = rows.first { $0.table == "state_changes" && $0.values["state"] == .text("charging") }
+    let charging =
+      rows.first { $0.table == "state_changes" && $0.values["state"] == .text("charging") }
       .map { ms($0.values, "at_ms") } ?? 0
-    let pulse19 = rows.first { $0.table == "pulses" && $0.values["pulse_index"] == .integer(19) }
+    let pulse19 =
+      rows.first { $0.table == "pulses" && $0.values["pulse_index"] == .integer(19) }
       .map { ms($0.values, "fired_ms") } ?? 0
-    let switching = rows.first {
-      $0.table == "state_changes" && $0.values["state"] == .text("switching") && ms($0.values, "at_ms") > pulse19
-    }.map { ms($0.values, "at_ms") } ?? 0
+    let switching =
+      rows.first {
+        $0.table == "state_changes" && $0.values["state"] == .text("switching")
+          && ms($0.values, "at_ms") > pulse19
+      }.map { ms($0.values, "at_ms") } ?? 0
     return (
       Instant(sinceOrigin: .seconds((charging + 50) / 1000)),
       Instant(sinceOrigin: .seconds((switching + 5) / 1000))
@@ -157,10 +161,11 @@ struct FaultMatrixTests {
     let rows = try stored.rows(of: try #require(try stored.sessions().first?.session)).filter {
       $0.table == "interlock_events" || $0.table == "state_changes"
     }
-    let recorded = Set(rows.compactMap { row -> String? in
-      if case .text(let name)? = row.values["interlock"] ?? row.values["cause"] { return name }
-      return nil
-    })
+    let recorded = Set(
+      rows.compactMap { row -> String? in
+        if case .text(let name)? = row.values["interlock"] ?? row.values["cause"] { return name }
+        return nil
+      })
     let summary = result.summary
     #expect(board.chargerSafe(at: board.clock.now), "outputs safe at the end", sourceLocation: sourceLocation)
 

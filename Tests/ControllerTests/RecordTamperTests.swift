@@ -14,7 +14,8 @@ struct RecordTamperTests {
     try? FileManager.default.removeItem(atPath: path)
     _ = try SimulationSession.run(
       SimulationOptions(
-        protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: Paths.simBoard, seed: 4, recordPath: path,
+        protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: Paths.simBoard, seed: 4,
+        recordPath: path,
         showProgress: false))
     let record = try TreatmentRecord(path: path)
     #expect(try record.verify() == nil, "intact before tampering")

@@ -1,6 +1,7 @@
 import Controller
 import Foundation
 import Record
+import Simulator
 import Testing
 
 /// The record a simulated treatment leaves: written ahead, chained, marked as simulated.
