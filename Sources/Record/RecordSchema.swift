@@ -17,7 +17,7 @@ enum RecordSchema {
     "pulses": [
       "pulse_index", "pair_index", "kind", "polarity", "trigger_ms", "scheduled_ms", "fired_ms",
       "onset_error_us",
-      "current_a", "voltage_v",
+      "current_a", "voltage_v", "supervisor_count",
     ],
     "skipped_beats": ["pair_index", "reason", "at_ms"],
     "interlock_events": ["event", "interlock", "reason", "at_ms", "pulse_index"],
@@ -41,7 +41,8 @@ enum RecordSchema {
         "voltage_v": "REAL", "spacing_mm": "REAL", "pulse_index": "INTEGER", "train_pulses": "INTEGER",
         "intended_at_ms": "REAL", "trigger_ms": "REAL", "scheduled_ms": "REAL", "fired_ms": "REAL",
         "onset_error_us": "REAL", "current_a": "REAL", "at_ms": "REAL", "heat_sink_c": "REAL",
-        "delivered_min": "INTEGER", "delivered_max": "INTEGER", "final_bank_v": "REAL",
+        "supervisor_count": "INTEGER", "delivered_min": "INTEGER", "delivered_max": "INTEGER",
+        "final_bank_v": "REAL",
         "by_recovery": "INTEGER",
       ]
       for table in tables {

@@ -25,6 +25,8 @@ public struct DeliveredPulse: Sendable, Equatable {
   public var current: Amperes
   public var voltage: Volts
   public var polarity: Polarity
+  /// The supervisor's pulse counter once this pulse was counted.
+  public var supervisorCount: UInt16
 }
 
 /// The currents of a block of pulses (a therapy set), kept as running figures so that

@@ -73,7 +73,8 @@ extension TreatmentSequencer {
             DeliveredPulse(
               index: delivered, pair: index, kind: kind, trigger: slot.trigger,
               scheduled: slot.target + period * Int64(n), fired: fired + period * Int64(n),
-              current: measured.peakCurrent, voltage: measured.peakVoltage, polarity: polarity)))
+              current: measured.peakCurrent, voltage: measured.peakVoltage, polarity: polarity,
+              supervisorCount: counter &- UInt16(truncatingIfNeeded: measured.counted - 1 - n))))
         delivered += 1
         if kind == .test { pairProgress[index].test += 1 } else { pairProgress[index].therapy += 1 }
       }

@@ -30,12 +30,14 @@ struct RecordWriterTests {
     #expect(session.pulses == result.summary.pulses.count)
     var intended: Set<Int64> = []
     var pulses = 0
+    var counts: [Int64] = []
     for (table, values) in try record.rows(of: session.session) {
       guard case .integer(let index)? = values["pulse_index"] else { continue }
       if table == "pulse_intents" { intended.insert(index) }
       if table == "pulses" {
         pulses += 1
         #expect(intended.contains(index), "pulse \(index) recorded before its intent")
+        if case .integer(let count)? = values["supervisor_count"] { counts.append(count) }
         guard case .real(let onset)? = values["onset_error_us"] else {
           Issue.record("pulse \(index) without its onset error")
           continue
@@ -44,6 +46,9 @@ struct RecordWriterTests {
       }
     }
     #expect(pulses == 100)
+    #expect(counts.count == 100)
+    #expect(
+      zip(counts, counts.dropFirst()).allSatisfy { $1 == $0 + 1 }, "the supervisor counted each pulse once")
   }
 
   @Test func faultsAndStatesAreInTheRecordWithTheirCauses() throws {
