@@ -9,8 +9,8 @@ import Units
 /// An intent is committed (synchronous FULL: on disk when the commit returns) as soon as it
 /// arrives, and the timing loop's gate is raised, so that the pulse may fire; everything else
 /// rides along with the next commit, and a fault or the end of the session commits at once.
-/// A failed write is kept and reported at the end; the gate then stays where it was, so no
-/// further pulse fires unrecorded.
+/// A failed write is kept and reported at the end, and it closes the gate: no further pulse
+/// fires unrecorded, and the timing loop latches a `record` fault.
 public final class RecordWriter: TreatmentObserver {
   public let session: SessionWriter
   public let gate: IntentGate
@@ -43,8 +43,7 @@ public final class RecordWriter: TreatmentObserver {
         [
           pulse.index, pulse.pair, pulse.kind.rawValue, pulse.polarity.rawValue, pulse.trigger.map(ms),
           ms(pulse.scheduled), ms(pulse.fired), (pulse.fired - pulse.scheduled).microseconds,
-          pulse.current.value,
-          pulse.voltage.value,
+          pulse.current.value, pulse.voltage.value, Int(pulse.supervisorCount),
         ])
     case .skipped(let beat):
       session.append("skipped_beats", [beat.pair, beat.reason.rawValue, ms(beat.at)])
@@ -91,6 +90,7 @@ public final class RecordWriter: TreatmentObserver {
       return true
     } catch {
       failure = String(describing: error)
+      gate.fail()
       return false
     }
   }

@@ -51,7 +51,7 @@ public final class ScriptedOperator: TreatmentOperator {
     case .startup, .estop, .footswitchReleased, .footswitchDisagree, .lid, .bankVoltage, .charger, .bleed,
       .relayReadback, .pulseCounter,
       .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .testPulseCurrent, .lowCurrent,
-      .pulseRate, .overTemperature, .sensor, .timing, .operatorAbort:
+      .pulseRate, .overTemperature, .sensor, .record, .timing, .operatorAbort:
       return .wait
     }
   }

@@ -152,6 +152,13 @@ public final class SessionWriter {
   public func commit() throws {
     guard !pending.isEmpty else { return }
     let rows = pending
+    for row in rows where row.values.count != RecordSchema.columns[row.table]?.count {
+      throw TreatmentRecord.OpenError(
+        path: record.path,
+        detail:
+          "a \(row.table) row has \(row.values.count) values, the table \(RecordSchema.columns[row.table]?.count ?? 0)"
+      )
+    }
     try record.queue.write { db in
       for row in rows {
         let columns = RecordSchema.columns[row.table] ?? []

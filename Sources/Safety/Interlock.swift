@@ -27,6 +27,7 @@ public enum Interlock: String, CaseIterable, Sendable, Hashable {
   case pulseRate = "pulse_rate"
   case overTemperature = "over_temperature"
   case sensor = "sensor"
+  case record = "record"
   case timing = "timing"
   case operatorPause = "operator_pause"
   case operatorAbort = "operator_abort"
@@ -54,6 +55,7 @@ public enum Interlock: String, CaseIterable, Sendable, Hashable {
     case .pulseRate: "pulses closer together than the board's maximum rate"
     case .overTemperature: "HV switch heat-sink over temperature"
     case .sensor: "a sensor failed or returned nonsense"
+    case .record: "the treatment record cannot be written"
     case .timing: "timing thread missed its deadline (the external watchdog drops HV)"
     case .operatorPause: "paused by the operator"
     case .operatorAbort: "aborted by the operator"
@@ -86,6 +88,7 @@ public enum Interlock: String, CaseIterable, Sendable, Hashable {
     case .pulseRate: "less than 1 / max_pulse_rate_hz since the previous fire edge"
     case .overTemperature: "heat-sink at temperature_fault_c (pause at temperature_pause_c)"
     case .sensor: "an I2C device does not answer, answers nonsense, or no longer follows writes"
+    case .record: "a pulse intent could not be committed to the record"
     case .timing: "a wait of the timing loop woke more than 20 ms late: the watchdog went unfed"
     case .operatorPause: "pause asked by the console or a signal"
     case .operatorAbort: "abort asked by the operator, the console or a signal"
@@ -97,7 +100,7 @@ public enum Interlock: String, CaseIterable, Sendable, Hashable {
     switch self {
     case .startup, .estop, .footswitchDisagree, .lid, .bankVoltage, .charger, .bleed, .relayReadback,
       .pulseCounter, .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .pulseRate,
-      .overTemperature, .sensor, .timing:
+      .overTemperature, .sensor, .record, .timing:
       .latch
     case .testPulseCurrent, .lowCurrent: .stopPair
     case .ecgTrigger, .operatorPause, .footswitchReleased: .pause
@@ -117,7 +120,7 @@ public enum Interlock: String, CaseIterable, Sendable, Hashable {
       case .ecgTrigger, .operatorPause: .operatorResume
       case .startup, .estop, .footswitchDisagree, .lid, .bankVoltage, .charger, .bleed, .relayReadback,
         .pulseCounter, .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .testPulseCurrent,
-        .lowCurrent, .pulseRate, .overTemperature, .sensor, .timing, .operatorAbort:
+        .lowCurrent, .pulseRate, .overTemperature, .sensor, .record, .timing, .operatorAbort:
         .operatorResume
       }
     }
@@ -135,7 +138,7 @@ public enum Interlock: String, CaseIterable, Sendable, Hashable {
     case .footswitchDisagree: .within(.milliseconds(70))
     case .overTemperature: .within(.milliseconds(520))
     case .pulseRate: .within(.milliseconds(10))
-    case .relayReadback, .pulseCounter, .sensor, .bankVoltage: .beforeNextPulse
+    case .relayReadback, .pulseCounter, .sensor, .record, .bankVoltage: .beforeNextPulse
     case .charger: .within(.milliseconds(3_050))
     case .bleed: .within(.milliseconds(2_050))
     case .overCurrent, .currentJump, .voltageCollapse, .testPulseCurrent, .lowCurrent:

@@ -28,6 +28,8 @@ public enum SafetyEvent: Equatable, Sendable, Hashable {
   case triggerLost
   /// A sensor or bus error that retries did not cure.
   case sensorFailed
+  /// The treatment record cannot be written: what is delivered would no longer be known.
+  case recordFailed
   /// A wait of the timing loop woke this much later than asked: long enough that the
   /// watchdog went unfed.
   case timingOverrun(late: Nanoseconds)

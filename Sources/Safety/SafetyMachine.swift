@@ -56,6 +56,8 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
       return judge(inputs)
     case (_, .sensorFailed):
       return .latched(Fault(.sensor))
+    case (_, .recordFailed):
+      return .latched(Fault(.record))
     case (_, .timingOverrun(let late)):
       return .latched(Fault(.timing, measured: late.milliseconds, limit: 20))
     case (.idle, .beginSwitching), (.charging, .beginSwitching), (.ready, .beginSwitching):
@@ -149,7 +151,7 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
     case .startup, .estop, .footswitchDisagree, .lid, .ecgTrigger, .bankVoltage, .charger, .bleed,
       .relayReadback, .pulseCounter,
       .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .testPulseCurrent, .lowCurrent,
-      .pulseRate, .sensor, .timing, .operatorPause, .operatorAbort:
+      .pulseRate, .sensor, .record, .timing, .operatorPause, .operatorAbort:
       return true
     }
   }

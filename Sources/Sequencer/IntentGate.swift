@@ -8,6 +8,7 @@ import Atomics
 /// time a beat whose intent is not durable yet is skipped, never waited for.
 public final class IntentGate: @unchecked Sendable {
   private let durable = ManagedAtomic<Int>(-1)
+  private let failed = ManagedAtomic<Bool>(false)
   private let waits: Bool
 
   public init(waitForDisk: Bool) { waits = waitForDisk }
@@ -23,11 +24,21 @@ public final class IntentGate: @unchecked Sendable {
     }
   }
 
-  /// The timing loop: whether pulse `index` may fire (waiting for it on the virtual clock).
+  /// The writer: the record cannot be written any more. Nothing is durable from now on.
+  public func fail() { failed.store(true, ordering: .releasing) }
+
+  /// Whether the record has failed.
+  public var hasFailed: Bool { failed.load(ordering: .acquiring) }
+
+  /// The timing loop: whether pulse `index` may fire (waiting for it on the virtual clock,
+  /// unless the record failed).
   public func isDurable(_ index: Int) -> Bool {
     if durable.load(ordering: .acquiring) >= index { return true }
     guard waits else { return false }
-    while durable.load(ordering: .acquiring) < index { sched_yield() }
+    while durable.load(ordering: .acquiring) < index {
+      if hasFailed { return false }
+      sched_yield()
+    }
     return true
   }
 }

@@ -148,7 +148,11 @@ extension TreatmentSequencer {
     try wait(until: slot.target - checkLead)
     // Nothing fires before its intent is on disk (SAFETY.md principle 7).
     if let gate = intentGate, !gate.isDurable(intent.index) {
-      skip(.recordNotDurable, pair: pair, at: clock.now)
+      if gate.hasFailed {
+        try handle(.recordFailed)
+      } else {
+        skip(.recordNotDurable, pair: pair, at: clock.now)
+      }
       return nil
     }
     try generator.verifyAlive()

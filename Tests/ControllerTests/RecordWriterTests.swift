@@ -1,8 +1,10 @@
 import Controller
 import Foundation
 import Record
+import Sequencer
 import Simulator
 import Testing
+import Units
 
 /// The record a simulated treatment leaves: written ahead, chained, marked as simulated.
 @Suite("Treatment record of a simulated session")
@@ -71,5 +73,24 @@ struct RecordWriterTests {
       guard case SessionError.environment(let text) = error else { return false }
       return text.contains("cannot open the record")
     }
+  }
+
+  @Test func aRecordThatFailsStopsTheTreatmentBeforeTheNextPulse() throws {
+    let path = Paths.temporary("record-fails.sqlite")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    final class Box: @unchecked Sendable { var sequencer: TreatmentSequencer? }
+    let box = Box()
+    let failed = Instant(sinceOrigin: .seconds(30))
+    let result = try SimulationSession.run(
+      SimulationOptions(
+        protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: Paths.simBoard, seed: 9,
+        recordPath: path,
+        showProgress: false),
+      prepare: { board in board.clock.schedule(at: failed) { box.sequencer?.intentGate?.fail() } },
+      attach: { box.sequencer = $0 })
+    #expect(result.summary.outcome == "faulted")
+    #expect(result.summary.fault?.interlock == "record")
+    // The pulse whose intent was on disk before the failure may still go; none after it.
+    #expect(result.board.fireEdges.filter { $0 >= failed }.count <= 1, "no pulse without its intent on disk")
   }
 }
