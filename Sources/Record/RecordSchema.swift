@@ -41,12 +41,13 @@ enum RecordSchema {
         "voltage_v": "REAL", "spacing_mm": "REAL", "pulse_index": "INTEGER", "train_pulses": "INTEGER",
         "intended_at_ms": "REAL", "trigger_ms": "REAL", "scheduled_ms": "REAL", "fired_ms": "REAL",
         "onset_error_us": "REAL", "current_a": "REAL", "at_ms": "REAL", "heat_sink_c": "REAL",
-        "supervisor_count": "INTEGER", "delivered_min": "INTEGER", "delivered_max": "INTEGER",
+        "delivered_min": "INTEGER", "delivered_max": "INTEGER",
         "final_bank_v": "REAL",
         "by_recovery": "INTEGER",
       ]
       for table in tables {
-        let body = (columns[table] ?? []).map { "\($0) \(types[$0] ?? "TEXT")" }.joined(separator: ", ")
+        let body = (columns[table] ?? []).filter { !addedInV2.contains($0) }
+          .map { "\($0) \(types[$0] ?? "TEXT")" }.joined(separator: ", ")
         try db.execute(
           sql: """
             CREATE TABLE \(table) (
@@ -65,6 +66,20 @@ enum RecordSchema {
             FROM sessions s LEFT JOIN session_ends e USING (session_id)
           """)
     }
+    migrator.registerMigration("v2: supervisor count per pulse") { db in
+      try db.execute(sql: "ALTER TABLE pulses ADD COLUMN supervisor_count INTEGER")
+    }
     return migrator
+  }
+
+  /// Columns that came with the second migration (so the first creates the tables as they were).
+  static let addedInV2: Set<String> = ["supervisor_count"]
+
+  /// The values of a row that its hash covers: every chained column, except a later column
+  /// left null by a row written before that column existed (so that older sessions still
+  /// verify; a value written into it afterwards changes the hash).
+  static func hashed(_ table: String, _ values: [DatabaseValue]) -> [DatabaseValue] {
+    let names = columns[table] ?? []
+    return zip(names, values).filter { !(addedInV2.contains($0.0) && $0.1.isNull) }.map(\.1)
   }
 }

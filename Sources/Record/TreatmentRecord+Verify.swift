@@ -54,7 +54,9 @@ extension TreatmentRecord {
         return ChainBreak(
           session: session, table: row.table, seq: row.seq, problem: "does not follow the row before it")
       }
-      let hash = HashChain.link(previous: previous, table: row.table, seq: row.seq, values: row.values)
+      let hash = HashChain.link(
+        previous: previous, table: row.table, seq: row.seq, values: RecordSchema.hashed(row.table, row.values)
+      )
       if hash != row.hash {
         return ChainBreak(
           session: session, table: row.table, seq: row.seq, problem: "was changed after it was written")

@@ -140,7 +140,8 @@ public final class SessionWriter {
   public func append(_ table: String, _ values: [(any DatabaseValueConvertible)?]) {
     seq += 1
     let databaseValues = values.map { $0?.databaseValue ?? .null }
-    let hash = HashChain.link(previous: lastHash, table: table, seq: seq, values: databaseValues)
+    let hash = HashChain.link(
+      previous: lastHash, table: table, seq: seq, values: RecordSchema.hashed(table, databaseValues))
     pending.append((table, seq, databaseValues, lastHash, hash))
     lastHash = hash
   }
