@@ -79,7 +79,7 @@ public final class RecordWriter: TreatmentObserver {
   public func close(outcome: TreatmentOutcome, delivered: Int) {
     session.append(
       "session_ends", [outcome.name, TreatmentRecord.timestamp(), delivered, delivered, finalBank?.value, 0])
-    commit()
+    if commit() { session.finish() }
   }
 
   @discardableResult

@@ -121,7 +121,8 @@ public enum SimulationSession {
     let observers: [(any TreatmentObserver)?] = [collector, progress, record]
     let generator = PulseGenerator(
       board: board, gpio: simulated.gpio, bus: simulated.bus, clock: simulated.clock)
-    let publisher = EventPublisher(capacity: 1 << 16, waitWhenFull: options.pace == .fast)
+    let publisher = EventPublisher(
+      capacity: 1 << 16, waitWhenFull: options.pace == .fast, gate: options.recordPath == nil ? nil : gate)
     let sequencer = TreatmentSequencer(
       plan: plan, generator: generator,
       operator: ScriptedOperator(

@@ -69,6 +69,14 @@ enum RecordSchema {
     migrator.registerMigration("v2: supervisor count per pulse") { db in
       try db.execute(sql: "ALTER TABLE pulses ADD COLUMN supervisor_count INTEGER")
     }
+    migrator.registerMigration("v3: chain heads") { db in
+      // Each session's last link, kept beside the chain: rows cut off its end no longer go
+      // unnoticed, and recovery cannot extend a chain that was cut.
+      try db.execute(
+        sql:
+          "CREATE TABLE heads (session_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL, last_hash TEXT NOT NULL)"
+      )
+    }
     return migrator
   }
 

@@ -1,5 +1,9 @@
 import GRDB
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A session found without an end after a crash, closed as interrupted.
 public struct InterruptedSession: Sendable, Equatable {
   public var session: String
@@ -27,17 +31,21 @@ extension TreatmentRecord {
     var recovered: [InterruptedSession] = []
     for row in open {
       let id: String = row["session_id"]
+      // A session still being written is alive; a chain that does not verify is not extended
+      // (that would seal whatever was done to it): it is left for `verify` to report.
+      if isBeingWritten(id) { continue }
+      if try verify(session: id) != nil { continue }
       let bounds = try queue.read { db -> ClosedRange<Int> in
         let delivered =
           try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pulses WHERE session_id = ?", arguments: [id]) ?? 0
-        let outstanding =
-          try Int.fetchOne(
-            db,
-            sql: """
-              SELECT COALESCE(SUM(i.train_pulses), 0) FROM pulse_intents i
-              WHERE i.session_id = ? AND NOT EXISTS
-                (SELECT 1 FROM pulses p WHERE p.session_id = i.session_id AND p.pulse_index = i.pulse_index)
-              """, arguments: [id]) ?? 0
+        // At most the last durable intent's train went out after the last recorded outcome.
+        let last = try Row.fetchOne(
+          db,
+          sql:
+            "SELECT pulse_index, train_pulses FROM pulse_intents WHERE session_id = ? ORDER BY seq DESC LIMIT 1",
+          arguments: [id])
+        let reach = last.map { ($0["pulse_index"] as Int) + ($0["train_pulses"] as Int) } ?? 0
+        let outstanding = max(0, reach - delivered)
         return delivered...(delivered + outstanding)
       }
       let last = try queue.read { db in
@@ -52,6 +60,7 @@ extension TreatmentRecord {
         "session_ends",
         ["interrupted", TreatmentRecord.timestamp(), bounds.lowerBound, bounds.upperBound, nil as Double?, 1])
       try writer.commit()
+      unlink(lockPath(for: id))
       recovered.append(
         InterruptedSession(
           session: id, protocolName: row["protocol_name"], simulated: (row["simulated"] as Int) == 1,

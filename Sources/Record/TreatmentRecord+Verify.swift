@@ -15,8 +15,11 @@ extension TreatmentRecord {
   /// first break, or `nil` when the chain is intact.
   public func verify(session: String? = nil) throws -> ChainBreak? {
     try queue.read { db in
+      // Every session named anywhere: the head table and every chained table, so that a
+      // session whose start row was deleted is still walked (and found broken).
+      let named = RecordSchema.tables.map { "SELECT session_id FROM \($0)" }.joined(separator: " UNION ")
       let sessions =
-        try session.map { [$0] } ?? String.fetchAll(db, sql: "SELECT session_id FROM sessions ORDER BY rowid")
+        try session.map { [$0] } ?? String.fetchAll(db, sql: named + " UNION SELECT session_id FROM heads")
       for id in sessions {
         if let broken = try Self.verify(id, in: db) { return broken }
       }
@@ -63,6 +66,21 @@ extension TreatmentRecord {
       }
       previous = row.hash
       expected += 1
+    }
+    if let first = rows.first, first.table != "sessions" {
+      return ChainBreak(
+        session: session, table: first.table, seq: first.seq, problem: "the session's start row is missing")
+    }
+    let head = try Row.fetchOne(
+      db, sql: "SELECT last_seq, last_hash FROM heads WHERE session_id = ?", arguments: [session])
+    if let head, let last = rows.last {
+      let lastSeq: Int64 = head["last_seq"]
+      let lastHash: String = head["last_hash"]
+      if last.seq != lastSeq || last.hash != lastHash {
+        return ChainBreak(
+          session: session, table: last.table, seq: last.seq,
+          problem: "is the last row, but the record's head says seq \(lastSeq): rows were cut off the end")
+      }
     }
     return nil
   }

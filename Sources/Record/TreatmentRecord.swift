@@ -2,6 +2,10 @@ import Crypto
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The treatment record: one SQLite file (WAL, synchronous FULL) holding every session, written
 /// ahead of every pulse and hash-chained (docs/record.md).
 public final class TreatmentRecord {
@@ -51,6 +55,17 @@ public final class TreatmentRecord {
     }
     try writer.commit()
     return writer
+  }
+
+  /// Where the lock of a session being written lives, beside the record.
+  func lockPath(for session: String) -> String { "\(path).\(session).lock" }
+
+  /// Whether some process still writes `session` (holds its lock).
+  func isBeingWritten(_ session: String) -> Bool {
+    let fd = open(lockPath(for: session), O_RDWR | O_CLOEXEC)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    return flock(fd, LOCK_EX | LOCK_NB) != 0
   }
 
   /// The wall-clock time in ISO 8601, as sessions record their start and end.
@@ -125,6 +140,9 @@ public struct SessionInfo: Sendable {
 public final class SessionWriter {
   public let id: String
   let record: TreatmentRecord
+  /// The session's lock, held while this process writes it (released when the process ends,
+  /// however it ends): recovery never closes a session somebody is still writing.
+  private var lock: Int32 = -1
   private var seq: Int64 = 0
   private var lastHash: String
   private var pending: [(table: String, seq: Int64, values: [DatabaseValue], prev: String, hash: String)] = []
@@ -134,6 +152,22 @@ public final class SessionWriter {
     self.id = id
     self.seq = continuing?.seq ?? 0
     self.lastHash = continuing?.hash ?? HashChain.genesis(id)
+    if continuing == nil {
+      lock = open(record.lockPath(for: id), O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+      if lock >= 0 { _ = flock(lock, LOCK_EX) }
+    }
+  }
+
+  /// The session is over: its lock goes.
+  public func finish() {
+    guard lock >= 0 else { return }
+    unlink(record.lockPath(for: id))
+    close(lock)
+    lock = -1
+  }
+
+  deinit {
+    if lock >= 0 { close(lock) }
   }
 
   /// Queues a row of `table`, its values in the order of the table's chained columns.
@@ -172,6 +206,11 @@ public final class SessionWriter {
         try db.execute(
           sql: "INSERT INTO \(row.table) (\(names)) VALUES (\(marks))",
           arguments: StatementArguments(arguments))
+      }
+      if let last = rows.last {
+        try db.execute(
+          sql: "INSERT OR REPLACE INTO heads (session_id, last_seq, last_hash) VALUES (?, ?, ?)",
+          arguments: [id, last.seq, last.hash])
       }
     }
     pending.removeAll(keepingCapacity: true)

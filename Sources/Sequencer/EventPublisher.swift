@@ -12,9 +12,14 @@ public final class EventPublisher: TreatmentObserver, @unchecked Sendable {
   private let waitWhenFull: Bool
   private let lost = ManagedAtomic<Int>(0)
 
-  public init(capacity: Int, waitWhenFull: Bool) {
+  /// Closed when an event is lost: a lost intent or outcome means the record no longer says
+  /// what was delivered, so nothing more may fire.
+  private let gate: IntentGate?
+
+  public init(capacity: Int, waitWhenFull: Bool, gate: IntentGate? = nil) {
     ring = SPSCRing(capacity: capacity)
     self.waitWhenFull = waitWhenFull
+    self.gate = gate
   }
 
   public func treatment(_ event: TreatmentEvent) {
@@ -23,6 +28,7 @@ public final class EventPublisher: TreatmentObserver, @unchecked Sendable {
       while !ring.push(event) { sched_yield() }
     } else {
       lost.wrappingIncrement(ordering: .relaxed)
+      gate?.fail()
     }
   }
 

@@ -68,6 +68,12 @@ public struct PulseIntent: Sendable, Equatable {
   public var pulses: Int
   /// When the intent was announced.
   public var at: Instant
+
+  /// Same pulse, pair, kind, polarity and train: an intent already on record covers it.
+  public func describesTheSamePulse(as other: PulseIntent) -> Bool {
+    index == other.index && pair == other.pair && kind == other.kind && polarity == other.polarity
+      && pulses == other.pulses
+  }
 }
 
 public enum TreatmentPhase: String, Sendable, Equatable {

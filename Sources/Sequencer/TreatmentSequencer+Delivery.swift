@@ -56,8 +56,8 @@ extension TreatmentSequencer {
       let intent = PulseIntent(
         index: delivered, pair: index, kind: kind, polarity: polarity, pulses: min(train.pulses, remaining),
         at: clock.now)
-      if publishedIntent != intent.index {
-        publishedIntent = intent.index
+      if !(publishedIntent?.describesTheSamePulse(as: intent) ?? false) {
+        publishedIntent = intent
         observer.treatment(.intent(intent))
       }
       guard try readyToDeliver() else { return result }

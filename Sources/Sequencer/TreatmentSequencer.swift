@@ -47,7 +47,7 @@ public final class TreatmentSequencer {
   public let commands = SPSCRing<TreatmentCommand>(capacity: 64)
   /// Says whether a pulse's intent is durable in the record; `nil` without a record.
   public var intentGate: IntentGate?
-  var publishedIntent = -1
+  var publishedIntent: PulseIntent?
   var temperatureShown: Instant?
   /// Where the sequencer records how late each plain sleep woke, when someone measures it.
   public var wakeLatency: LatencyRecorder?
@@ -281,8 +281,11 @@ public final class TreatmentSequencer {
       do {
         bank = try generator.bankVoltage()
       } catch {
+        // The bank cannot be read: keep HV off and the bleed engaged for the longest a bleed
+        // may take before anything else (the relays) moves.
         observer.treatment(.hardwareError("reading the bank voltage at the end: \(error)", at: clock.now))
         bank = nil
+        clock.sleep(until: deadline)
         break
       }
       if let bank, bank < generator.board.interlocks.bledBelow { break }

@@ -6,26 +6,21 @@ import Record
 /// `irectl records ...`: what the treatment record holds, and whether it is intact.
 struct Records: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Read the treatment record.", subcommands: [List.self, Show.self, Verify.self, Export.self])
+    abstract: "Read the treatment record.",
+    subcommands: [List.self, Show.self, Verify.self, Export.self, Recover.self])
 
   struct Location: ParsableArguments {
     @Option(help: "The record (SQLite). Default: \(RecordLocation.defaultPath()).")
     var record: String = RecordLocation.defaultPath()
 
-    /// Opens the record; sessions a crash left open are closed as interrupted first.
+    /// Opens the record to read it; nothing is changed (recovery is `records recover`, and the
+    /// start of every treatment).
     func open() throws -> TreatmentRecord {
       guard FileManager.default.fileExists(atPath: record) else {
         fail("no record at \(record)", status: 3)
       }
       do {
-        let opened = try TreatmentRecord(path: record)
-        for interrupted in try opened.recoverInterrupted() {
-          note(
-            "session \(interrupted.session) did not end: closed as interrupted, between "
-              + "\(interrupted.delivered.lowerBound) and \(interrupted.delivered.upperBound) pulses delivered"
-          )
-        }
-        return opened
+        return try TreatmentRecord(path: record)
       } catch {
         fail(String(describing: error), status: 3)
       }
@@ -92,6 +87,22 @@ struct Records: ParsableCommand {
         throw ExitCode(1)
       }
       print("record intact: \(id.map { "session \($0)" } ?? "every session")")
+    }
+  }
+
+  struct Recover: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Close sessions a crash left open as interrupted, with their delivered-count bounds.")
+    @OptionGroup var location: Location
+    func run() throws {
+      let record = try location.open()
+      let recovered = try record.recoverInterrupted()
+      for interrupted in recovered {
+        print(
+          "session \(interrupted.session) closed as interrupted: between \(interrupted.delivered.lowerBound) and "
+            + "\(interrupted.delivered.upperBound) pulses delivered")
+      }
+      if recovered.isEmpty { print("no session to recover (a session still being written is left alone)") }
     }
   }
 

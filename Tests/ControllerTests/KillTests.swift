@@ -52,6 +52,10 @@ struct KillTests {
 
       let (status, error) = try RecordTamperTests.irectl(["records", "verify", "--record", record])
       #expect(status == 0, "run \(run): verify: \(error)")
+      let (recovered, recoverError) = try RecordTamperTests.irectl(["records", "recover", "--record", record])
+      #expect(recovered == 0, "run \(run): recover: \(recoverError)")
+      let (again, againError) = try RecordTamperTests.irectl(["records", "verify", "--record", record])
+      #expect(again == 0, "run \(run): verify after recovery: \(againError)")
       let sessions = try TreatmentRecord(path: record).sessions()
       let session = try #require(sessions.first, "run \(run): no session recorded")
       #expect(session.outcome == "interrupted", "run \(run)")

@@ -69,6 +69,31 @@ struct RecordTamperTests {
     #expect(broken.table == "pulses" && broken.seq == min(first, second))
   }
 
+  @Test func rowsCutOffTheEndAreFound() throws {
+    let (path, session, seqs) = try recorded("truncate")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let cut = try #require(seqs[60])
+    for table in [
+      "sessions", "pairs", "pulse_intents", "pulses", "skipped_beats", "interlock_events", "state_changes",
+      "temperatures", "session_ends",
+    ] {
+      try tamper(path, "DELETE FROM \(table) WHERE seq > \(cut)")
+    }
+    let record = try TreatmentRecord(path: path)
+    let broken = try #require(try record.verify(session: session))
+    #expect(broken.problem.contains("rows were cut off the end"))
+    #expect(try record.recoverInterrupted().isEmpty, "recovery does not seal a cut chain")
+    #expect(try record.verify(session: session) != nil)
+  }
+
+  @Test func aDeletedSessionRowIsFound() throws {
+    let (path, session, _) = try recorded("session-row")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try tamper(path, "DELETE FROM sessions")
+    let broken = try #require(try TreatmentRecord(path: path).verify())
+    #expect(broken.session == session)
+  }
+
   @Test func verifyOnTheCommandLineExitsOneAndNamesTheRow() throws {
     let (path, _, seqs) = try recorded("cli")
     defer { try? FileManager.default.removeItem(atPath: path) }
