@@ -62,7 +62,7 @@ public final class PulseGenerator {
   /// Proves that the supervisor and both relay expanders answer now: each gets a fresh value
   /// in a register that does nothing (a scratch register, an unused latch) and must give it
   /// back. A chip replaying frozen registers fails here before the next pulse, not after it.
-  /// (The ADC proves itself with every conversion, the thermometer with every reading.)
+  /// (The ADC proves itself with every bank reading, the thermometer with every reading.)
   public func verifyAlive() throws {
     let nonce = nextNonce()
     try supervisor.verifyAlive(nonce: nonce)
@@ -75,8 +75,12 @@ public final class PulseGenerator {
   }
 
   /// The bank voltage, through ADS1115 AIN0 and the board's divider.
+  /// A frozen ADC would report a bled bank that is still charged, so every reading is followed
+  /// by the ADC's liveness check.
   public func bankVoltage() throws -> Volts {
-    try adc.readSingleEnded(.ain0) * board.interlocks.bankDivider
+    let volts = try adc.readSingleEnded(.ain0) * board.interlocks.bankDivider
+    try adc.verifyAlive(nonce: nextNonce())
+    return volts
   }
 
   /// Puts the charger outputs where the safety state wants them: switching off first, so that

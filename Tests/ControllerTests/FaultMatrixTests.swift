@@ -168,6 +168,8 @@ struct FaultMatrixTests {
       })
     let summary = result.summary
     #expect(board.chargerSafe(at: board.clock.now), "outputs safe at the end", sourceLocation: sourceLocation)
+    let bank = board.charger.voltage(at: board.clock.now)
+    #expect(bank < Volts(50), "\(spec): bank at \(bank) at the end", sourceLocation: sourceLocation)
 
     switch Self.expected(spec.kind, in: phase) {
     case .paused(let name):

@@ -111,4 +111,12 @@ import Units
     for _ in 0..<4 { #expect(isClose(try driver.readSingleEnded(.ain1).value, 1.5, within: 0.001)) }
     #expect(model.conversionsStarted == 4)
   }
+
+  @Test func livenessTakesAFreshThresholdEveryTime() throws {
+    let (driver, _) = adc([0, 0, 0, 0])
+    for nonce: UInt16 in [0x1234, 0xBEEF, 0x0001] { try driver.verifyAlive(nonce: nonce) }
+    bench.bus.attach(FixedDevice(word: 0x1234), at: 0x48)
+    let frozen = ADS1115(bus: bench.bus, address: 0x48, clock: bench.clock)
+    #expect(throws: HALError.self) { try frozen.verifyAlive(nonce: 0x4321) }
+  }
 }

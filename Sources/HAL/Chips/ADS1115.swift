@@ -17,6 +17,8 @@ public final class ADS1115 {
   /// Config.OS (bit 15): write 1 to start a single conversion; reads 1 when no conversion is in
   /// progress.
   static let osBit: UInt16 = 1 << 15
+  /// Lo_thresh, used as a liveness scratch register.
+  static let loThresholdRegister: UInt8 = 0x02
   /// Config bit 2, COMP_LAT: meaningless with the comparator off, so free to vary.
   static let compLatBit: UInt16 = 1 << 2
   /// Config.MUX[2:0] (bits 14:12).
@@ -93,6 +95,19 @@ public final class ADS1115 {
     }
     let raw = Int16(bitPattern: try readWord(ADS1115.conversionRegister))
     return Volts(Double(raw) * ADS1115.voltsPerCount)
+  }
+
+  /// Writes `nonce` to Lo_thresh (0x02) and reads it back. With the comparator disabled
+  /// (COMP_QUE = 11) the threshold does nothing, so it proves the chip answers now rather than
+  /// replaying frozen registers (the Config nonce alone matches a frozen chip every other time).
+  public func verifyAlive(nonce: UInt16) throws {
+    try writeWord(ADS1115.loThresholdRegister, nonce)
+    let found = try readWord(ADS1115.loThresholdRegister)
+    guard found == nonce else {
+      throw HALError.unexpectedValue(
+        address: address, register: ADS1115.loThresholdRegister,
+        detail: "Lo_thresh (liveness) read back \(hex(found)), wrote \(hex(nonce))")
+    }
   }
 
   // MARK: - Word transfers (MSB first on the wire, so swapped against SMBus order)
