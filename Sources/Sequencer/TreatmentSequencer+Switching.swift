@@ -18,16 +18,20 @@ extension TreatmentSequencer {
       try handle(.relaysVerified(false))
       return
     }
-    for step in [MatrixSetting.open, setting] {
-      try generator.matrix.apply(step)
-      try wait(for: generator.board.interlocks.relaySettle.nanoseconds)
-      guard try generator.matrix.verify(step) else {
-        try handle(.relaysVerified(false))
-        return
-      }
+    // Two steps, written out: a literal array of them would allocate at every switch.
+    guard try move(to: .open), try move(to: setting) else {
+      try handle(.relaysVerified(false))
+      return
     }
     matrixSetting = setting
     try handle(.relaysVerified(true))
+  }
+
+  /// Commands the relays to `step`, waits for them to settle and reads them back.
+  private func move(to step: MatrixSetting) throws -> Bool {
+    try generator.matrix.apply(step)
+    try wait(for: generator.board.interlocks.relaySettle.nanoseconds)
+    return try generator.matrix.verify(step)
   }
 
   /// Waits for the bank to bleed below the board's safe level, polling the interlocks. `false`
