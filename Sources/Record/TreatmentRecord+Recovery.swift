@@ -48,14 +48,7 @@ extension TreatmentRecord {
         let outstanding = max(0, reach - delivered)
         return delivered...(delivered + outstanding)
       }
-      let last = try queue.read { db in
-        try Row.fetchOne(
-          db,
-          sql: RecordSchema.tables.map { "SELECT seq, row_hash FROM \($0) WHERE session_id = :id" }
-            .joined(separator: " UNION ALL ") + " ORDER BY seq DESC LIMIT 1", arguments: ["id": id])
-      }
-      guard let last else { continue }
-      let writer = SessionWriter(record: self, id: id, continuing: (last["seq"], last["row_hash"]))
+      guard let writer = try continuing(id) else { continue }
       writer.append(
         "session_ends",
         ["interrupted", TreatmentRecord.timestamp(), bounds.lowerBound, bounds.upperBound, nil as Double?, 1])
@@ -71,14 +64,7 @@ extension TreatmentRecord {
 
   /// Records that the operator acknowledged the interrupted `session` before a new treatment.
   public func acknowledgeInterrupted(_ session: String, by operatorName: String) throws {
-    let last = try queue.read { db in
-      try Row.fetchOne(
-        db,
-        sql: RecordSchema.tables.map { "SELECT seq, row_hash FROM \($0) WHERE session_id = :id" }
-          .joined(separator: " UNION ALL ") + " ORDER BY seq DESC LIMIT 1", arguments: ["id": session])
-    }
-    guard let last else { return }
-    let writer = SessionWriter(record: self, id: session, continuing: (last["seq"], last["row_hash"]))
+    guard let writer = try continuing(session) else { return }
     writer.append(
       "interlock_events",
       [
@@ -86,5 +72,17 @@ extension TreatmentRecord {
         nil as Int?,
       ])
     try writer.commit()
+  }
+
+  /// A writer that appends to `session`'s chain after its last row (`nil` if it has none).
+  private func continuing(_ session: String) throws -> SessionWriter? {
+    let last = try queue.read { db in
+      try Row.fetchOne(
+        db,
+        sql: RecordSchema.tables.map { "SELECT seq, row_hash FROM \($0) WHERE session_id = :id" }
+          .joined(separator: " UNION ALL ") + " ORDER BY seq DESC LIMIT 1", arguments: ["id": session])
+    }
+    guard let last else { return nil }
+    return SessionWriter(record: self, id: session, continuing: (last["seq"], last["row_hash"]))
   }
 }

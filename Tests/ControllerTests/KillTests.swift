@@ -37,7 +37,7 @@ struct KillTests {
       let record = directory + "/record-\(run).sqlite"
       let counter = directory + "/counter-\(run)"
       let process = Process()
-      process.executableURL = URL(fileURLWithPath: RecordTamperTests.irectlPath)
+      process.executableURL = URL(fileURLWithPath: Paths.irectl)
       process.arguments = [
         "simulate", protocolPath, "--board", Paths.simBoard, "--speed", "realtime", "--record", record,
         "--simulator-counter", counter,

@@ -10,6 +10,9 @@ enum Paths {
   static let simBoard = config("boards/reference-sim.yaml")
   static func protocolFile(_ name: String) -> String { config("protocols/\(name).yaml") }
 
+  /// The built `irectl`, next to this package's build products.
+  static var irectl: String { root.appendingPathComponent(".build/debug/irectl").path }
+
   static func temporary(_ name: String) -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("irectl-tests-\(getpid())-\(name)").path
   }

@@ -103,12 +103,10 @@ struct RecordTamperTests {
     #expect(error.contains("pulses row seq \(seqs[7] ?? -1): was changed after it was written"), "\(error)")
   }
 
-  static var irectlPath: String { Paths.root.appendingPathComponent(".build/debug/irectl").path }
-
   /// Runs the built irectl; its exit status and standard error.
   static func irectl(_ arguments: [String]) throws -> (Int32, String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: irectlPath)
+    process.executableURL = URL(fileURLWithPath: Paths.irectl)
     process.arguments = arguments
     let errors = Pipe()
     process.standardError = errors

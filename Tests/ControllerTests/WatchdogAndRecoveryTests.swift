@@ -60,14 +60,11 @@ struct WatchdogAndRecoveryTests {
     #expect(result.summary.fault?.interlock == "relay_readback")
   }
 
-  /// The built `irectl`, next to this package's build products.
-  static var irectl: String { Paths.root.appendingPathComponent(".build/debug/irectl").path }
-
   @Test func sigtermStopsSafelyWritesEverythingAndExitsOne() throws {
     let summary = Paths.temporary("sigterm-summary.json")
     defer { try? FileManager.default.removeItem(atPath: summary) }
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Self.irectl)
+    process.executableURL = URL(fileURLWithPath: Paths.irectl)
     process.arguments = [
       "simulate", Paths.protocolFile("pancreas-2probe"), "--board", Paths.simBoard, "--speed", "realtime",
       "--summary-json", summary,
@@ -89,7 +86,7 @@ struct WatchdogAndRecoveryTests {
 
   @Test func anUnknownFaultKindIsAUsageError() throws {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: Self.irectl)
+    process.executableURL = URL(fileURLWithPath: Paths.irectl)
     process.arguments = ["simulate", Paths.protocolFile("pancreas-2probe"), "--fault", "gremlins@t=1"]
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
