@@ -3,7 +3,8 @@ import PackageDescription
 
 // Layers (imports point down only), see docs/architecture.md:
 //   irectl -> Controller -> Sequencer, Safety, Protocol -> HAL -> Units
-//   Simulator (the reference board and its world in software) implements the HAL.
+//   Simulator (the reference board and its world in software) and LinuxBackend (libgpiod,
+//   libi2c) implement the HAL.
 let package = Package(
   name: "irectl",
   platforms: [.macOS(.v15)],
@@ -38,10 +39,14 @@ let package = Package(
         "Units", "HAL", "Protocol", "Safety", .product(name: "Atomics", package: "swift-atomics"),
       ]),
     .target(name: "Simulator", dependencies: ["Units", "HAL", "Protocol"], path: "Simulator"),
+    // The Linux backend: libgpiod 1.6 and libi2c, wrapped once.
+    .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
+    .systemLibrary(name: "CI2C", providers: [.apt(["libi2c-dev"])]),
+    .target(name: "LinuxBackend", dependencies: ["Units", "HAL", "Protocol", "CGPIOD", "CI2C"]),
     .target(
       name: "Controller",
       dependencies: [
-        "Units", "HAL", "Protocol", "Safety", "Sequencer", "Simulator", "Record",
+        "Units", "HAL", "Protocol", "Safety", "Sequencer", "Simulator", "Record", "LinuxBackend",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ]),
     .executableTarget(

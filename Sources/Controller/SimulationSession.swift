@@ -111,59 +111,30 @@ public enum SimulationSession {
     }
     prepare(simulated)
 
-    let origin = simulated.clock.now
-    let collector = SummaryCollector(plan: plan, origin: origin)
-    let progress = options.showProgress ? ProgressReporter(plan: plan, origin: origin) : nil
-    let gate = IntentGate(waitForDisk: options.pace == .fast)
-    let record = try options.recordPath.map {
-      try openRecord($0, options: options, plan: plan, board: board, origin: origin, gate: gate)
-    }
-    let observers: [(any TreatmentObserver)?] = [collector, progress, record]
-    let generator = PulseGenerator(
-      board: board, gpio: simulated.gpio, bus: simulated.bus, clock: simulated.clock)
-    let publisher = EventPublisher(
-      capacity: 1 << 16, waitWhenFull: options.pace == .fast, gate: options.recordPath == nil ? nil : gate)
-    let sequencer = TreatmentSequencer(
-      plan: plan, generator: generator,
-      operator: ScriptedOperator(
+    let execution = TreatmentExecution(
+      plan: plan, board: board,
+      generator: PulseGenerator(board: board, gpio: simulated.gpio, bus: simulated.bus, clock: simulated.clock),
+      treatmentOperator: ScriptedOperator(
         patience: options.pauseLimit, resumeAfterFault: options.resumeAfterFault,
         clearCauses: { simulated.clearInjectedFaults() }),
-      observer: publisher, limits: SafetyLimits(plan: plan, board: board))
-    if record != nil { sequencer.intentGate = gate }
-    attach(sequencer)
-    let run = TimingRun(sequencer: sequencer, realtime: options.pace == .realtime ? board.timing : nil)
+      backend: "simulator", realtime: options.pace == .realtime ? board.timing : nil, enforceRealtime: false,
+      virtualTime: options.pace == .fast, protocolPath: options.protocolPath, boardPath: options.boardPath,
+      operatorName: "the scripted operator of irectl simulate", seed: options.seed,
+      summaryPath: options.summaryPath, recordPath: options.recordPath, showProgress: options.showProgress,
+      log: options.log)
     options.log("SIMULATOR: \(plan.name) on \(board.name), seed \(options.seed), \(options.pace.rawValue)")
-    let allowance = run.status.inForce || run.status.notRequested ? "" : "; allowed on the simulator"
-    options.log("timing thread: \(run.status)\(allowance)")
-
-    var failure: SessionError?
-    let outcome: TreatmentOutcome
-    do {
-      outcome = try run.finish(draining: publisher.ring, into: ObserverGroup(observers.compactMap { $0 }))
-    } catch let error as Heart.SeriesExhausted {
-      failure = .invalidInput("\(options.rrFile ?? "--rr-file"): \(error)")
-      outcome = .aborted(
-        reason: error.description, at: simulated.clock.now, pulseIndex: collector.pulses.count)
+    let result = try execution.run(attach: attach) { error, now, delivered in
+      // A recorded RR series that ran out ends the run as aborted, and is the user's input error.
+      guard let exhausted = error as? Heart.SeriesExhausted else { throw error }
+      return (
+        .aborted(reason: exhausted.description, at: now, pulseIndex: delivered),
+        .invalidInput("\(options.rrFile ?? "--rr-file"): \(exhausted)")
+      )
     }
-    progress?.finish()
+    let outcome = result.outcome
+    let summary = result.summary
+    let collector = result.collector
     let end = simulated.clock.now
-    record?.close(outcome: outcome, delivered: collector.pulses.count)
-    let summary = collector.summary(backend: "simulator", outcome: outcome, seed: options.seed, end: end)
-    if let path = options.summaryPath {
-      do {
-        try summary.json().write(to: URL(fileURLWithPath: path), options: .atomic)
-      } catch {
-        throw SessionError.environment("cannot write the summary \(path): \(error.localizedDescription)")
-      }
-    }
-    if let failure { throw failure }
-    if let problem = record?.failure, let path = options.recordPath {
-      throw SessionError.environment("writing the record \(path) failed: \(problem); it is incomplete")
-    }
-    if publisher.lostEvents > 0 {
-      throw SessionError.environment(
-        "\(publisher.lostEvents) treatment events were lost: the record and summary are incomplete")
-    }
     return SimulationResult(
       outcome: outcome, summary: summary,
       table: PairTable.render(plan: plan, pulses: collector.pulses, skipped: collector.skipped),
@@ -178,46 +149,6 @@ public enum SimulationSession {
       throw SessionError.environment("cannot write the \(what) \(path): \(String(cString: strerror(errno)))")
     }
     close(fd)
-  }
-
-  /// Opens the record, closes any session a crash left open (telling the operator, who must
-  /// acknowledge it before a new treatment: in `simulate` the scripted operator does), and
-  /// starts this session in it.
-  static func openRecord(
-    _ path: String, options: SimulationOptions, plan: TreatmentProtocol, board: BoardDescription,
-    origin: Instant,
-    gate: IntentGate, protocolText: String? = nil
-  ) throws -> RecordWriter {
-    do {
-      let record = try TreatmentRecord(path: path)
-      for interrupted in try record.recoverInterrupted() {
-        options.log(
-          "record: session \(interrupted.session) (\(interrupted.protocolName)) did not end: closed as interrupted,"
-            + " between \(interrupted.delivered.lowerBound) and \(interrupted.delivered.upperBound) pulses delivered"
-        )
-      }
-      for session in try record.unacknowledgedInterruptions() {
-        try record.acknowledgeInterrupted(session, by: "the scripted operator of irectl simulate")
-        options.log("record: interrupted session \(session) acknowledged by the scripted operator")
-      }
-      let info = SessionInfo(
-        id: UUID().uuidString.lowercased(), backend: "simulator", simulated: true, device: board.name,
-        boardFile: options.boardPath, boardSHA256: try TreatmentRecord.sha256(ofFile: options.boardPath),
-        protocolName: plan.name, protocolFile: options.protocolPath,
-        protocolSHA256: try protocolText.map { TreatmentRecord.sha256(of: Array($0.utf8)) }
-          ?? TreatmentRecord.sha256(ofFile: options.protocolPath),
-        softwareVersion: Version.current,
-        operatorName: "scripted operator (simulator)", seed: options.seed,
-        startedAt: TreatmentRecord.timestamp(),
-        setSize: plan.therapy.setSize, delayMs: plan.ecgGating.map { Double($0.delay.value) },
-        windowMs: plan.ecgGating.map { Double($0.window.value) },
-        pairs: plan.pairs.enumerated().map {
-          SessionInfo.Pair(
-            index: $0.offset, anode: $0.element.anode, cathode: $0.element.cathode,
-            voltageV: $0.element.voltage.value, spacingMM: $0.element.spacing.value)
-        })
-      return try RecordWriter(record: record, info: info, origin: origin, gate: gate)
-    } catch { throw SessionError.environment(String(describing: error)) }
   }
 }
 

@@ -113,11 +113,11 @@ public enum TimingBenchmark {
       // The record written as in a treatment: intents committed (fsync) between pulses on the
       // draining thread, the timing loop checking the gate before every edge.
       let gate = IntentGate(waitForDisk: false)
-      let options = SimulationOptions(
-        protocolPath: "bench-timing", boardPath: boardPath, recordPath: recordPath)
-      writer = try SimulationSession.openRecord(
-        recordPath, options: options, plan: plan, board: board, origin: simulated.clock.now, gate: gate,
-        protocolText: protocolText(pulses: pulses, rate: rate))
+      let identity = RecordIdentity(
+        backend: "simulator", protocolPath: "bench-timing", protocolText: protocolText(pulses: pulses, rate: rate),
+        boardPath: boardPath, operatorName: "scripted operator (simulator)", seed: 1)
+      writer = try TreatmentExecution.openRecord(
+        recordPath, identity, plan: plan, board: board, origin: simulated.clock.now, gate: gate, log: { _ in })
       sequencer.intentGate = gate
       if let writer { observers.append(writer) }
     }

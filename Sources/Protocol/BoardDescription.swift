@@ -172,9 +172,17 @@ public struct TimingSettings: Sendable, Equatable {
   /// Refuse to treat when real-time scheduling or locked memory is not in force. The
   /// simulator always runs without, and says so.
   public var requireRealtime: Bool
-  public init(priority: Int, lockMemory: Bool, requireRealtime: Bool) {
+  /// How long after the last pulse of a train the supervisor's counter and peak registers are
+  /// up to date: the controller reads them no sooner.
+  public var supervisorLatency: Microseconds
+  public static let defaultSupervisorLatency = Microseconds(200)
+  public init(
+    priority: Int, lockMemory: Bool, requireRealtime: Bool,
+    supervisorLatency: Microseconds = TimingSettings.defaultSupervisorLatency
+  ) {
     self.priority = priority
     self.lockMemory = lockMemory
     self.requireRealtime = requireRealtime
+    self.supervisorLatency = supervisorLatency
   }
 }

@@ -199,7 +199,8 @@ extension TreatmentSequencer {
   /// Reads what the supervisor measured once the train is over.
   private func measure(kind: PulseMeasurement.Kind, pair: ProbePair, expected: Int) throws -> PulseMeasurement
   {
-    clock.sleep(for: plan.pulse.train.duration(width: plan.pulse.width) + .microseconds(200))
+    let latency = generator.board.timing.supervisorLatency.nanoseconds
+    clock.sleep(for: plan.pulse.train.duration(width: plan.pulse.width) + latency)
     let readback = try generator.supervisor.readback()
     let counted = Int(readback.count &- counter)
     counter = readback.count

@@ -11,7 +11,9 @@ struct IRECtl: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "irectl",
     abstract: "Controller for the IRE pulse generator.",
-    subcommands: [Validate.self, Simulate.self, Records.self, Report.self, Bench.self])
+    subcommands: [
+      Validate.self, Simulate.self, Treat.self, SelfTestCommand.self, Records.self, Report.self, Bench.self,
+    ])
 }
 
 /// Runs the command line, mapping every error to the documented exit status; the argument

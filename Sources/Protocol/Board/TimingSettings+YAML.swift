@@ -1,13 +1,19 @@
+import Units
+
 extension TimingSettings {
   /// Reads `timing:`: how the timing thread is scheduled on this board.
   static func read(_ value: YAMLValue) -> TimingSettings? {
-    guard let timing = value.mapping(keys: ["priority", "lock_memory", "require_realtime"]) else {
-      return nil
-    }
+    let keys = ["priority", "lock_memory", "require_realtime", "supervisor_latency_us"]
+    guard let timing = value.mapping(keys: keys) else { return nil }
     let priority = timing.required("priority")?.integer(in: 1...99)
     let lock = timing.required("lock_memory")?.boolean
     let require = timing.required("require_realtime")?.boolean
-    guard let priority, let lock, let require else { return nil }
-    return TimingSettings(priority: priority, lockMemory: lock, requireRealtime: require)
+    // Optional: the reference supervisor's 200 µs unless the board says otherwise.
+    let latency = timing["supervisor_latency_us"].map { $0.integer(in: 10...1_000_000) }
+      ?? TimingSettings.defaultSupervisorLatency.value
+    guard let priority, let lock, let require, let latency else { return nil }
+    return TimingSettings(
+      priority: priority, lockMemory: lock, requireRealtime: require,
+      supervisorLatency: Microseconds(latency))
   }
 }

@@ -1,0 +1,3 @@
+// libgpiod 1.6 (Debian bookworm's libgpiod-dev): the character-device GPIO API.
+// Everything it declares imports into Swift as it is; nothing needs a shim.
+#include <gpiod.h>

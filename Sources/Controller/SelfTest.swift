@@ -1,0 +1,151 @@
+import HAL
+import LinuxBackend
+import Protocol
+import Sequencer
+import Units
+
+/// `irectl selftest`: whether a Linux board is fit to treat, checked the way the controller
+/// will use it: every line found and requested, every chip answering with its identity, the
+/// safe state applied and read back, real-time scheduling available. It never charges the bank
+/// and never fires; it leaves every output at its safe value and the relays open.
+public enum SelfTest {
+  /// One line of the results table.
+  public struct Check: Sendable {
+    public enum Result: String, Sendable {
+      case pass = "ok"
+      case fail = "FAIL"
+      /// Not fit to treat only when the board requires it (real-time scheduling).
+      case warn = "warn"
+    }
+    public var name: String
+    public var result: Result
+    public var detail: String
+  }
+
+  public struct Report: Sendable {
+    public var board: String
+    public var checks: [Check]
+    public var fitToTreat: Bool { !checks.contains { $0.result == .fail } }
+
+    /// The table an engineer reads: one check a line, failures in capitals.
+    public var table: String {
+      let width = checks.map(\.name.count).max() ?? 0
+      var lines = ["selftest of \(board)"]
+      for check in checks {
+        let name = check.name.padding(toLength: width, withPad: " ", startingAt: 0)
+        lines.append("  \(check.result.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0))  \(name)  \(check.detail)")
+      }
+      let failed = checks.filter { $0.result == .fail }.count
+      lines.append(
+        fitToTreat
+          ? "FIT TO TREAT: \(checks.count) checks passed"
+          : "NOT FIT TO TREAT: \(failed) of \(checks.count) checks failed")
+      return lines.joined(separator: "\n")
+    }
+  }
+
+  public static func run(boardPath: String) throws -> Report {
+    let board = try BoardFile.load(path: boardPath)
+    guard board.backend == .linux else {
+      throw SessionError.invalidInput(
+        "\(boardPath): board backend is \"\(board.backend.rawValue)\"; selftest checks a Linux board")
+    }
+    var checks: [Check] = []
+    let gpio = LinuxGPIO(board.gpio)
+    defer { gpio.close() }
+    for line in gpio.lines {
+      let detail = "\(line.locator)" + (line.foundAt.map { " at \($0)" } ?? "")
+      if let problem = line.problem {
+        checks.append(Check(name: "line \(line.role.rawValue)", result: .fail, detail: problem.description))
+      } else {
+        checks.append(Check(name: "line \(line.role.rawValue)", result: .pass, detail: "\(detail), requested"))
+      }
+    }
+    let linesOK = gpio.lines.allSatisfy { $0.problem == nil }
+    if linesOK { checks.append(safeOutputs(gpio)) }
+
+    do {
+      let bus = try LinuxSMBus(bus: board.i2c.bus)
+      checks.append(Check(name: "i2c bus", result: .pass, detail: bus.path))
+      checks += chips(board: board, bus: bus)
+    } catch {
+      checks.append(Check(name: "i2c bus", result: .fail, detail: String(describing: error)))
+    }
+    checks.append(realtime(board.timing))
+    return Report(board: "\(board.name) (\(boardPath))", checks: checks)
+  }
+
+  /// Every output driven to its safe value and read back through the kernel.
+  static func safeOutputs(_ gpio: LinuxGPIO) -> Check {
+    var wrong: [String] = []
+    for problem in gpio.driveSafe() { wrong.append(problem.description) }
+    for role in LineRole.outputs {
+      guard let safe = role.safeValue else { continue }
+      do {
+        let value = try gpio.read(role)
+        if value != safe { wrong.append("\(role.rawValue) reads \(value ? 1 : 0), safe is \(safe ? 1 : 0)") }
+      } catch { wrong.append(String(describing: error)) }
+    }
+    let outputs = LineRole.outputs.filter { $0.safeValue != nil }.map(\.rawValue).joined(separator: ", ")
+    return wrong.isEmpty
+      ? Check(name: "safe outputs", result: .pass, detail: "\(outputs) at their safe values, read back")
+      : Check(name: "safe outputs", result: .fail, detail: wrong.joined(separator: "; "))
+  }
+
+  /// Each chip at its address, answering with its identity (or, for chips without one, with
+  /// registers written and read back), and the relays open and read back open.
+  static func chips(board: BoardDescription, bus: LinuxSMBus) -> [Check] {
+    let i2c = board.i2c
+    let clock = SystemClock()
+    let supervisor = Supervisor(bus: bus, address: i2c.supervisor)
+    let adc = ADS1115(bus: bus, address: i2c.adc, clock: clock)
+    let thermometer = TMP117(bus: bus, address: i2c.temperature)
+    let matrix = ElectrodeMatrix(
+      plus: MCP23017(bus: bus, address: i2c.relaysPlus), minus: MCP23017(bus: bus, address: i2c.relaysMinus))
+    func check(_ name: String, _ passed: String, _ body: () throws -> Void) -> Check {
+      do {
+        try body()
+        return Check(name: name, result: .pass, detail: passed)
+      } catch { return Check(name: name, result: .fail, detail: String(describing: error)) }
+    }
+    return [
+      check("supervisor \(hex(i2c.supervisor))", "id \(hex(Supervisor.expectedIdentity)), scratch register answers") {
+        try supervisor.verifyIdentity()
+        try supervisor.verifyAlive(nonce: 0x5AA5)
+      },
+      check("thermometer \(hex(i2c.temperature))", "TMP117 id \(hex(TMP117.expectedIdentity))") {
+        try thermometer.verifyIdentity()
+        try thermometer.verifyAlive(nonce: 0x1234)
+      },
+      check("adc \(hex(i2c.adc))", "ADS1115 configuration written and read back") {
+        try adc.verifyAlive(nonce: 0x2345)
+      },
+      check(
+        "relay expanders \(hex(i2c.relaysPlus)) \(hex(i2c.relaysMinus))",
+        "IODIRA \(hex(MCP23017.relayDirectionA)), IODIRB \(hex(MCP23017.relayDirectionB)) set and read back"
+      ) { try matrix.configure() },
+      check("relays open", "commanded open, contacts read back open") {
+        try matrix.apply(.open)
+        clock.sleep(until: clock.now + board.interlocks.relaySettle.nanoseconds)
+        guard try matrix.verify(.open) else {
+          let contacts = try matrix.readBack()
+          throw HALError.unexpectedValue(
+            address: i2c.relaysPlus, register: 0x13,
+            detail: "relay contacts read \(hex(contacts.plus)) / \(hex(contacts.minus)) with every relay commanded open")
+        }
+      },
+    ]
+  }
+
+  /// SCHED_FIFO at the board's priority and locked memory, tried as the timing thread will.
+  static func realtime(_ timing: TimingSettings) -> Check {
+    let thread = TimingThread(realtime: timing)
+    thread.start {}
+    thread.join()
+    let status = thread.status
+    if status.inForce { return Check(name: "real-time", result: .pass, detail: status.description) }
+    return Check(
+      name: "real-time", result: timing.requireRealtime ? .fail : .warn,
+      detail: status.description + (timing.requireRealtime ? " (required by the board file)" : ""))
+  }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Controller
+import Foundation
+
+/// `irectl selftest --board FILE`: is this board fit to treat?
+struct SelfTestCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "selftest",
+    abstract: "Check a Linux board: lines, chips, safe state, real-time scheduling.",
+    discussion: """
+      Never charges the bank and never fires. Exit status: 0 fit to treat; 1 not fit (the table
+      says why); 2 invalid input; 3 environment problem.
+      """)
+
+  @Option(help: "The board file (its backend must be linux).")
+  var board: String
+
+  func run() throws {
+    let report: SelfTest.Report
+    do {
+      report = try SelfTest.run(boardPath: board)
+    } catch let error as SessionError {
+      FileHandle.standardError.write(Data("irectl: \(error)\n".utf8))
+      throw ExitCode(2)
+    } catch {
+      FileHandle.standardError.write(Data("irectl: \(error)\n".utf8))
+      throw ExitCode(2)
+    }
+    print(report.table)
+    if !report.fitToTreat { throw ExitCode(1) }
+  }
+}

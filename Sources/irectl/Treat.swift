@@ -1,0 +1,84 @@
+import ArgumentParser
+import Controller
+import Foundation
+
+/// `irectl treat PROTOCOL --board FILE`: a treatment on the real board.
+struct Treat: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run a treatment protocol on a Linux board (real lines and chips).",
+    discussion: """
+      The protocol and board are checked, then the operator arms the generator by typing ARM on
+      the terminal; anything else, or the end of input, leaves it disarmed and nothing fires.
+      Exit status: 0 completed; 1 ended safe but incomplete; 2 invalid input; 3 environment
+      problem (a line, the bus, real-time scheduling).
+      """)
+
+  @Argument(help: "The treatment protocol file.")
+  var protocolFile: String
+
+  @Option(help: "The board file (its backend must be linux).")
+  var board: String
+
+  @Option(name: .customLong("summary-json"), help: "Write the summary as one JSON object to this path.")
+  var summaryJSON: String?
+
+  @Option(help: "The treatment record (SQLite). Default: \(RecordLocation.defaultPath()).")
+  var record: String = RecordLocation.defaultPath()
+
+  @Option(name: .customLong("pause-limit"), help: "Seconds a pause may last before the treatment is aborted.")
+  var pauseLimit = 60.0
+
+  @Option(name: .customLong("operator"), help: "The operator's name, for the record.")
+  var operatorName = "operator at the terminal"
+
+  func run() throws {
+    guard pauseLimit.isFinite, (1...3600).contains(pauseLimit) else {
+      report("--pause-limit: allowed 1...3600 seconds; found \(pauseLimit)")
+      throw ExitCode(2)
+    }
+    let options = HardwareOptions(
+      protocolPath: protocolFile, boardPath: board, summaryPath: summaryJSON, recordPath: record,
+      pauseLimit: .seconds(pauseLimit), operatorName: operatorName,
+      log: { FileHandle.standardError.write(Data("irectl: \($0)\n".utf8)) })
+    do {
+      let (board, plan) = try HardwareSession.load(options)
+      let pulses = plan.pairs.count * (plan.test.pulses + plan.therapy.pulses)
+      report(
+        "HARDWARE: \(plan.name) on \(board.name): \(plan.pairs.count) pair(s), \(pulses) pulses."
+          + " Type ARM and Enter to arm the generator:")
+      guard readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces) == "ARM" else {
+        report("not armed: nothing was charged or fired")
+        throw ExitCode(1)
+      }
+    } catch let code as ExitCode { throw code } catch { try fail(error) }
+
+    SignalRelay.blockTerminationSignals()
+    let result: HardwareResult
+    do {
+      result = try HardwareSession.run(options, attach: SignalRelay.relay(to:))
+    } catch { try fail(error) }
+    let summary = result.summary
+    print("HARDWARE  protocol \(summary.protocol)  outcome \(summary.outcome)")
+    print("delivered \(summary.pulses.count) pulses, skipped \(summary.skipped.count) beats")
+    switch result.outcome {
+    case .completed: return
+    case .faulted(let fault, _, let index):
+      let detail = summary.hardwareError.map { " (\($0))" } ?? ""
+      report("treatment FAULTED (pulse index \(index)): \(fault.interlock.rawValue): \(fault.reason)\(detail)")
+      throw ExitCode(1)
+    case .aborted(let reason, _, let index):
+      report("treatment ABORTED (pulse index \(index)): \(reason)")
+      throw ExitCode(1)
+    }
+  }
+
+  private func fail(_ error: any Error) throws -> Never {
+    report(String(describing: error))
+    if case .environment = error as? SessionError { throw ExitCode(3) }
+    throw ExitCode(2)
+  }
+
+  private func report(_ text: String) {
+    FileHandle.standardError.write(Data("irectl: \(text)\n".utf8))
+  }
+}
