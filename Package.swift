@@ -9,7 +9,9 @@ let package = Package(
   name: "irectl",
   platforms: [.macOS(.v15)],
   products: [
-    .executable(name: "irectl", targets: ["irectl"])
+    .executable(name: "irectl", targets: ["irectl"]),
+    .executable(name: "board-emulator", targets: ["BoardEmulator"]),
+    .executable(name: "kernel-checks", targets: ["KernelChecks"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -55,6 +57,15 @@ let package = Package(
         "Controller", "Protocol", "Record",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // The kernel's test drivers (gpio-sim, i2c-stub) seen from the board's side, and the
+    // reference board behind them: for the kernel-driver tests (scripts/kernel-tests).
+    .target(name: "KernelFixtures", dependencies: ["HAL", "Protocol", "CGPIOD"]),
+    .executableTarget(
+      name: "BoardEmulator",
+      dependencies: [
+        "Units", "HAL", "Protocol", "Simulator", "LinuxBackend", "KernelFixtures",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     // swift package --allow-writing-to-package-directory benchmark
     .executableTarget(
       name: "PulseAllocations",
@@ -64,9 +75,14 @@ let package = Package(
       ],
       path: "Benchmarks/PulseAllocations",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    // Runs inside the kernel-driver test VM: the Linux backend against gpio-sim and i2c-stub.
+    .executableTarget(
+      name: "KernelChecks", dependencies: ["Units", "HAL", "Protocol", "LinuxBackend", "KernelFixtures"],
+      path: "Tests/KernelChecks"),
     .testTarget(name: "UnitsTests", dependencies: ["Units"]),
     .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "Units", "HAL"]),
     .testTarget(name: "HALTests", dependencies: ["HAL", "Simulator"]),
+    .testTarget(name: "LinuxBackendTests", dependencies: ["LinuxBackend", "HAL", "Protocol"]),
     .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "HAL"]),
     .testTarget(name: "SafetyTests", dependencies: ["Safety"]),
     .testTarget(name: "RecordTests", dependencies: ["Record", "Units"]),

@@ -33,7 +33,9 @@ public enum SelfTest {
       var lines = ["selftest of \(board)"]
       for check in checks {
         let name = check.name.padding(toLength: width, withPad: " ", startingAt: 0)
-        lines.append("  \(check.result.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0))  \(name)  \(check.detail)")
+        lines.append(
+          "  \(check.result.rawValue.padding(toLength: 4, withPad: " ", startingAt: 0))  \(name)  \(check.detail)"
+        )
       }
       let failed = checks.filter { $0.result == .fail }.count
       lines.append(
@@ -58,7 +60,8 @@ public enum SelfTest {
       if let problem = line.problem {
         checks.append(Check(name: "line \(line.role.rawValue)", result: .fail, detail: problem.description))
       } else {
-        checks.append(Check(name: "line \(line.role.rawValue)", result: .pass, detail: "\(detail), requested"))
+        checks.append(
+          Check(name: "line \(line.role.rawValue)", result: .pass, detail: "\(detail), requested"))
       }
     }
     let linesOK = gpio.lines.allSatisfy { $0.problem == nil }
@@ -109,7 +112,10 @@ public enum SelfTest {
       } catch { return Check(name: name, result: .fail, detail: String(describing: error)) }
     }
     return [
-      check("supervisor \(hex(i2c.supervisor))", "id \(hex(Supervisor.expectedIdentity)), scratch register answers") {
+      check(
+        "supervisor \(hex(i2c.supervisor))",
+        "id \(hex(Supervisor.expectedIdentity)), scratch register answers"
+      ) {
         try supervisor.verifyIdentity()
         try supervisor.verifyAlive(nonce: 0x5AA5)
       },
@@ -131,7 +137,9 @@ public enum SelfTest {
           let contacts = try matrix.readBack()
           throw HALError.unexpectedValue(
             address: i2c.relaysPlus, register: 0x13,
-            detail: "relay contacts read \(hex(contacts.plus)) / \(hex(contacts.minus)) with every relay commanded open")
+            detail:
+              "relay contacts read \(hex(contacts.plus)) / \(hex(contacts.minus)) with every relay commanded open"
+          )
         }
       },
     ]

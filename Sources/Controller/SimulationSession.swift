@@ -113,7 +113,8 @@ public enum SimulationSession {
 
     let execution = TreatmentExecution(
       plan: plan, board: board,
-      generator: PulseGenerator(board: board, gpio: simulated.gpio, bus: simulated.bus, clock: simulated.clock),
+      generator: PulseGenerator(
+        board: board, gpio: simulated.gpio, bus: simulated.bus, clock: simulated.clock),
       treatmentOperator: ScriptedOperator(
         patience: options.pauseLimit, resumeAfterFault: options.resumeAfterFault,
         clearCauses: { simulated.clearInjectedFaults() }),

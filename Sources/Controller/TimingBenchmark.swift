@@ -114,10 +114,12 @@ public enum TimingBenchmark {
       // draining thread, the timing loop checking the gate before every edge.
       let gate = IntentGate(waitForDisk: false)
       let identity = RecordIdentity(
-        backend: "simulator", protocolPath: "bench-timing", protocolText: protocolText(pulses: pulses, rate: rate),
+        backend: "simulator", protocolPath: "bench-timing",
+        protocolText: protocolText(pulses: pulses, rate: rate),
         boardPath: boardPath, operatorName: "scripted operator (simulator)", seed: 1)
       writer = try TreatmentExecution.openRecord(
-        recordPath, identity, plan: plan, board: board, origin: simulated.clock.now, gate: gate, log: { _ in })
+        recordPath, identity, plan: plan, board: board, origin: simulated.clock.now, gate: gate, log: { _ in }
+      )
       sequencer.intentGate = gate
       if let writer { observers.append(writer) }
     }

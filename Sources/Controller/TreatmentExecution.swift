@@ -45,7 +45,9 @@ struct TreatmentExecution {
   /// `abandon` turns an error the sequencer threw into an outcome, where the caller knows how.
   func run(
     attach: (TreatmentSequencer) -> Void,
-    abandon: (any Error, Instant, Int) throws -> (TreatmentOutcome, SessionError?) = { error, _, _ in throw error }
+    abandon: (any Error, Instant, Int) throws -> (TreatmentOutcome, SessionError?) = { error, _, _ in
+      throw error
+    }
   ) throws -> Result {
     if let path = summaryPath { try SimulationSession.checkWritable(path, what: "summary") }
     let clock = generator.clock
@@ -54,9 +56,11 @@ struct TreatmentExecution {
     let progress = showProgress ? ProgressReporter(plan: plan, origin: origin) : nil
     let gate = IntentGate(waitForDisk: virtualTime)
     let identity = RecordIdentity(
-      backend: backend, protocolPath: protocolPath, boardPath: boardPath, operatorName: operatorName, seed: seed)
+      backend: backend, protocolPath: protocolPath, boardPath: boardPath, operatorName: operatorName,
+      seed: seed)
     let record = try recordPath.map {
-      try TreatmentExecution.openRecord($0, identity, plan: plan, board: board, origin: origin, gate: gate, log: log)
+      try TreatmentExecution.openRecord(
+        $0, identity, plan: plan, board: board, origin: origin, gate: gate, log: log)
     }
     let observers: [(any TreatmentObserver)?] = [collector, progress, record]
     let publisher = EventPublisher(
@@ -70,10 +74,14 @@ struct TreatmentExecution {
     let required = enforceRealtime && (realtime?.requireRealtime ?? false)
     let allowance =
       run.status.inForce || run.status.notRequested
-      ? "" : required ? "; required by the board file: no pulse will fire" : enforceRealtime ? "" : "; allowed on the simulator"
+      ? ""
+      : required
+        ? "; required by the board file: no pulse will fire"
+        : enforceRealtime ? "" : "; allowed on the simulator"
     log("timing thread: \(run.status)\(allowance)")
     if required && !run.status.inForce {
-      sequencer.commands.push(.abort(reason: "real-time scheduling is required by the board file and not in force"))
+      sequencer.commands.push(
+        .abort(reason: "real-time scheduling is required by the board file and not in force"))
     }
 
     var failure: SessionError?
@@ -125,7 +133,8 @@ struct TreatmentExecution {
         log("record: interrupted session \(session) acknowledged by \(operatorName)")
       }
       let info = SessionInfo(
-        id: UUID().uuidString.lowercased(), backend: identity.backend, simulated: identity.backend == "simulator",
+        id: UUID().uuidString.lowercased(), backend: identity.backend,
+        simulated: identity.backend == "simulator",
         device: board.name, boardFile: identity.boardPath,
         boardSHA256: try TreatmentRecord.sha256(ofFile: identity.boardPath),
         protocolName: plan.name, protocolFile: identity.protocolPath,

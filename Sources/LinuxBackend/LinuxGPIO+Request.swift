@@ -10,7 +10,9 @@ extension LinuxGPIO {
   /// Finds a line as the board file says: by its device-tree name (`gpiod_line_find`, every
   /// chip searched), or by chip (label, name or number, `gpiod_chip_open_lookup`) and offset.
   /// Returns the chip handle that owns the line, to be closed with it.
-  static func find(_ role: LineRole, _ locator: LineLocator) throws(HALError) -> (OpaquePointer, OpaquePointer) {
+  static func find(_ role: LineRole, _ locator: LineLocator) throws(HALError) -> (
+    OpaquePointer, OpaquePointer
+  ) {
     switch locator {
     case .name(let name):
       guard let line = gpiod_line_find(name) else {
@@ -26,14 +28,18 @@ extension LinuxGPIO {
       return (chip, line)
     case .chip(let label, let offset):
       let chip: OpaquePointer
-      do { chip = try SystemCall.check("gpiod_chip_open_lookup \(label)") { gpiod_chip_open_lookup(label) } } catch {
+      do {
+        chip = try SystemCall.check("gpiod_chip_open_lookup \(label)") { gpiod_chip_open_lookup(label) }
+      } catch {
         throw .lineUnavailable(role: role, detail: "no GPIO chip \"\(label)\": \(error.reason)")
       }
-      guard offset >= 0, offset < gpiod_chip_num_lines(chip), let line = gpiod_chip_get_line(chip, UInt32(offset))
+      guard offset >= 0, offset < gpiod_chip_num_lines(chip),
+        let line = gpiod_chip_get_line(chip, UInt32(offset))
       else {
         let count = gpiod_chip_num_lines(chip)
         gpiod_chip_close(chip)
-        throw .lineUnavailable(role: role, detail: "\(label) has \(count) lines; offset \(offset) is not one of them")
+        throw .lineUnavailable(
+          role: role, detail: "\(label) has \(count) lines; offset \(offset) is not one of them")
       }
       return (chip, line)
     }
@@ -42,7 +48,9 @@ extension LinuxGPIO {
   /// Requests one line for its role (`gpiod_line_request`). A line another process holds is
   /// refused by the kernel with EBUSY; the message then names who holds it, as the kernel
   /// knows it (the other request's consumer name).
-  static func request(_ line: OpaquePointer, role: LineRole, spec: LineSpec, consumer: String) throws(HALError) {
+  static func request(_ line: OpaquePointer, role: LineRole, spec: LineSpec, consumer: String)
+    throws(HALError)
+  {
     var flags: Int32 = 0
     if spec.activeLow { flags |= Int32(GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW) }
     switch spec.bias {
@@ -70,7 +78,8 @@ extension LinuxGPIO {
     guard result != 0 else { return }
     if result == EBUSY {
       _ = gpiod_line_update(line)
-      let holder = gpiod_line_consumer(line).map { "\"\(String(cString: $0))\"" } ?? "another process (no consumer name)"
+      let holder =
+        gpiod_line_consumer(line).map { "\"\(String(cString: $0))\"" } ?? "another process (no consumer name)"
       throw .lineUnavailable(role: role, detail: "\(spec.locator) is already in use by \(holder)")
     }
     throw .lineUnavailable(

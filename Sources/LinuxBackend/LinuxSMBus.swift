@@ -85,9 +85,15 @@ public final class LinuxSMBus: SMBus {
   }
 
   /// Errors a transfer may not repeat: lost arbitration, a bus timeout, an I/O error, and no
-  /// acknowledge (ENXIO from most adapters, EREMOTEIO from some).
+  /// acknowledge.
   static func isTransient(_ code: Int32) -> Bool {
-    code == EAGAIN || code == ETIMEDOUT || code == EIO || code == ENXIO || code == EREMOTEIO
+    code == EAGAIN || code == ETIMEDOUT || code == EIO || isNoAcknowledge(code)
+  }
+
+  /// No device answered: ENXIO from most adapters, EREMOTEIO from some (the Raspberry Pi's),
+  /// ENODEV from i2c-stub.
+  static func isNoAcknowledge(_ code: Int32) -> Bool {
+    code == ENXIO || code == EREMOTEIO || code == ENODEV
   }
 
   private func transfer(
@@ -102,7 +108,7 @@ public final class LinuxSMBus: SMBus {
         guard LinuxSMBus.isTransient(error.errno), attempt < attempts else {
           let tries = attempt == 1 ? "" : " after \(attempt) attempts"
           let detail =
-            error.errno == ENXIO || error.errno == EREMOTEIO
+            LinuxSMBus.isNoAcknowledge(error.errno)
             ? "no acknowledge on \(path)\(tries): \(error)" : "\(error) on \(path)\(tries)"
           throw .busError(address: address, register: register, errno: error.errno, detail: detail)
         }

@@ -43,6 +43,13 @@ public struct Amperes: Quantity {
   public static let symbol = "A"
 }
 
+/// Electrical resistance (the load the pulses see, in the board emulator).
+public struct Ohms: Quantity {
+  public var value: Double
+  public init(_ value: Double) { self.value = value }
+  public static let symbol = "Ω"
+}
+
 /// Temperature on the Celsius scale.
 public struct Celsius: Quantity {
   public var value: Double

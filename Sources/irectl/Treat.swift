@@ -64,7 +64,8 @@ struct Treat: ParsableCommand {
     case .completed: return
     case .faulted(let fault, _, let index):
       let detail = summary.hardwareError.map { " (\($0))" } ?? ""
-      report("treatment FAULTED (pulse index \(index)): \(fault.interlock.rawValue): \(fault.reason)\(detail)")
+      report(
+        "treatment FAULTED (pulse index \(index)): \(fault.interlock.rawValue): \(fault.reason)\(detail)")
       throw ExitCode(1)
     case .aborted(let reason, _, let index):
       report("treatment ABORTED (pulse index \(index)): \(reason)")

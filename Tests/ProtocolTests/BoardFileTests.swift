@@ -124,3 +124,26 @@ struct BoardFileTests {
         ])
   }
 }
+
+/// `timing.supervisor_latency_us`: optional, the reference supervisor's 200 µs by default.
+struct SupervisorLatencyTests {
+  func decode(_ extra: String) throws -> BoardDescription {
+    let text = BoardSample.text.replacingOccurrences(
+      of: "  require_realtime: true\n", with: "  require_realtime: true\n" + extra)
+    #expect(text != BoardSample.text || extra.isEmpty)
+    return try BoardFile.decode(yaml: text, file: "b.yaml", baseDirectory: nil)
+  }
+
+  @Test func defaultsToTheReferenceSupervisor() throws {
+    #expect(try decode("").timing.supervisorLatency == Microseconds(200))
+  }
+
+  @Test func aSlowerSupervisorIsABoardSetting() throws {
+    #expect(try decode("  supervisor_latency_us: 20000\n").timing.supervisorLatency == Microseconds(20_000))
+  }
+
+  @Test func outOfRangeIsAnError() {
+    #expect(throws: ConfigurationErrors.self) { try decode("  supervisor_latency_us: 5\n") }
+    #expect(throws: ConfigurationErrors.self) { try decode("  supervisor_latency_us: \"200\"\n") }
+  }
+}

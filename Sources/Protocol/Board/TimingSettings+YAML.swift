@@ -9,7 +9,8 @@ extension TimingSettings {
     let lock = timing.required("lock_memory")?.boolean
     let require = timing.required("require_realtime")?.boolean
     // Optional: the reference supervisor's 200 µs unless the board says otherwise.
-    let latency = timing["supervisor_latency_us"].map { $0.integer(in: 10...1_000_000) }
+    let latency =
+      timing["supervisor_latency_us"].map { $0.integer(in: 10...1_000_000) }
       ?? TimingSettings.defaultSupervisorLatency.value
     guard let priority, let lock, let require, let latency else { return nil }
     return TimingSettings(

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import HAL
+import KernelFixtures
+import LinuxBackend
+import Protocol
+import Units
+
+/// `board-emulator`: the reference board and its world, reachable through the kernel's own
+/// drivers (gpio-sim, i2c-stub), so that `irectl treat` runs on the Linux backend without a
+/// board. It is a test fixture of the kernel-driver tests: it never runs next to real hardware
+/// (it would write to the real chips' registers).
+struct BoardEmulatorCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "board-emulator",
+    abstract: "Emulate the reference board behind gpio-sim and i2c-stub (kernel-driver tests only).")
+
+  @Option(help: "The Linux board file the controller uses (line names, bus, addresses).")
+  var board: String
+
+  @Option(help: "A simulator board file whose charger settings the bank follows.")
+  var world: String
+
+  @Option(name: .customLong("load-ohms"), help: "The load between the probes: current = voltage / load.")
+  var loadOhms = 50.0
+
+  @Option(name: .customLong("watchdog-ms"), help: "The external watchdog's timeout.")
+  var watchdogMs = 20
+
+  @Option(help: "Where tracefs is mounted.")
+  var tracefs = "/sys/kernel/tracing"
+
+  @Option(name: .customLong("ready-file"), help: "Created once the emulator watches the lines.")
+  var readyFile: String?
+
+  func run() throws {
+    let log: (String) -> Void = { FileHandle.standardError.write(Data("board-emulator: \($0)\n".utf8)) }
+    let description = try BoardFile.load(path: board)
+    guard let charger = try BoardFile.load(path: world).simulator?.charger else {
+      throw FixtureError("\(world): not a simulator board file")
+    }
+    let emulated = try EmulatedBoard(
+      board: description, lines: try KernelLines(board: description),
+      bus: try LinuxSMBus(bus: description.i2c.bus), charger: charger, load: Ohms(loadOhms),
+      watchdogTimeout: .milliseconds(Int64(watchdogMs)), relaySettle: .milliseconds(3), log: log)
+    let trace = try GPIOTrace(tracefs: tracefs)
+    try emulated.startWorld()
+    signal(SIGTERM) { _ in Glibc.exit(0) }
+    if let readyFile { FileManager.default.createFile(atPath: readyFile, contents: nil) }
+    log("watching \(description.name) on i2c bus \(description.i2c.bus)")
+    while true {
+      let changes = trace.changes(waiting: 1)
+      try emulated.step(changes, at: PosixTime.monotonicNow())
+    }
+  }
+}
+
+BoardEmulatorCommand.main()
