@@ -45,16 +45,20 @@ let package = Package(
     .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
     .systemLibrary(name: "CI2C", providers: [.apt(["libi2c-dev"])]),
     .target(name: "LinuxBackend", dependencies: ["Units", "HAL", "Protocol", "CGPIOD", "CI2C"]),
+    // The telemetry stream's messages and its Unix socket, shared by the controller and the console.
+    .target(name: "Telemetry"),
+    // `irectl monitor`: the technician's console, a client of the telemetry socket.
+    .target(name: "Console", dependencies: ["Telemetry"]),
     .target(
       name: "Controller",
       dependencies: [
-        "Units", "HAL", "Protocol", "Safety", "Sequencer", "Simulator", "Record", "LinuxBackend",
+        "Units", "HAL", "Protocol", "Safety", "Sequencer", "Simulator", "Record", "LinuxBackend", "Telemetry",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
       ]),
     .executableTarget(
       name: "irectl",
       dependencies: [
-        "Controller", "Protocol", "Record",
+        "Controller", "Protocol", "Record", "Console", "Telemetry",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // The kernel's test drivers (gpio-sim, i2c-stub) seen from the board's side, and the
@@ -80,6 +84,8 @@ let package = Package(
       name: "KernelChecks", dependencies: ["Units", "HAL", "Protocol", "LinuxBackend", "KernelFixtures"],
       path: "Tests/KernelChecks"),
     .testTarget(name: "UnitsTests", dependencies: ["Units"]),
+    .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
+    .testTarget(name: "ConsoleTests", dependencies: ["Console", "Telemetry"]),
     .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "Units", "HAL"]),
     .testTarget(name: "HALTests", dependencies: ["HAL", "Simulator"]),
     .testTarget(name: "LinuxBackendTests", dependencies: ["LinuxBackend", "HAL", "Protocol"]),
@@ -90,7 +96,7 @@ let package = Package(
     .testTarget(
       name: "ControllerTests",
       dependencies: [
-        "Controller", "Simulator", "Protocol", "Safety", "Record",
+        "Controller", "Simulator", "Protocol", "Safety", "Record", "Telemetry",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
   ]

@@ -39,6 +39,10 @@ final class EmulatedBoard {
   /// its line harder than any pull, so the world's levels are asserted again every 20 ms.
   private var world: [LineRole: Bool] = [:]
   private var asserted: Instant?
+  /// The trigger monitor: an R-wave (a 100 ms high pulse on `ecg_trigger`) every `beat`.
+  var beat: Nanoseconds?
+  private var nextBeat: Instant?
+  private let triggerPulse = Nanoseconds.milliseconds(100)
 
   init(
     board: BoardDescription, lines: KernelLines, bus: LinuxSMBus, charger: ChargerSettings, load: Ohms,
@@ -86,6 +90,7 @@ final class EmulatedBoard {
     }
     try followCharger(at: now)
     try followRelays(at: now)
+    try followHeart(at: now)
     if asserted.map({ now - $0 >= .milliseconds(20) }) ?? true { try assertWorld(at: now) }
   }
 
@@ -137,6 +142,21 @@ final class EmulatedBoard {
     let volts = charger.voltage(at: now).value / board.interlocks.bankDivider
     let raw = Int16(clamping: Int((volts / ADS1115.voltsPerCount).rounded()))
     try writeWord(board.i2c.adc, 0x00, UInt16(bitPattern: raw))
+  }
+
+  /// The trigger monitor's output: high for 100 ms at each beat.
+  private func followHeart(at now: Instant) throws {
+    guard let beat else { return }
+    let next = nextBeat ?? now + beat
+    if now >= next {
+      world[.ecgTrigger] = true
+      try lines.drive(.ecgTrigger, true)
+      nextBeat = next + beat
+    } else if world[.ecgTrigger] == true, now >= next - beat + triggerPulse {
+      world[.ecgTrigger] = false
+      try lines.drive(.ecgTrigger, false)
+    }
+    if nextBeat == nil { nextBeat = next }
   }
 
   /// Each expander's auxiliary contacts (GPIOB) follow its relay outputs (OLATA) once the

@@ -27,6 +27,9 @@ struct BoardEmulatorCommand: ParsableCommand {
   @Option(name: .customLong("watchdog-ms"), help: "The external watchdog's timeout.")
   var watchdogMs = 20
 
+  @Option(name: .customLong("heart-bpm"), help: "Send an R-wave trigger at this rate (none without).")
+  var heartBPM: Double?
+
   @Option(help: "Where tracefs is mounted.")
   var tracefs = "/sys/kernel/tracing"
 
@@ -43,9 +46,13 @@ struct BoardEmulatorCommand: ParsableCommand {
       board: description, lines: try KernelLines(board: description),
       bus: try LinuxSMBus(bus: description.i2c.bus), charger: charger, load: Ohms(loadOhms),
       watchdogTimeout: .milliseconds(Int64(watchdogMs)), relaySettle: .milliseconds(3), log: log)
+    if let heartBPM {
+      guard (20...250).contains(heartBPM) else { throw FixtureError("--heart-bpm: allowed 20...250") }
+      emulated.beat = .seconds(60 / heartBPM)
+    }
     let trace = try GPIOTrace(tracefs: tracefs)
     try emulated.startWorld()
-    signal(SIGTERM) { _ in Glibc.exit(0) }
+    signal(SIGTERM) { _ in _exit(0) }  // only async-signal-safe calls in a handler
     if let readyFile { FileManager.default.createFile(atPath: readyFile, contents: nil) }
     log("watching \(description.name) on i2c bus \(description.i2c.bus)")
     while true {

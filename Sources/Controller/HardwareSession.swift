@@ -1,7 +1,9 @@
 import HAL
 import LinuxBackend
 import Protocol
+import Record
 import Sequencer
+import Telemetry
 import Units
 
 /// `irectl treat`: a treatment on a real board through the Linux backend (libgpiod, libi2c,
@@ -16,6 +18,9 @@ public struct HardwareOptions: Sendable {
   public var pauseLimit: Nanoseconds
   public var showProgress: Bool
   public var operatorName: String
+  /// Where consoles connect; `nil`: the default place, and the treatment goes on without
+  /// consoles if it cannot be opened.
+  public var telemetryPath: String?
   public var log: @Sendable (String) -> Void
 
   public init(
@@ -52,12 +57,29 @@ public enum HardwareSession {
     return (board, try ProtocolFile.load(path: options.protocolPath, board: board))
   }
 
+  /// Sessions of the record that a crash left open (closed now as interrupted) and that no
+  /// operator has acknowledged yet: the operator must, before a new treatment.
+  public static func unacknowledgedInterruptions(record path: String) throws -> [String] {
+    do {
+      let record = try TreatmentRecord(path: path)
+      let recovered = try record.recoverInterrupted()
+      return try record.unacknowledgedInterruptions().map { session in
+        let found = recovered.first { $0.session == session }
+        return found.map {
+          "\(session) (\($0.protocolName)): between \($0.delivered.lowerBound) and \($0.delivered.upperBound) pulses delivered"
+        } ?? session
+      }
+    } catch { throw SessionError.environment(String(describing: error)) }
+  }
+
   /// Requests the lines, opens the bus and runs the treatment; every output is driven safe and
   /// every line released however it ends.
-  public static func run(_ options: HardwareOptions, attach: (TreatmentSequencer) -> Void = { _ in }) throws
-    -> HardwareResult
-  {
-    let (board, plan) = try load(options)
+  /// `board` and `plan` are what `load` gave, and what the operator was shown and armed: the
+  /// files are not read again.
+  public static func run(
+    _ options: HardwareOptions, board: BoardDescription, plan: TreatmentProtocol,
+    attach: (TreatmentSequencer) -> Void = { _ in }
+  ) throws -> HardwareResult {
     let gpio: LinuxGPIO
     let bus: LinuxSMBus
     do {
@@ -69,11 +91,14 @@ public enum HardwareSession {
     let execution = TreatmentExecution(
       plan: plan, board: board,
       generator: PulseGenerator(board: board, gpio: gpio, bus: bus, clock: SystemClock()),
-      treatmentOperator: ScriptedOperator(patience: options.pauseLimit, resumeAfterFault: false),
+      treatmentOperator: ScriptedOperator(
+        patience: options.pauseLimit, resumeAfterFault: false, resumeAfterOperatorPause: nil),
       backend: "linux", realtime: board.timing, enforceRealtime: true, virtualTime: false,
       protocolPath: options.protocolPath, boardPath: options.boardPath, operatorName: options.operatorName,
       seed: nil, summaryPath: options.summaryPath, recordPath: options.recordPath,
-      showProgress: options.showProgress, log: options.log)
+      showProgress: options.showProgress,
+      telemetryPath: options.telemetryPath ?? TelemetryLocation.defaultPath(),
+      telemetryRequired: options.telemetryPath != nil, log: options.log)
     let result = try execution.run(attach: attach)
     return HardwareResult(outcome: result.outcome, summary: result.summary)
   }

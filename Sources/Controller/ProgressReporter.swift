@@ -45,7 +45,9 @@ public final class ProgressReporter: TreatmentObserver {
       emit(line: "t=\(clockText(at))  HARDWARE ERROR: \(text)")
     case .recovered(let fault, let at):
       emit(line: "t=\(clockText(at))  cause cleared and acknowledged: \(fault.interlock.rawValue); going on")
-    case .state, .intent, .setReviewed, .ended, .readiness, .temperature:
+    case .console(let command, let accepted, let detail, let at):
+      emit(line: "t=\(clockText(at))  console \(command): \(accepted ? "taken" : "refused"): \(detail)")
+    case .state, .intent, .setReviewed, .ended, .readiness, .temperature, .trigger, .bank:
       break
     }
   }

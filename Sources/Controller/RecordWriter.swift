@@ -70,7 +70,16 @@ public final class RecordWriter: TreatmentObserver {
       session.append("temperatures", [ms(at), celsius.value])
     case .ended(let bank, _):
       finalBank = bank
-    case .phase, .setReviewed, .readiness:
+    case .console(let command, let accepted, let detail, let at):
+      // A console's command is kept whether it was taken or not (SAFETY.md principle 4).
+      session.append(
+        "interlock_events",
+        [
+          accepted ? "console_command" : "console_refused", nil as String?, "\(command): \(detail)", ms(at),
+          nil as Int?,
+        ])
+      commit()
+    case .phase, .setReviewed, .readiness, .trigger, .bank:
       break
     }
   }

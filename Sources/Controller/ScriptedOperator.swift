@@ -17,15 +17,21 @@ public final class ScriptedOperator: TreatmentOperator {
   /// With `--resume-after-fault`: after a latched fault, clear the causes (what an operator
   /// does at the bedside) and acknowledge.
   public var resumeAfterFault: Bool
+  /// After a pause asked by a console or a signal: resume once this long has passed (the
+  /// simulated operator had a look), or never (`nil`: on hardware, resuming stays with the
+  /// operator at the terminal, and a pause that outlasts `patience` aborts).
+  public var resumeAfterOperatorPause: Nanoseconds?
   private let clearCauses: () -> Void
 
   public init(
     patience: Nanoseconds = .seconds(60), resumeAfterTriggerLoss: Nanoseconds = .seconds(5),
-    resumeAfterFault: Bool = false, clearCauses: @escaping () -> Void = {}
+    resumeAfterFault: Bool = false, resumeAfterOperatorPause: Nanoseconds? = .seconds(3),
+    clearCauses: @escaping () -> Void = {}
   ) {
     self.patience = patience
     self.resumeAfterTriggerLoss = resumeAfterTriggerLoss
     self.resumeAfterFault = resumeAfterFault
+    self.resumeAfterOperatorPause = resumeAfterOperatorPause
     self.clearCauses = clearCauses
   }
 
@@ -47,7 +53,7 @@ public final class ScriptedOperator: TreatmentOperator {
     }
     switch cause {
     case .ecgTrigger: return duration >= resumeAfterTriggerLoss ? .resume : .wait
-    case .operatorPause: return .resume
+    case .operatorPause: return resumeAfterOperatorPause.map { duration >= $0 ? .resume : .wait } ?? .wait
     case .startup, .estop, .footswitchReleased, .footswitchDisagree, .lid, .bankVoltage, .charger, .bleed,
       .relayReadback, .pulseCounter,
       .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .testPulseCurrent, .lowCurrent,

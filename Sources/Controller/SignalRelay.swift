@@ -9,7 +9,7 @@ import Sequencer
 /// almost nothing safely), but as an abort command through the timing loop's command ring, so
 /// that the outputs go safe first, then the record and the summary are written, then the
 /// process exits. The signals are blocked in every thread and taken by one thread with
-/// `sigwait`, the ring's only producer.
+/// `sigwait`, which pushes through the sequencer's inbox (a console may push too).
 public enum SignalRelay {
   /// Blocks SIGINT and SIGTERM in the calling thread and every thread it creates from now on.
   /// Call before starting any thread.
@@ -20,7 +20,7 @@ public enum SignalRelay {
 
   /// Starts the thread that turns each SIGINT or SIGTERM into an abort of `sequencer`.
   public static func relay(to sequencer: TreatmentSequencer) {
-    let commands = sequencer.commands
+    let commands = sequencer.inbox
     let thread = Thread {
       var set = terminationSignals()
       while true {

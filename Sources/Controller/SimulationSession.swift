@@ -28,6 +28,10 @@ public struct SimulationOptions: Sendable {
   /// Where the simulated pulse board keeps its own pulse count (survives a kill).
   public var simulatorCounterPath: String?
   public var showProgress: Bool
+  /// Where consoles connect (`irectl monitor`); real-time runs only. A path the user gave that
+  /// cannot be opened stops the run before it starts.
+  public var telemetryPath: String?
+  public var telemetryRequired = false
   /// Where the session's statements go (the operator's terminal, standard error).
   public var log: @Sendable (String) -> Void
 
@@ -120,9 +124,10 @@ public enum SimulationSession {
         clearCauses: { simulated.clearInjectedFaults() }),
       backend: "simulator", realtime: options.pace == .realtime ? board.timing : nil, enforceRealtime: false,
       virtualTime: options.pace == .fast, protocolPath: options.protocolPath, boardPath: options.boardPath,
-      operatorName: "the scripted operator of irectl simulate", seed: options.seed,
+      operatorName: "scripted operator (simulator)", seed: options.seed,
       summaryPath: options.summaryPath, recordPath: options.recordPath, showProgress: options.showProgress,
-      log: options.log)
+      telemetryPath: options.pace == .realtime ? options.telemetryPath : nil,
+      telemetryRequired: options.telemetryRequired, log: options.log)
     options.log("SIMULATOR: \(plan.name) on \(board.name), seed \(options.seed), \(options.pace.rawValue)")
     let result = try execution.run(attach: attach) { error, now, delivered in
       // A recorded RR series that ran out ends the run as aborted, and is the user's input error.

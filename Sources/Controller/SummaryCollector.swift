@@ -35,7 +35,7 @@ public final class SummaryCollector: TreatmentObserver {
     case .recovered: if !faults.isEmpty { faults[faults.count - 1].recovered = true }
     case .hardwareError(let text, _): hardwareError = hardwareError ?? text
     case .ended(let bank, _): finalBank = bank
-    case .phase, .state, .intent, .setReviewed, .readiness, .temperature: break
+    case .phase, .state, .intent, .setReviewed, .readiness, .temperature, .trigger, .bank, .console: break
     }
   }
 

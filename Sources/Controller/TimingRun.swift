@@ -16,13 +16,18 @@ final class TimingRun: @unchecked Sendable {
 
   /// Feeds every event to `observer` as it arrives, until the treatment has ended and its last
   /// event is delivered; then returns how it ended (or rethrows what ended it).
-  func finish(draining ring: SPSCRing<TreatmentEvent>, into observer: any TreatmentObserver) throws
-    -> TreatmentOutcome
-  {
+  /// Events from other threads (`side`, a console's commands) are passed on with them.
+  func finish(
+    draining ring: SPSCRing<TreatmentEvent>, into observer: any TreatmentObserver, side: SideEvents? = nil
+  ) throws -> TreatmentOutcome {
     while true {
       let finished = thread.finished
       var drained = false
       while let event = ring.pop() {
+        observer.treatment(event)
+        drained = true
+      }
+      for event in side?.take() ?? [] {
         observer.treatment(event)
         drained = true
       }

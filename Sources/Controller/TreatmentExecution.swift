@@ -4,6 +4,7 @@ import Protocol
 import Record
 import Safety
 import Sequencer
+import Telemetry
 import Units
 
 /// What a treatment run is, whatever board it runs on: the sequencer on the timing thread, its
@@ -31,6 +32,10 @@ struct TreatmentExecution {
   var summaryPath: String?
   var recordPath: String?
   var showProgress: Bool
+  /// Where consoles connect (`nil`: no telemetry). A socket that cannot be opened stops the run
+  /// before it starts when `telemetryRequired`, and is reported and done without otherwise.
+  var telemetryPath: String? = nil
+  var telemetryRequired = false
   var log: @Sendable (String) -> Void
 
   /// How a run ended, with what it produced.
@@ -40,9 +45,9 @@ struct TreatmentExecution {
     var collector: SummaryCollector
   }
 
-  /// Runs the treatment. `ready` sees the timing thread's real-time status before the first
-  /// pulse and may refuse to go on by throwing (the sequencer is then aborted before it fires);
-  /// `abandon` turns an error the sequencer threw into an outcome, where the caller knows how.
+  /// Runs the treatment. Where the board requires real-time scheduling (and `enforceRealtime`),
+  /// it is tried first on a probe thread, and the run does not start without it. `abandon` turns
+  /// an error the sequencer threw into an outcome, where the caller knows how.
   func run(
     attach: (TreatmentSequencer) -> Void,
     abandon: (any Error, Instant, Int) throws -> (TreatmentOutcome, SessionError?) = { error, _, _ in
@@ -50,11 +55,27 @@ struct TreatmentExecution {
     }
   ) throws -> Result {
     if let path = summaryPath { try SimulationSession.checkWritable(path, what: "summary") }
+    if enforceRealtime, let realtime, realtime.requireRealtime {
+      let probe = TimingThread(realtime: realtime)
+      probe.start {}
+      probe.join()
+      guard probe.status.inForce else {
+        throw SessionError.environment(
+          "real-time scheduling is required by the board file and not available (\(probe.status));"
+            + " nothing was charged or fired")
+      }
+    }
     let clock = generator.clock
     let origin = clock.now
     let collector = SummaryCollector(plan: plan, origin: origin)
     let progress = showProgress ? ProgressReporter(plan: plan, origin: origin) : nil
     let gate = IntentGate(waitForDisk: virtualTime)
+    let telemetry = try openTelemetry(origin: origin)
+    defer { telemetry?.server.stop() }
+    let log: (String) -> Void = { [log] text in
+      log(text)
+      telemetry?.log(text, at: clock.now)
+    }
     let identity = RecordIdentity(
       backend: backend, protocolPath: protocolPath, boardPath: boardPath, operatorName: operatorName,
       seed: seed)
@@ -62,37 +83,33 @@ struct TreatmentExecution {
       try TreatmentExecution.openRecord(
         $0, identity, plan: plan, board: board, origin: origin, gate: gate, log: log)
     }
-    let observers: [(any TreatmentObserver)?] = [collector, progress, record]
+    let observers: [(any TreatmentObserver)?] = [collector, progress, record, telemetry]
     let publisher = EventPublisher(
       capacity: 1 << 16, waitWhenFull: virtualTime, gate: recordPath == nil ? nil : gate)
     let sequencer = TreatmentSequencer(
       plan: plan, generator: generator, operator: treatmentOperator, observer: publisher,
       limits: SafetyLimits(plan: plan, board: board))
     if record != nil { sequencer.intentGate = gate }
+    let side = SideEvents()
+    if let telemetry { listen(to: telemetry.server, inbox: sequencer.inbox, side: side, clock: clock) }
     attach(sequencer)
     let run = TimingRun(sequencer: sequencer, realtime: realtime)
-    let required = enforceRealtime && (realtime?.requireRealtime ?? false)
     let allowance =
-      run.status.inForce || run.status.notRequested
-      ? ""
-      : required
-        ? "; required by the board file: no pulse will fire"
-        : enforceRealtime ? "" : "; allowed on the simulator"
+      run.status.inForce || run.status.notRequested || enforceRealtime ? "" : "; allowed on the simulator"
     log("timing thread: \(run.status)\(allowance)")
-    if required && !run.status.inForce {
-      sequencer.commands.push(
-        .abort(reason: "real-time scheduling is required by the board file and not in force"))
-    }
 
     var failure: SessionError?
     var outcome: TreatmentOutcome
     do {
-      outcome = try run.finish(draining: publisher.ring, into: ObserverGroup(observers.compactMap { $0 }))
+      outcome = try run.finish(
+        draining: publisher.ring, into: ObserverGroup(observers.compactMap { $0 }), side: side)
     } catch {
       (outcome, failure) = try abandon(error, clock.now, collector.pulses.count)
     }
     progress?.finish()
     let end = clock.now
+    telemetry?.ended(outcome, at: end)
+    telemetry?.server.flush()
     record?.close(outcome: outcome, delivered: collector.pulses.count)
     let summary = collector.summary(backend: backend, outcome: outcome, seed: seed, end: end)
     if let path = summaryPath {
@@ -111,6 +128,43 @@ struct TreatmentExecution {
         "\(publisher.lostEvents) treatment events were lost: the record and summary are incomplete")
     }
     return Result(outcome: outcome, summary: summary, collector: collector)
+  }
+
+  /// The telemetry socket and its publisher, or `nil` when none was asked for or (not required)
+  /// it could not be opened.
+  private func openTelemetry(origin: Instant) throws -> TelemetryPublisher? {
+    guard let path = telemetryPath else { return nil }
+    do {
+      let server = try TelemetryServer(path: path)
+      log("telemetry: consoles connect to \(path) (irectl monitor --socket \(path))")
+      return TelemetryPublisher(server: server, plan: plan, board: board, backend: backend, origin: origin)
+    } catch {
+      if telemetryRequired { throw SessionError.environment("telemetry: \(error)") }
+      log("telemetry: none (\(error)); the treatment goes on without consoles")
+      return nil
+    }
+  }
+
+  /// A console's command: pause and abort go to the timing loop; anything else is refused. Both
+  /// are recorded (through `side`, with the treatment's events).
+  private func listen(
+    to server: TelemetryServer, inbox: CommandInbox, side: SideEvents, clock: any MonotonicClock
+  ) {
+    let clock = UncheckedClock(clock: clock)
+    server.onCommand { line, parsed in
+      switch parsed {
+      case .success(.pause):
+        inbox.push(.pause)
+        side.add(
+          .console(command: "pause", accepted: true, detail: "pause asked by a console", at: clock.now))
+      case .success(.abort(let reason)):
+        inbox.push(.abort(reason: "abort from a console: \(reason)"))
+        side.add(.console(command: "abort", accepted: true, detail: reason, at: clock.now))
+      case .failure(let refusal):
+        side.add(
+          .console(command: refusal.command ?? line, accepted: false, detail: refusal.reason, at: clock.now))
+      }
+    }
   }
 
   /// Opens the record, closes any session a crash left open (telling the operator, who must
@@ -164,4 +218,11 @@ struct RecordIdentity {
   var boardPath: String
   var operatorName: String
   var seed: UInt64?
+}
+
+/// The run's clock read from the telemetry thread: both clocks that run with telemetry (the
+/// real one, the simulator's in real time) compute `now` from CLOCK_MONOTONIC alone.
+private struct UncheckedClock: @unchecked Sendable {
+  let clock: any MonotonicClock
+  var now: Instant { clock.now }
 }

@@ -35,9 +35,11 @@ public struct KernelLines {
         }
         (chip, line) = (owner, found)
       case .chip(let label, let offset):
-        guard let owner = gpiod_chip_open_lookup(label),
-          let found = gpiod_chip_get_line(owner, UInt32(offset))
-        else {
+        guard let owner = gpiod_chip_open_lookup(label) else {
+          throw FixtureError("no GPIO chip \(label) (\(role.rawValue))")
+        }
+        guard let found = gpiod_chip_get_line(owner, UInt32(offset)) else {
+          gpiod_chip_close(owner)
           throw FixtureError("no GPIO line \(label) offset \(offset) (\(role.rawValue))")
         }
         (chip, line) = (owner, found)

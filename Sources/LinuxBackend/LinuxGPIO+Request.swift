@@ -16,10 +16,11 @@ extension LinuxGPIO {
     switch locator {
     case .name(let name):
       guard let line = gpiod_line_find(name) else {
+        let code = errno
         let why =
-          errno == ENOENT
+          code == ENOENT
           ? "no GPIO chip has a line named \"\(name)\" (check gpio-line-names in the device tree, or `gpioinfo`)"
-          : "looking for \"\(name)\": \(SystemError(call: "gpiod_line_find", errno: errno).reason)"
+          : "looking for \"\(name)\": \(SystemError(call: "gpiod_line_find", errno: code).reason)"
         throw .lineUnavailable(role: role, detail: why)
       }
       guard let chip = gpiod_line_get_chip(line) else {
@@ -63,26 +64,27 @@ extension LinuxGPIO {
     switch role.direction {
     case .output: type = Int32(GPIOD_LINE_REQUEST_DIRECTION_OUTPUT)
     case .input:
+      // The trigger monitor marks each R-wave with a rising edge; the falling edge means nothing,
+      // and queuing it would only give the sequencer a second "beat" to reject.
       type = Int32(
-        role.watchesEdges ? GPIOD_LINE_REQUEST_EVENT_BOTH_EDGES : GPIOD_LINE_REQUEST_DIRECTION_INPUT)
+        role.watchesEdges ? GPIOD_LINE_REQUEST_EVENT_RISING_EDGE : GPIOD_LINE_REQUEST_DIRECTION_INPUT)
     }
     // The initial value is the safe one; a line without one (the watchdog kick) starts low.
     let initial: Int32 = (role.safeValue ?? false) ? 1 : 0
-    let result = consumer.withCString { name -> Int32 in
+    let failure = consumer.withCString { name -> SystemError? in
       var config = gpiod_line_request_config(consumer: name, request_type: type, flags: flags)
-      while true {
-        let result = gpiod_line_request(line, &config, initial)
-        if result == 0 || errno != EINTR { return result == 0 ? 0 : errno }
-      }
+      do throws(SystemError) {
+        _ = try SystemCall.check("gpiod_line_request") { gpiod_line_request(line, &config, initial) }
+        return nil
+      } catch { return error }
     }
-    guard result != 0 else { return }
-    if result == EBUSY {
+    guard let failure else { return }
+    if failure.errno == EBUSY {
       _ = gpiod_line_update(line)
       let holder =
         gpiod_line_consumer(line).map { "\"\(String(cString: $0))\"" } ?? "another process (no consumer name)"
       throw .lineUnavailable(role: role, detail: "\(spec.locator) is already in use by \(holder)")
     }
-    throw .lineUnavailable(
-      role: role, detail: "\(spec.locator): \(SystemError(call: "gpiod_line_request", errno: result))")
+    throw .lineUnavailable(role: role, detail: "\(spec.locator): \(failure)")
   }
 }

@@ -13,7 +13,7 @@ import Units
 /// until `close()`: outputs with their safe value as the initial value (so that requesting a
 /// line never drives it anywhere unsafe, not even for a microsecond), inputs with the board
 /// file's bias, active-low applied by the kernel so that every value here is logical, and the
-/// trigger input as an edge-event line whose events the kernel stamps on CLOCK_MONOTONIC.
+/// trigger input as a rising-edge event line whose events the kernel stamps on CLOCK_MONOTONIC.
 public final class LinuxGPIO: GPIOLines {
   /// What was found for each role, in `LineRole.allCases` order: a selftest prints it.
   public let lines: [LineReport]
@@ -107,9 +107,13 @@ public final class LinuxGPIO: GPIOLines {
   public func nextEdge(on role: LineRole, notAfter deadline: Instant) throws -> Edge? {
     guard role.watchesEdges else { throw HALError.wrongDirection(role: role) }
     let line = try handle(role)
-    let left = max(deadline - PosixTime.monotonicNow(), .zero).value
-    var timeout = timespec(tv_sec: Int(left / 1_000_000_000), tv_nsec: Int(left % 1_000_000_000))
-    let ready = try value(role, "gpiod_line_event_wait") { gpiod_line_event_wait(line, &timeout) }
+    // The timeout is recomputed at every call: a wait restarted after EINTR ends at the same
+    // deadline, not a whole timeout later.
+    let ready = try value(role, "gpiod_line_event_wait") {
+      let left = max(deadline - PosixTime.monotonicNow(), .zero).value
+      var timeout = timespec(tv_sec: Int(left / 1_000_000_000), tv_nsec: Int(left % 1_000_000_000))
+      return gpiod_line_event_wait(line, &timeout)
+    }
     guard ready == 1 else { return nil }
     var event = gpiod_line_event()
     _ = try value(role, "gpiod_line_event_read") { gpiod_line_event_read(line, &event) }

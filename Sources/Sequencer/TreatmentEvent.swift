@@ -105,6 +105,13 @@ public enum TreatmentEvent: Sendable, Equatable {
   case recovered(Fault, at: Instant)
   /// A line or bus error that stopped the treatment, in the backend's words.
   case hardwareError(String, at: Instant)
+  /// A rising edge on the trigger input (an R-wave), before it is judged.
+  case trigger(at: Instant)
+  /// The bank voltage read at a fire check.
+  case bank(Volts, at: Instant)
+  /// A command from a monitoring console: taken (pause, abort) or refused, and why. Not the
+  /// sequencer's: the controller adds it to the stream so that the record keeps it.
+  case console(command: String, accepted: Bool, detail: String, at: Instant)
   /// The session is over and the outputs safe; the bank voltage read last (`nil` if it could
   /// not be read).
   case ended(bank: Volts?, at: Instant)

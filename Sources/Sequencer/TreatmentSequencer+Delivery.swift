@@ -157,8 +157,10 @@ extension TreatmentSequencer {
     }
     try generator.verifyAlive()
     let count = try generator.supervisor.pulseCount()
+    let bank = try generator.bankVoltage()
+    observer.treatment(.bank(bank, at: clock.now))
     let check = FireCheck(
-      inputs: try generator.snapshot(fresh: true), bankVoltage: try generator.bankVoltage(),
+      inputs: try generator.snapshot(fresh: true), bankVoltage: bank,
       setpoint: setpoint, relaysVerified: try relaysStillInPlace(),
       notAfter: slot.notAfter, heldBeats: heldBeats, sinceLastFire: lastFire.map { slot.target - $0 },
       pulsesSinceLastLook: Int(count &- counter))
@@ -201,7 +203,8 @@ extension TreatmentSequencer {
   {
     // A wait longer than the kick interval feeds the watchdog meanwhile: a board whose
     // supervisor takes longer than the watchdog's timeout to post its measurements is still a
-    // board the controller can drive. A shorter one (the reference board's) needs no kick.
+    // board the controller can drive. A shorter one (a single pulse or a short train on the
+    // reference board) needs no kick: the next one is due within the interval anyway.
     let span =
       plan.pulse.train.duration(width: plan.pulse.width)
       + generator.board.timing.supervisorLatency.nanoseconds

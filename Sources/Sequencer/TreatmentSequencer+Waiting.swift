@@ -69,6 +69,9 @@ extension TreatmentSequencer {
         }
         continue
       }
+      // Only a rising edge marks an R-wave (a backend that reports both is not trusted to).
+      guard edge.rising else { continue }
+      observer.treatment(.trigger(at: edge.timestamp))
       switch triggers.judge(edge.timestamp) {
       case .skip(let reason):
         skip(reason, pair: pair, at: edge.timestamp)

@@ -44,7 +44,9 @@ public final class TreatmentSequencer {
   var lastKick: Instant?
   /// Commands from other threads (a console, a signal handler), taken at every watchdog
   /// slice: a pause or an abort reaches the timing loop within 2 ms without a lock.
-  public let commands = SPSCRing<TreatmentCommand>(capacity: 64)
+  public let commands: SPSCRing<TreatmentCommand>
+  /// Where other threads than one owner push commands (signals, consoles): one at a time.
+  public let inbox: CommandInbox
   /// Says whether a pulse's intent is durable in the record; `nil` without a record.
   public var intentGate: IntentGate?
   var publishedIntent: PulseIntent?
@@ -80,6 +82,9 @@ public final class TreatmentSequencer {
   ) {
     self.plan = plan
     self.generator = generator
+    let commands = SPSCRing<TreatmentCommand>(capacity: 64)
+    self.commands = commands
+    self.inbox = CommandInbox(commands)
     self.clock = generator.clock
     self.operatorConsole = `operator`
     self.observer = observer

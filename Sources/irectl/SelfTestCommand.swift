@@ -21,6 +21,7 @@ struct SelfTestCommand: ParsableCommand {
       report = try SelfTest.run(boardPath: board)
     } catch let error as SessionError {
       FileHandle.standardError.write(Data("irectl: \(error)\n".utf8))
+      if case .environment = error { throw ExitCode(3) }
       throw ExitCode(2)
     } catch {
       FileHandle.standardError.write(Data("irectl: \(error)\n".utf8))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Controller
 import Foundation
 import Simulator
+import Telemetry
 
 /// `irectl simulate PROTOCOL`: a whole treatment on the simulated board, with a scripted
 /// operator (footswitch held, start-up acknowledged, set reviews accepted).
@@ -54,6 +55,16 @@ struct Simulate: ParsableCommand {
     help: "Seconds the scripted operator waits out a pause whose cause persists before aborting.")
   var pauseLimit = 60.0
 
+  @Option(
+    name: .customLong("telemetry-socket"),
+    help: ArgumentHelp(
+      "Where consoles connect (irectl monitor); real time only.",
+      discussion: "Default with --speed realtime: \(TelemetryLocation.defaultPath())."))
+  var telemetrySocket: String?
+
+  @Flag(help: "Watch the treatment in the console, in this terminal (implies --speed realtime).")
+  var monitor = false
+
   @Option(name: .customLong("summary-json"), help: "Write the summary as one JSON object to this path.")
   var summaryJSON: String?
 
@@ -79,20 +90,39 @@ struct Simulate: ParsableCommand {
       guard pauseLimit.isFinite, (1...3600).contains(pauseLimit) else {
         throw ValidationError("--pause-limit: allowed 1...3600 seconds; found \(pauseLimit)")
       }
+      if telemetrySocket != nil && speed == .fast && !monitor {
+        throw ValidationError("--telemetry-socket: consoles watch real time; add --speed realtime")
+      }
     } catch {
       report(String(describing: error))
       throw ExitCode(2)
     }
+    let pace = monitor ? .realtime : speed
+    let console = monitor ? ConsoleChild(socket: telemetrySocket ?? TelemetryLocation.defaultPath()) : nil
     var options = SimulationOptions(
-      protocolPath: protocolFile, boardPath: board, seed: seed, pace: speed, heartRate: heartRate,
+      protocolPath: protocolFile, boardPath: board, seed: seed, pace: pace, heartRate: heartRate,
       rrFile: rrFile, heartAnomalies: anomalies, faults: injected, resumeAfterFault: resumeAfterFault,
       pauseLimit: .seconds(pauseLimit),
       summaryPath: summaryJSON, recordPath: record,
-      log: { FileHandle.standardError.write(Data("irectl: \($0)\n".utf8)) })
+      showProgress: console == nil,
+      log: { line in
+        // Under the console the operator's lines wait for the console to close.
+        if let console {
+          console.hold(line)
+        } else {
+          FileHandle.standardError.write(Data("irectl: \(line)\n".utf8))
+        }
+      })
     options.simulatorCounterPath = simulatorCounter
+    if pace == .realtime {
+      options.telemetryPath = console?.socket ?? telemetrySocket ?? TelemetryLocation.defaultPath()
+      options.telemetryRequired = telemetrySocket != nil || console != nil
+    }
     let result: SimulationResult
     SignalRelay.blockTerminationSignals()
     do {
+      try console?.start()
+      defer { console?.finish() }
       result = try SimulationSession.run(options, attach: SignalRelay.relay(to:))
     } catch let error as SessionError {
       report(error.description)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Controller
 import Foundation
+import Protocol
 
 /// `irectl treat PROTOCOL --board FILE`: a treatment on the real board.
 struct Treat: ParsableCommand {
@@ -40,8 +41,21 @@ struct Treat: ParsableCommand {
       protocolPath: protocolFile, boardPath: board, summaryPath: summaryJSON, recordPath: record,
       pauseLimit: .seconds(pauseLimit), operatorName: operatorName,
       log: { FileHandle.standardError.write(Data("irectl: \($0)\n".utf8)) })
+    let board: BoardDescription
+    let plan: TreatmentProtocol
     do {
-      let (board, plan) = try HardwareSession.load(options)
+      (board, plan) = try HardwareSession.load(options)
+      // A session a crash left open is the operator's to acknowledge, before anything else.
+      let interrupted = try HardwareSession.unacknowledgedInterruptions(record: record)
+      if !interrupted.isEmpty {
+        report("the record has sessions that did not end:")
+        for line in interrupted { report("  \(line)") }
+        report("Type ACK and Enter to acknowledge them:")
+        guard readLine(strippingNewline: true)?.trimmingCharacters(in: .whitespaces) == "ACK" else {
+          report("not acknowledged: nothing was charged or fired")
+          throw ExitCode(1)
+        }
+      }
       let pulses = plan.pairs.count * (plan.test.pulses + plan.therapy.pulses)
       report(
         "HARDWARE: \(plan.name) on \(board.name): \(plan.pairs.count) pair(s), \(pulses) pulses."
@@ -55,7 +69,7 @@ struct Treat: ParsableCommand {
     SignalRelay.blockTerminationSignals()
     let result: HardwareResult
     do {
-      result = try HardwareSession.run(options, attach: SignalRelay.relay(to:))
+      result = try HardwareSession.run(options, board: board, plan: plan, attach: SignalRelay.relay(to:))
     } catch { try fail(error) }
     let summary = result.summary
     print("HARDWARE  protocol \(summary.protocol)  outcome \(summary.outcome)")

@@ -12,7 +12,8 @@ struct IRECtl: ParsableCommand {
     commandName: "irectl",
     abstract: "Controller for the IRE pulse generator.",
     subcommands: [
-      Validate.self, Simulate.self, Treat.self, SelfTestCommand.self, Records.self, Report.self, Bench.self,
+      Validate.self, Simulate.self, Monitor.self, Treat.self, SelfTestCommand.self, Records.self, Report.self,
+      Bench.self,
     ])
 }
 

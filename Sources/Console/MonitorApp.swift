@@ -1,0 +1,144 @@
+import Foundation
+import Telemetry
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The pipe the signal handlers write to, so that the loop handles signals as input. A C
+/// signal handler can reach only globals.
+nonisolated(unsafe) private var signalPipe: Int32 = -1
+
+/// `irectl monitor`: connects to the controller's telemetry socket (and keeps trying while
+/// there is none), draws at most ten frames a second, and sends a pause or, confirmed, an
+/// abort. It is a separate process: when it hangs or dies, the controller does not notice.
+public final class MonitorApp {
+  public static let framesPerSecond = 10.0
+  let terminal: Terminal
+  let client: TelemetryClient
+  var model = MonitorModel()
+  var renderer: ANSIRenderer
+  var lines: LineMode
+  var confirmingAbort = false
+  var dirty = true
+  var lastFrame = 0.0
+  var lastAttempt = -1.0
+  var quit = false
+
+  public init(socketPath: String) {
+    terminal = Terminal()
+    client = TelemetryClient(path: socketPath)
+    renderer = ANSIRenderer(colour: terminal.colour)
+    lines = LineMode()
+  }
+
+  /// Runs until `q`, Ctrl-C or a termination signal; the terminal is left as it was found.
+  public func run() -> Int32 {
+    var pipe: (read: Int32, write: Int32)
+    do { pipe = try UnixSocket.wakePipe() } catch {
+      FileHandle.standardError.write(Data("irectl monitor: \(error)\n".utf8))
+      return 3
+    }
+    signalPipe = pipe.write
+    for number in [SIGWINCH, SIGINT, SIGTERM, SIGHUP] {
+      signal(number) { received in
+        var byte = UInt8(truncatingIfNeeded: received)
+        _ = write(signalPipe, &byte, 1)
+      }
+    }
+    signal(SIGPIPE, SIG_IGN)
+    terminal.enterRawMode()
+    if terminal.addressable { terminal.write(ANSIRenderer.enter) }
+    defer {
+      if terminal.addressable { terminal.write(ANSIRenderer.leave) }
+      terminal.restore()
+    }
+    var buffer = [UInt8](repeating: 0, count: 64)
+    while !quit {
+      let now = Self.seconds()
+      if !client.connected, now - lastAttempt >= 1 {
+        lastAttempt = now
+        client.connect()
+        dirty = true
+      }
+      var fds = [pollfd(fd: pipe.read, events: Int16(POLLIN), revents: 0)]
+      fds.append(pollfd(fd: isatty(STDIN_FILENO) == 1 ? STDIN_FILENO : -1, events: Int16(POLLIN), revents: 0))
+      fds.append(pollfd(fd: client.fd, events: Int16(POLLIN), revents: 0))
+      let frameDue = lastFrame + 1 / Self.framesPerSecond - now
+      let timeout = dirty ? max(frameDue, 0) : 1.0
+      _ = poll(&fds, nfds_t(fds.count), Int32(timeout * 1000))
+      if fds[0].revents != 0 {
+        while true {
+          let count = read(pipe.read, &buffer, buffer.count)
+          guard count > 0 else { break }
+          for byte in buffer.prefix(count) where Int32(byte) != SIGWINCH { quit = true }
+          renderer.invalidate()
+          dirty = true
+        }
+      }
+      if fds[1].revents != 0 { keys(&buffer) }
+      if client.connected, fds[2].revents != 0 {
+        if let messages = client.receive() {
+          for message in messages { model.apply(message) }
+          if !messages.isEmpty { dirty = true }
+        } else {
+          client.disconnect()
+          model.connected = false
+          lastAttempt = Self.seconds()
+          dirty = true
+        }
+      }
+      // The clock on the screen moves even when nothing arrives.
+      if Self.seconds() - lastFrame >= 1 { dirty = true }
+      if dirty && Self.seconds() - lastFrame >= 1 / Self.framesPerSecond { draw() }
+    }
+    return 0
+  }
+
+  private func keys(_ buffer: inout [UInt8]) {
+    let count = read(STDIN_FILENO, &buffer, buffer.count)
+    guard count > 0 else { return }
+    for byte in buffer.prefix(count) {
+      let key = Character(UnicodeScalar(byte))
+      if confirmingAbort {
+        confirmingAbort = false
+        if key == "y" || key == "Y" { client.send(command: "abort", reason: "aborted from the console") }
+      } else {
+        switch key {
+        case "p", "P": client.send(command: "pause")
+        case "a", "A": confirmingAbort = client.connected
+        case "q", "Q": quit = true
+        default: break
+        }
+      }
+      dirty = true
+    }
+  }
+
+  private func draw() {
+    lastFrame = Self.seconds()
+    dirty = false
+    let notice: String? =
+      client.connected
+      ? nil
+      : model.outcome != nil
+        ? "controller closed the session (treatment \(model.outcome ?? "ended")); waiting for the next one at \(client.path)"
+        : "waiting for controller at \(client.path)\(client.lastError.map { " (\($0))" } ?? "")"
+    let layout = MonitorLayout(
+      model: model, socketPath: client.path,
+      prompt: confirmingAbort ? " ABORT the treatment? press y to confirm, any other key to cancel " : nil,
+      notice: notice)
+    if terminal.addressable {
+      let size = terminal.size
+      terminal.write(renderer.render(layout.draw(rows: size.rows, columns: size.columns)))
+    } else {
+      terminal.write(lines.update(model: model, notice: notice, prompt: layout.prompt))
+    }
+  }
+
+  static func seconds() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+  }
+}

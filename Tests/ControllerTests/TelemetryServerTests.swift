@@ -1,0 +1,167 @@
+import Foundation
+import Telemetry
+import Testing
+
+@testable import Controller
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The telemetry socket: every client gets every line in order, a client that stops reading
+/// is dropped without holding anyone up, commands reach the handler, the socket's file is the
+/// owner's and the group's, and a second controller cannot take over a live socket.
+@Suite(.serialized) struct TelemetryServerTests {
+  /// Reads lines from a client socket until `count` arrived or `seconds` passed.
+  static func read(_ fd: Int32, lines count: Int, within seconds: Double = 10) -> [String] {
+    var buffer = LineBuffer(maximum: 1 << 20)
+    var lines: [String] = []
+    var bytes = [UInt8](repeating: 0, count: 65536)
+    let deadline = Date().addingTimeInterval(seconds)
+    while lines.count < count, Date() < deadline {
+      var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+      _ = poll(&poller, 1, 100)
+      let got = Glibc.read(fd, &bytes, bytes.count)
+      if got > 0 { lines += (buffer.append(bytes[0..<got]) ?? []).map(String.init) }
+      if got == 0 { break }
+    }
+    return lines
+  }
+
+  static func message(_ n: Int) -> TelemetryMessage {
+    var message = TelemetryMessage(.pulse, at: Double(n))
+    message.index = n
+    return message
+  }
+
+  @Test func everyClientGetsTheHelloAndEveryLineInOrder() throws {
+    let path = Paths.temporary("telemetry-order.sock")
+    let server = try TelemetryServer(path: path)
+    defer { server.stop() }
+    var hello = TelemetryMessage(.hello)
+    hello.protocolName = "p"
+    server.publish(hello)
+    let a = try UnixSocket.connect(to: path)
+    let b = try UnixSocket.connect(to: path)
+    defer {
+      close(a)
+      close(b)
+    }
+    #expect(Self.read(a, lines: 1).first.flatMap { TelemetryMessage.parse(Substring($0)) }?.type == .hello)
+    #expect(Self.read(b, lines: 1).count == 1)
+    for n in 0..<500 { server.publish(Self.message(n)) }
+    for fd in [a, b] {
+      let indices = Self.read(fd, lines: 500).compactMap { TelemetryMessage.parse(Substring($0))?.index }
+      #expect(indices == Array(0..<500))
+    }
+    var info = stat()
+    #expect(stat(path, &info) == 0)
+    #expect(info.st_mode & 0o777 == 0o660)
+  }
+
+  @Test func aClientThatStopsReadingIsDroppedAndTheOthersGetEverything() throws {
+    let path = Paths.temporary("telemetry-slow.sock")
+    let server = try TelemetryServer(path: path, queueLimit: 64 * 1024)
+    defer { server.stop() }
+    let stalled = try UnixSocket.connect(to: path)
+    let reader = try UnixSocket.connect(to: path)
+    defer {
+      close(stalled)
+      close(reader)
+    }
+    Thread.sleep(forTimeInterval: 0.2)  // both accepted
+    let lines = 20_000  // several megabytes: far past the stalled client's queue and socket buffer
+    let received = Thread.detachNewThreadWithResult { Self.read(reader, lines: lines, within: 60) }
+    for n in 0..<lines { server.publish(Self.message(n)) }
+    let got = received.wait()
+    #expect(got.count == lines)
+    #expect(got.last.flatMap { TelemetryMessage.parse(Substring($0)) }?.index == lines - 1)
+    #expect(server.dropped == 1)
+  }
+
+  @Test func commandsReachTheHandlerRefusalsToo() throws {
+    let path = Paths.temporary("telemetry-commands.sock")
+    let server = try TelemetryServer(path: path)
+    defer { server.stop() }
+    let seen = Locked<[Result<ConsoleCommand, ConsoleRefusal>]>([])
+    server.onCommand { _, result in seen.mutate { $0.append(result) } }
+    let fd = try UnixSocket.connect(to: path)
+    defer { close(fd) }
+    let text = "{\"v\":1,\"command\":\"pause\"}\n{\"v\":1,\"command\":\"resume\"}\nnonsense\n"
+    _ = text.withCString { Glibc.send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+    let deadline = Date().addingTimeInterval(5)
+    while seen.value.count < 3, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+    let results = seen.value
+    #expect(results.count == 3)
+    #expect(results.first == .success(.pause))
+    if results.count == 3 {
+      guard case .failure(let refusal) = results[1] else {
+        Issue.record("resume was taken")
+        return
+      }
+      #expect(refusal.command == "resume")
+      guard case .failure = results[2] else {
+        Issue.record("nonsense was taken")
+        return
+      }
+    }
+  }
+
+  @Test func aLiveSocketIsNotTakenOverAStaleOneIs() throws {
+    let path = Paths.temporary("telemetry-takeover.sock")
+    let server = try TelemetryServer(path: path)
+    #expect(throws: TelemetryError.self) { _ = try TelemetryServer(path: path) }
+    server.stop()
+    // A socket file left by a process that died: bound, never served.
+    let stale = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+      for (offset, byte) in path.utf8.enumerated() { buffer[offset] = byte }
+    }
+    _ = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(stale, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+      }
+    }
+    close(stale)
+    #expect(FileManager.default.fileExists(atPath: path))
+    let again = try TelemetryServer(path: path)
+    again.stop()
+    #expect(!FileManager.default.fileExists(atPath: path))
+  }
+}
+
+/// A value shared between a test and a callback thread.
+final class Locked<Value>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: Value
+  init(_ value: Value) { stored = value }
+  var value: Value { lock.withLock { stored } }
+  func mutate(_ body: (inout Value) -> Void) { lock.withLock { body(&stored) } }
+}
+
+extension Thread {
+  /// Runs `body` on a new thread; `wait()` returns its result.
+  static func detachNewThreadWithResult<T>(_ body: @escaping @Sendable () -> T) -> Pending<T> {
+    let pending = Pending<T>()
+    Thread.detachNewThread {
+      let value = body()
+      pending.set(value)
+    }
+    return pending
+  }
+}
+
+final class Pending<T>: @unchecked Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private var value: [T] = []
+  func set(_ value: T) {
+    self.value = [value]
+    done.signal()
+  }
+  func wait() -> T {
+    done.wait()
+    return value[0]
+  }
+}
