@@ -9,6 +9,7 @@ struct LineMode {
 
   mutating func update(model: MonitorModel, notice: String?, prompt: String?) -> String {
     var output = ""
+    // A repeated event is counted in place; in lines, only new events are written.
     if model.events.count < eventsShown { eventsShown = 0 }
     for event in model.events.dropFirst(eventsShown) {
       let time = event.tMs.map { MonitorLayout.clock($0 / 1000) + " " } ?? ""

@@ -22,38 +22,34 @@ extension MonitorLayout {
     screen.put(String(format: "%4.0f ┤", scale), row: top + 1, column: 0)
     screen.put("   0 ┤", row: top + rows, column: 0)
     for row in 2..<rows { screen.put("     │", row: top + row, column: 0) }
-    // Each column shows the last pulse that falls in it.
-    var column: [MonitorModel.Pulse?] = Array(repeating: nil, count: width)
+    // Each pulse gets its share of the columns (several columns when the pair has fewer
+    // pulses than the plot is wide; one column for several pulses, the last one shown, when
+    // it has more).
     for pulse in model.pulses {
-      let x = min(pulse.indexInPair * width / planned, width - 1)
-      column[x] = pulse
-    }
-    for (x, pulse) in column.enumerated() {
-      guard let pulse else { continue }
+      let start = min(pulse.indexInPair * width / planned, width - 1)
+      let end = max(min((pulse.indexInPair + 1) * width / planned, width), start + 1)
       let eighths = Int((pulse.current / scale * Double(rows * 8)).rounded())
       let style: Style = pulse.test ? .fg(.cyan) : .fg(.green)
-      for row in 0..<rows {
-        let level = min(max(eighths - row * 8, 0), 8)
-        guard level > 0 else { break }
-        screen.put(String(Self.blocks[level]), row: top + rows - row, column: gutter + x, style: style)
+      for x in start..<end {
+        for row in 0..<rows {
+          let level = min(max(eighths - row * 8, 0), 8)
+          screen.put(
+            level > 0 ? String(Self.blocks[level]) : " ", row: top + rows - row, column: gutter + x,
+            style: style)
+        }
       }
     }
-    // The axis: test pulses and set boundaries.
+    // The axis: the test pulses under a row of T, a ┊ where each set begins.
     let axis = top + rows + 1
     screen.put("     └", row: axis, column: 0)
     let test = model.hello?.testPulses ?? 0
     let setSize = max(model.hello?.setSize ?? 0, 1)
     for x in 0..<width {
-      let first = x * planned / width
-      let next = (x + 1) * planned / width
-      var mark: Character = "─"
-      if first < test { mark = "T" }
-      if (first..<max(next, first + 1)).contains(where: {
-        $0 > test && ($0 - test) % setSize == 0 && $0 < planned
-      }) {
-        mark = "┊"
-      }
-      screen.put(String(mark), row: axis, column: gutter + x, style: mark == "T" ? .fg(.cyan) : .plain)
+      let isTest = x * planned / width < test
+      screen.put(isTest ? "T" : "─", row: axis, column: gutter + x, style: isTest ? .fg(.cyan) : .plain)
+    }
+    for boundary in stride(from: test + setSize, to: planned, by: setSize) {
+      screen.put("┊", row: axis, column: gutter + boundary * width / planned)
     }
   }
 

@@ -60,9 +60,12 @@ struct MonitorLayout {
       ? "HIGH VOLTAGE: a real pulse generator" : model.hello == nil ? "" : "not connected to a patient"
     var text = " ██ \(word) ██  \(what)"
     if let hello = model.hello {
-      let right = "\(hello.protocolName ?? "?") on \(hello.board ?? "?") "
-      let room = columns - text.count - right.count
-      text += String(repeating: " ", count: max(room, 1)) + right
+      // The protocol and the board on the right; on a narrow terminal the words in the middle
+      // give way first, then the board.
+      var right = "\(hello.protocolName ?? "?") on \(hello.board ?? "?") "
+      if text.count + right.count + 1 > columns { text = " ██ \(word) ██" }
+      if text.count + right.count + 1 > columns { right = "\(hello.protocolName ?? "?") " }
+      text += String(repeating: " ", count: max(columns - text.count - right.count, 1)) + right
     }
     screen.put(
       text.padding(toLength: columns, withPad: " ", startingAt: 0), row: 0, column: 0,
@@ -127,7 +130,7 @@ struct MonitorLayout {
   private func numbers(_ screen: inout Screen, row: Int, _ columns: Int) {
     var parts: [String] = []
     if let pulse = model.lastPulse {
-      let onset = pulse.onsetErrorUs.map { String(format: " onset %+.1f µs", $0) } ?? ""
+      let onset = pulse.onsetErrorUs.map { String(format: " %+.1f µs", $0) } ?? ""
       parts.append(
         "Last #\((pulse.index ?? 0) + 1) \(pulse.kind ?? "") \(Self.number(pulse.currentA)) A \(Self.number(pulse.voltageV, digits: 0)) V\(onset)"
       )
@@ -135,7 +138,7 @@ struct MonitorLayout {
       parts.append("Last pulse: none yet")
     }
     parts.append("bank \(model.bank.map { "\(Int($0.rounded())) V" } ?? "-")")
-    parts.append("heat-sink \(model.temperature.map { String(format: "%.1f °C", $0) } ?? "-")")
+    parts.append("sink \(model.temperature.map { String(format: "%.1f °C", $0) } ?? "-")")
     parts.append("HR \(model.heartRate.map { "\(Int($0.rounded()))" } ?? "-")")
     screen.put(parts.joined(separator: " │ "), row: row, column: 0)
   }
@@ -199,7 +202,8 @@ struct MonitorLayout {
         case .warning: .fg(.yellow)
         case .fault: .fg(.red, bold: true)
         }
-      screen.put(time + event.text, row: top + offset, column: 0, style: style)
+      let repeats = event.repeats > 1 ? " (×\(event.repeats))" : ""
+      screen.put(time + event.text + repeats, row: top + offset, column: 0, style: style)
     }
   }
 

@@ -14,6 +14,9 @@ struct MonitorModel {
     var tMs: Double?
     var text: String
     var severity: Severity
+    /// The same event again, one after another (skipped beats while paused): counted, not
+    /// repeated, so that the log keeps what else happened.
+    var repeats = 1
   }
 
   var connected = false
@@ -158,6 +161,11 @@ struct MonitorModel {
   }
 
   private mutating func log(_ tMs: Double?, _ text: String, _ severity: Severity) {
+    if let last = events.last, last.text == text, last.severity == severity {
+      events[events.count - 1].repeats += 1
+      events[events.count - 1].tMs = tMs ?? last.tMs
+      return
+    }
     events.append(Event(tMs: tMs ?? (now > 0 ? now : nil), text: text, severity: severity))
     if events.count > 200 { events.removeFirst(events.count - 200) }
   }

@@ -51,6 +51,8 @@ public enum TimingBenchmark {
     public var rateHz: Double
     public var skippedBeats: Int
     public var durationS: Double
+    /// Consoles connected to the telemetry socket during the run (`--consoles`).
+    public var consoles: ConsoleLoad?
 
     enum CodingKeys: String, CodingKey {
       case onsetErrorUs = "onset_error_us"
@@ -64,6 +66,21 @@ public enum TimingBenchmark {
       case rateHz = "rate_hz"
       case skippedBeats = "skipped_beats"
       case durationS = "duration_s"
+      case consoles
+    }
+  }
+
+  /// The consoles of a run: how many read, how many never read, how many the server dropped,
+  /// and how many lines each reading console got.
+  public struct ConsoleLoad: Codable, Equatable, Sendable {
+    public var reading: Int
+    public var stalled: Int
+    public var dropped: Int
+    public var linesPerConsole: Int
+
+    enum CodingKeys: String, CodingKey {
+      case reading, stalled, dropped
+      case linesPerConsole = "lines_per_console"
     }
   }
 
@@ -71,9 +88,14 @@ public enum TimingBenchmark {
 
   /// Runs `pulses` ECG-synchronised pulses at `rate` beats per second on the simulated
   /// reference board (`boardPath`), in real time.
-  public static func run(pulses: Int, rate: Double, boardPath: String, recordPath: String? = nil) throws
-    -> Report
-  {
+  /// With `consoles` > 0, that many clients connect to a telemetry socket for the whole run:
+  /// all but one read and decode every line, as a console does; the last never reads.
+  public static func run(
+    pulses: Int, rate: Double, boardPath: String, recordPath: String? = nil, consoles: Int = 0
+  ) throws -> Report {
+    guard (0...50).contains(consoles) else {
+      throw SessionError.invalidInput("--consoles: allowed 0...50; found \(consoles)")
+    }
     guard (1...10_000).contains(pulses) else {
       throw SessionError.invalidInput("--pulses: allowed 1...10000; found \(pulses)")
     }
@@ -123,10 +145,17 @@ public enum TimingBenchmark {
       sequencer.intentGate = gate
       if let writer { observers.append(writer) }
     }
+    let load = try consoles > 0 ? BenchConsoles(count: consoles) : nil
+    if let load {
+      observers.append(
+        TelemetryPublisher(
+          server: load.server, plan: plan, board: board, backend: "simulator", origin: simulated.clock.now))
+    }
     let started = PosixTime.monotonicNow()
     let run = TimingRun(sequencer: sequencer, realtime: board.timing)
     let outcome = try run.finish(draining: publisher.ring, into: ObserverGroup(observers))
     writer?.close(outcome: outcome, delivered: collector.pulses.count)
+    let consoleLoad = load?.finish()
     let wall = PosixTime.monotonicNow() - started
     guard case .completed = outcome else {
       throw SessionError.environment("the benchmark treatment did not complete: \(outcome.name)")
@@ -149,7 +178,8 @@ public enum TimingBenchmark {
       p99Ratio: wake.p99 > 0 ? (onset.p99 / wake.p99 * 1000).rounded() / 1000 : 0,
       spinCPUFraction: Double(simulated.clock.spinCPUTime.value) / Double(wall.value),
       realtime: run.status.inForce, realtimeDetail: run.status.description, pulses: collector.pulses.count,
-      rateHz: rate, skippedBeats: collector.skipped.count, durationS: (wall.seconds * 10).rounded() / 10)
+      rateHz: rate, skippedBeats: collector.skipped.count, durationS: (wall.seconds * 10).rounded() / 10,
+      consoles: consoleLoad)
   }
 
   /// The benchmark's protocol: one pair, therapy only, gated at `rate` with a window that the

@@ -35,6 +35,12 @@ struct Bench: ParsableCommand {
         "Run twice in one invocation, without and then with the SQLite record written ahead of every pulse.")
     var compareRecord = false
 
+    @Option(
+      help: ArgumentHelp(
+        "Run again with this many consoles on the telemetry socket, one of them never reading (1...50).",
+        valueName: "n"))
+    var consoles: Int?
+
     func run() throws {
       #if DEBUG
         FileHandle.standardError.write(
@@ -42,8 +48,16 @@ struct Bench: ParsableCommand {
       #endif
       let report: TimingBenchmark.Report
       var withRecord: TimingBenchmark.Report?
+      var withConsoles: TimingBenchmark.Report?
       do {
+        if let consoles, !(1...50).contains(consoles) {
+          throw SessionError.invalidInput("--consoles: allowed 1...50; found \(consoles)")
+        }
         report = try TimingBenchmark.run(pulses: pulses, rate: rate, boardPath: board)
+        if let consoles {
+          withConsoles = try TimingBenchmark.run(
+            pulses: pulses, rate: rate, boardPath: board, consoles: consoles)
+        }
         if compareRecord {
           let path = NSTemporaryDirectory() + "irectl-bench-record-\(getpid()).sqlite"
           defer { try? FileManager.default.removeItem(atPath: path) }
@@ -59,7 +73,18 @@ struct Bench: ParsableCommand {
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        if let withRecord {
+        if let withConsoles {
+          struct Comparison: Encodable {
+            var withoutConsoles: TimingBenchmark.Report
+            var withConsoles: TimingBenchmark.Report
+            enum CodingKeys: String, CodingKey {
+              case withoutConsoles = "without_consoles"
+              case withConsoles = "with_consoles"
+            }
+          }
+          let comparison = Comparison(withoutConsoles: report, withConsoles: withConsoles)
+          print(String(decoding: try encoder.encode(comparison), as: UTF8.self))
+        } else if let withRecord {
           struct Comparison: Encodable {
             var withoutRecord: TimingBenchmark.Report
             var withRecord: TimingBenchmark.Report
@@ -75,8 +100,16 @@ struct Bench: ParsableCommand {
         }
         return
       }
-      show(report, title: compareRecord ? "without the record" : nil)
+      show(report, title: compareRecord ? "without the record" : consoles != nil ? "without consoles" : nil)
       if let withRecord { show(withRecord, title: "with the record written ahead of every pulse") }
+      if let withConsoles, let load = withConsoles.consoles {
+        show(
+          withConsoles,
+          title: "with \(load.reading + load.stalled) consoles connected (\(load.stalled) not reading)")
+        print(
+          "consoles: \(load.reading) read \(load.linesPerConsole) lines each; \(load.stalled) never read;"
+            + " \(load.dropped) dropped by the server")
+      }
     }
 
     func show(_ report: TimingBenchmark.Report, title: String?) {

@@ -17,8 +17,14 @@ struct Monitor: ParsableCommand {
   @Option(help: "The telemetry socket. Default: \(TelemetryLocation.defaultPath()).")
   var socket: String = TelemetryLocation.defaultPath()
 
+  @Flag(
+    name: .customLong("every-frame"),
+    help: ArgumentHelp(
+      "Compose ten frames a second even when nothing changes (to measure the cost).", visibility: .hidden))
+  var everyFrame = false
+
   func run() throws {
-    let status = MonitorApp(socketPath: socket).run()
+    let status = MonitorApp(socketPath: socket, everyFrame: everyFrame).run()
     if status != 0 { throw ExitCode(status) }
   }
 }

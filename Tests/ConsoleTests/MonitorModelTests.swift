@@ -50,4 +50,15 @@ struct MonitorModelTests {
     #expect(model.delivered == 0)
     #expect(model.events.isEmpty)
   }
+
+  @Test func theSameEventAgainIsCountedNotRepeated() {
+    var messages = Messages.underWay(pulses: 2)
+    var skip = TelemetryMessage(.skipped, at: 5000)
+    skip.reason = "not_ready"
+    messages += [skip, skip, skip]
+    let model = model(messages)
+    #expect(model.events.last?.text == "beat skipped: not_ready")
+    #expect(model.events.last?.repeats == 3)
+    #expect(model.skipped == 3)
+  }
 }
