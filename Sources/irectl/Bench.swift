@@ -74,26 +74,12 @@ struct Bench: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         if let withConsoles {
-          struct Comparison: Encodable {
-            var withoutConsoles: TimingBenchmark.Report
-            var withConsoles: TimingBenchmark.Report
-            enum CodingKeys: String, CodingKey {
-              case withoutConsoles = "without_consoles"
-              case withConsoles = "with_consoles"
-            }
-          }
-          let comparison = Comparison(withoutConsoles: report, withConsoles: withConsoles)
+          let comparison = Comparison(reports: [
+            ("without_consoles", report), ("with_consoles", withConsoles),
+          ])
           print(String(decoding: try encoder.encode(comparison), as: UTF8.self))
         } else if let withRecord {
-          struct Comparison: Encodable {
-            var withoutRecord: TimingBenchmark.Report
-            var withRecord: TimingBenchmark.Report
-            enum CodingKeys: String, CodingKey {
-              case withoutRecord = "without_record"
-              case withRecord = "with_record"
-            }
-          }
-          let comparison = Comparison(withoutRecord: report, withRecord: withRecord)
+          let comparison = Comparison(reports: [("without_record", report), ("with_record", withRecord)])
           print(String(decoding: try encoder.encode(comparison), as: UTF8.self))
         } else {
           print(String(decoding: try encoder.encode(report), as: UTF8.self))
@@ -133,5 +119,22 @@ struct Bench: ParsableCommand {
           format: "onset p99 / wake-up p99: %.3f; spin CPU: %.4f%% of a core", report.p99Ratio,
           report.spinCPUFraction * 100))
     }
+  }
+}
+
+/// Two runs of the benchmark side by side, under the names of the conditions compared.
+struct Comparison: Encodable {
+  var reports: [(String, TimingBenchmark.Report)]
+
+  struct Key: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+  }
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: Key.self)
+    for (name, report) in reports { try container.encode(report, forKey: Key(stringValue: name)) }
   }
 }

@@ -141,15 +141,8 @@ struct Simulate: ParsableCommand {
       "delivered \(result.summary.pulses.count) pulses (simulator counted \(result.simulatorPulseCount)),"
         + " skipped \(result.summary.skipped.count) beats, \(String(format: "%.1f", result.summary.durationMs / 1000)) s"
         + " of treatment time; bank at \(Int(result.finalBankVoltage.value.rounded())) V")
-    switch result.outcome {
-    case .completed: return
-    case .faulted(let fault, _, let index):
-      let detail = result.summary.hardwareError.map { " (\($0))" } ?? ""
-      report(
-        "treatment FAULTED (pulse index \(index)): \(fault.interlock.rawValue): \(fault.reason)\(detail)")
-      throw ExitCode(1)
-    case .aborted(let reason, _, let index):
-      report("treatment ABORTED (pulse index \(index)): \(reason)")
+    if let text = result.outcome.incompleteReport(hardwareError: result.summary.hardwareError) {
+      report(text)
       throw ExitCode(1)
     }
   }

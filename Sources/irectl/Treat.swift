@@ -74,15 +74,8 @@ struct Treat: ParsableCommand {
     let summary = result.summary
     print("HARDWARE  protocol \(summary.protocol)  outcome \(summary.outcome)")
     print("delivered \(summary.pulses.count) pulses, skipped \(summary.skipped.count) beats")
-    switch result.outcome {
-    case .completed: return
-    case .faulted(let fault, _, let index):
-      let detail = summary.hardwareError.map { " (\($0))" } ?? ""
-      report(
-        "treatment FAULTED (pulse index \(index)): \(fault.interlock.rawValue): \(fault.reason)\(detail)")
-      throw ExitCode(1)
-    case .aborted(let reason, _, let index):
-      report("treatment ABORTED (pulse index \(index)): \(reason)")
+    if let text = result.outcome.incompleteReport(hardwareError: summary.hardwareError) {
+      report(text)
       throw ExitCode(1)
     }
   }
