@@ -9,13 +9,14 @@ struct LineMode {
 
   mutating func update(model: MonitorModel, notice: String?, prompt: String?) -> String {
     var output = ""
-    // A repeated event is counted in place; in lines, only new events are written.
-    if model.events.count < eventsShown { eventsShown = 0 }
-    for event in model.events.dropFirst(eventsShown) {
+    // Each event once, by its serial number (a repeated one is counted in place, not written
+    // again); a new session starts the count again.
+    if model.eventSerial < eventsShown { eventsShown = 0 }
+    for event in model.events where event.serial > eventsShown {
       let time = event.tMs.map { MonitorLayout.clock($0 / 1000) + " " } ?? ""
       output += "  \(time)\(event.text)\n"
     }
-    eventsShown = model.events.count
+    eventsShown = model.eventSerial
     let banner =
       model.hello == nil ? "NO CONTROLLER" : model.hello?.backend == "linux" ? "HARDWARE" : "SIMULATOR"
     var status =
@@ -29,6 +30,6 @@ struct LineMode {
       lastWritten = now
       lastState = model.state
     }
-    return output
+    return String(output.map { $0 == "\n" ? $0 : Screen.printable($0) })
   }
 }

@@ -20,18 +20,23 @@ public final class MonitorApp {
   var renderer: ANSIRenderer
   var lines: LineMode
   var confirmingAbort = false
+  /// The abort question has been drawn since `a` was pressed.
+  var promptShown = false
   var dirty = true
   var lastFrame = 0.0
   var lastAttempt = -1.0
   var quit = false
+  /// When the last line came: the controller sends one at least every second.
+  var lastHeard = 0.0
   /// Compose a frame every tenth of a second even when nothing changed: the console's cost at
   /// its highest frame rate, for the benchmark.
   let everyFrame: Bool
 
-  public init(socketPath: String, everyFrame: Bool = false) {
+  /// `socketPaths`: where to connect, tried in order at every attempt.
+  public init(socketPaths: [String], everyFrame: Bool = false) {
     self.everyFrame = everyFrame
     terminal = Terminal()
-    client = TelemetryClient(path: socketPath)
+    client = TelemetryClient(paths: socketPaths)
     renderer = ANSIRenderer(colour: terminal.colour)
     lines = LineMode()
   }
@@ -44,7 +49,9 @@ public final class MonitorApp {
       return 3
     }
     signalPipe = pipe.write
-    for number in [SIGWINCH, SIGINT, SIGTERM, SIGHUP] {
+    // The console cannot be suspended (its terminal would stay raw): Ctrl-Z does nothing.
+    signal(SIGTSTP, SIG_IGN)
+    for number in [SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
       signal(number) { received in
         var byte = UInt8(truncatingIfNeeded: received)
         _ = write(signalPipe, &byte, 1)
@@ -84,7 +91,10 @@ public final class MonitorApp {
       if client.connected, fds[2].revents != 0 {
         if let messages = client.receive() {
           for message in messages { model.apply(message) }
-          if !messages.isEmpty { dirty = true }
+          if !messages.isEmpty {
+            dirty = true
+            lastHeard = Self.seconds()
+          }
         } else {
           client.disconnect()
           model.connected = false
@@ -99,35 +109,53 @@ public final class MonitorApp {
     return 0
   }
 
+  /// One read of the keyboard. An escape sequence (an arrow, a function key: ESC and what
+  /// follows in the same read) is not a command. The abort is confirmed only by a `y` typed
+  /// after the question was on the screen: what was typed ahead with the `a` is discarded.
   private func keys(_ buffer: inout [UInt8]) {
     let count = read(STDIN_FILENO, &buffer, buffer.count)
     guard count > 0 else { return }
-    for byte in buffer.prefix(count) {
+    dirty = true
+    let bytes = buffer.prefix(count)
+    if bytes.first == 0x1B { return }
+    for byte in bytes {
+      if byte == 0x1B { return }
       let key = Character(UnicodeScalar(byte))
       if confirmingAbort {
         confirmingAbort = false
-        if key == "y" || key == "Y" { client.send(command: "abort", reason: "aborted from the console") }
-      } else {
-        switch key {
-        case "p", "P": client.send(command: "pause")
-        case "a", "A": confirmingAbort = client.connected
-        case "q", "Q": quit = true
-        default: break
+        if (key == "y" || key == "Y") && promptShown {
+          client.send(command: "abort", reason: "aborted from the console")
         }
+        return
       }
-      dirty = true
+      switch key {
+      case "p", "P": client.send(command: "pause")
+      case "a", "A":
+        confirmingAbort = client.connected
+        promptShown = false
+        if confirmingAbort {
+          tcflush(STDIN_FILENO, TCIFLUSH)
+          return
+        }
+      case "q", "Q": quit = true
+      default: break
+      }
     }
   }
 
   private func draw() {
     lastFrame = Self.seconds()
     dirty = false
+    let silent = Self.seconds() - lastHeard
     let notice: String? =
       client.connected
-      ? nil
+      ? (model.outcome == nil && model.hello != nil && silent > 3
+        ? "NO DATA from the controller for \(Int(silent)) s"
+        : nil)
       : model.outcome != nil
         ? "controller closed the session (treatment \(model.outcome ?? "ended")); waiting for the next one at \(client.path)"
         : "waiting for controller at \(client.path)\(client.lastError.map { " (\($0))" } ?? "")"
+    if confirmingAbort { promptShown = true }
     let layout = MonitorLayout(
       model: model, socketPath: client.path,
       prompt: confirmingAbort ? " ABORT the treatment? press y to confirm, any other key to cancel " : nil,

@@ -93,30 +93,32 @@ struct MonitorLayout {
       case "delivering", "ready", "charging": .fg(.green, bold: true)
       default: Style(bold: true)
       }
+    let clock = " t \(Self.clock(model.now / 1000))"
+    let room = columns - clock.count
     var x = screen.put("State ", row: row, column: 0)
-    x = screen.put(state, row: row, column: x, style: stateStyle)
+    x = screen.put(state, row: row, column: x, style: stateStyle, width: room - x)
     if model.state == "paused", let cause = model.stateCause {
-      x = screen.put(" (\(cause))", row: row, column: x)
+      x = screen.put(" (\(cause))", row: row, column: x, width: room - x)
     }
-    x = screen.put("   Phase \(model.phase)", row: row, column: x)
+    // Whole fields or none: a field cut short could show a wrong number.
+    var fields = ["   Phase \(model.phase)"]
     if let pair = model.pair, let pairs = model.hello?.pairs, pairs.indices.contains(pair) {
       let info = pairs[pair]
-      x = screen.put(
-        "   Pair \(pair + 1)/\(pairs.count) \(info.anode)–\(info.cathode) \(Int(info.voltageV)) V", row: row,
-        column: x)
+      fields.append(
+        "   Pair \(pair + 1)/\(pairs.count) \(info.anode)–\(info.cathode) \(Self.whole(info.voltageV)) V")
     }
-    let clock = "t \(Self.clock(model.now / 1000))"
-    screen.put(clock, row: row, column: columns - clock.count)
+    for field in fields where x + field.count <= room { x = screen.put(field, row: row, column: x) }
+    screen.put(clock, row: row, column: room)
   }
 
   private func progress(_ screen: inout Screen, row: Int, _ columns: Int) {
-    let total = model.totalPulses
+    let total = max(model.totalPulses, 0)
     let counts = "  \(model.delivered) / \(total)  skipped \(model.skipped)"
     let left =
       model.outcome.map { "  \($0.uppercased())" } ?? model.secondsLeft.map { "  left ~\(Self.clock($0))" }
       ?? ""
     let width = max(columns - counts.count - left.count - 2, 10)
-    let filled = total == 0 ? 0 : min(width, model.delivered * width / total)
+    let filled = total == 0 ? 0 : min(width, max(model.delivered, 0) * width / total)
     screen.put("[", row: row, column: 0)
     screen.put(String(repeating: "█", count: filled), row: row, column: 1, style: .fg(.green))
     screen.put(String(repeating: "░", count: width - filled), row: row, column: 1 + filled)
@@ -137,10 +139,16 @@ struct MonitorLayout {
     } else {
       parts.append("Last pulse: none yet")
     }
-    parts.append("bank \(model.bank.map { "\(Int($0.rounded())) V" } ?? "-")")
+    parts.append("bank \(model.bank.map { "\(Self.whole($0)) V" } ?? "-")")
     parts.append("sink \(model.temperature.map { String(format: "%.1f °C", $0) } ?? "-")")
-    parts.append("HR \(model.heartRate.map { "\(Int($0.rounded()))" } ?? "-")")
-    screen.put(parts.joined(separator: " │ "), row: row, column: 0)
+    parts.append("HR \(Self.whole(model.heartRate))")
+    // Whole fields or none, as on the status row.
+    var x = 0
+    for (offset, part) in parts.enumerated() {
+      let text = (offset == 0 ? "" : " │ ") + part
+      guard x + text.count <= columns else { break }
+      x = screen.put(text, row: row, column: x)
+    }
   }
 
   /// The interlocks, eight a row: green when clear, red when failing (capitals and `!`),
@@ -221,9 +229,16 @@ struct MonitorLayout {
 
   /// `mm:ss`, or `h:mm:ss` past an hour.
   static func clock(_ seconds: Double) -> String {
+    guard seconds.isFinite, seconds < 1e7 else { return "--:--" }
     let total = max(Int(seconds.rounded(.down)), 0)
     let (h, m, s) = (total / 3600, total / 60 % 60, total % 60)
     return h > 0 ? String(format: "%d:%02d:%02d", h, m, s) : String(format: "%02d:%02d", m, s)
+  }
+
+  /// A whole number for the screen; a value no screen can show (from a broken message) is "?".
+  static func whole(_ value: Double?) -> String {
+    guard let value, value.isFinite, abs(value) < 1e9 else { return value == nil ? "-" : "?" }
+    return String(Int(value.rounded()))
   }
 
   static func number(_ value: Double?, digits: Int = 1) -> String {

@@ -17,6 +17,8 @@ struct MonitorModel {
     /// The same event again, one after another (skipped beats while paused): counted, not
     /// repeated, so that the log keeps what else happened.
     var repeats = 1
+    /// Counts every event the console has seen, whatever the log kept.
+    var serial = 0
   }
 
   var connected = false
@@ -42,6 +44,7 @@ struct MonitorModel {
   /// The latched fault: its interlock and reason.
   var latched: (interlock: String, reason: String, pulse: Int?)?
   var events: [Event] = []
+  private(set) var eventSerial = 0
   var outcome: String?
   var outcomeReason: String?
   /// The latest time any line carried, in ms from the start of the session.
@@ -97,6 +100,9 @@ struct MonitorModel {
         pulses = []
       }
     case .pulse:
+      // A pulse says which phase the pair is in: the sequencer announces charging between
+      // sets, not the return to delivery.
+      phase = message.kind == "test" ? "test_pulses" : "therapy"
       delivered += 1
       let pairIndex = message.pair ?? -1
       deliveredInPair[pairIndex, default: 0] += 1
@@ -151,6 +157,11 @@ struct MonitorModel {
         message.accepted == true ? .warning : .fault)
     case .log:
       log(message.tMs, message.text ?? "", .info)
+    case .progress:
+      delivered = message.deliveredTotal ?? delivered
+      skipped = message.skippedTotal ?? skipped
+    case .heartbeat:
+      break
     case .ended:
       outcome = message.outcome
       outcomeReason = message.reason
@@ -166,7 +177,9 @@ struct MonitorModel {
       events[events.count - 1].tMs = tMs ?? last.tMs
       return
     }
-    events.append(Event(tMs: tMs ?? (now > 0 ? now : nil), text: text, severity: severity))
+    eventSerial += 1
+    events.append(
+      Event(tMs: tMs ?? (now > 0 ? now : nil), text: text, severity: severity, serial: eventSerial))
     if events.count > 200 { events.removeFirst(events.count - 200) }
   }
 

@@ -8,25 +8,35 @@ import Telemetry
 /// The console's side of the telemetry socket: connects (and reconnects), reads lines, sends
 /// commands.
 final class TelemetryClient {
-  let path: String
+  /// Where to look, in order (the user's socket, then the service's, when none was named).
+  let paths: [String]
+  /// The socket connected to, or the first to try.
+  private(set) var path: String
   private(set) var fd: Int32 = -1
   private var input = LineBuffer(maximum: 1 << 20)
   /// Why the last attempt to connect failed, for the "waiting" line.
   private(set) var lastError: String?
 
-  init(path: String) { self.path = path }
+  init(paths: [String]) {
+    self.paths = paths
+    path = paths.first ?? TelemetryLocation.defaultPath()
+  }
 
   var connected: Bool { fd >= 0 }
 
   /// One attempt to connect.
   func connect() {
     guard fd < 0 else { return }
-    do {
-      fd = try UnixSocket.connect(to: path)
-      lastError = nil
-      input = LineBuffer(maximum: 1 << 20)
-    } catch {
-      lastError = String(describing: error)
+    for candidate in paths {
+      do {
+        fd = try UnixSocket.connect(to: candidate)
+        path = candidate
+        lastError = nil
+        input = LineBuffer(maximum: 1 << 20)
+        return
+      } catch {
+        if candidate == paths.first { lastError = String(describing: error) }
+      }
     }
   }
 

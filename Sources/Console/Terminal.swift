@@ -36,6 +36,7 @@ final class Terminal {
     guard tcgetattr(STDIN_FILENO, &attributes) == 0 else { return }
     saved = attributes
     attributes.c_lflag &= ~tcflag_t(ICANON | ECHO)
+    attributes.c_iflag &= ~tcflag_t(IXON)  // Ctrl-S would stop the console's output
     withUnsafeMutableBytes(of: &attributes.c_cc) { cc in
       cc[Int(VMIN)] = 0
       cc[Int(VTIME)] = 0

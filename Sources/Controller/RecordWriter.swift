@@ -78,7 +78,9 @@ public final class RecordWriter: TreatmentObserver {
           accepted ? "console_command" : "console_refused", nil as String?, "\(command): \(detail)", ms(at),
           nil as Int?,
         ])
-      commit()
+      // A refusal goes to disk with the next commit: a client sending nonsense must not make
+      // the record sync (and the next intent wait) once per line.
+      if accepted { commit() }
     case .phase, .setReviewed, .readiness, .trigger, .bank:
       break
     }

@@ -7,8 +7,16 @@ import Sequencer
 final class SideEvents: @unchecked Sendable {
   private let lock = NSLock()
   private var pending: [TreatmentEvent] = []
+  /// At most this many wait at once; more (a flood from some client) are counted, not kept.
+  let limit = 256
+  private var overflowCount = 0
+  var overflow: Int { lock.withLock { overflowCount } }
 
-  func add(_ event: TreatmentEvent) { lock.withLock { pending.append(event) } }
+  func add(_ event: TreatmentEvent) {
+    lock.withLock {
+      if pending.count < limit { pending.append(event) } else { overflowCount += 1 }
+    }
+  }
 
   func take() -> [TreatmentEvent] {
     lock.withLock {

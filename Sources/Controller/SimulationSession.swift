@@ -32,6 +32,8 @@ public struct SimulationOptions: Sendable {
   /// cannot be opened stops the run before it starts.
   public var telemetryPath: String?
   public var telemetryRequired = false
+  /// Called once the telemetry socket listens (`simulate --monitor` starts its console then).
+  public var telemetryReady: (@Sendable () -> Void)?
   /// Where the session's statements go (the operator's terminal, standard error).
   public var log: @Sendable (String) -> Void
 
@@ -127,7 +129,7 @@ public enum SimulationSession {
       operatorName: "scripted operator (simulator)", seed: options.seed,
       summaryPath: options.summaryPath, recordPath: options.recordPath, showProgress: options.showProgress,
       telemetryPath: options.pace == .realtime ? options.telemetryPath : nil,
-      telemetryRequired: options.telemetryRequired, log: options.log)
+      telemetryRequired: options.telemetryRequired, telemetryReady: options.telemetryReady, log: options.log)
     options.log("SIMULATOR: \(plan.name) on \(board.name), seed \(options.seed), \(options.pace.rawValue)")
     let result = try execution.run(attach: attach) { error, now, delivered in
       // A recorded RR series that ran out ends the run as aborted, and is the user's input error.

@@ -18,7 +18,8 @@ struct TelemetryHistory {
   mutating func add(_ message: TelemetryMessage, line: String) {
     switch message.type {
     case .hello: hello = line
-    case .state, .readiness, .bank, .temperature: latest[message.type] = line
+    case .state, .readiness, .bank, .temperature, .progress: latest[message.type] = line
+    case .heartbeat: break
     case .phase:
       latest[.phase] = line
       if let next = message.pair, next != pair {
@@ -41,7 +42,7 @@ struct TelemetryHistory {
   func replay() -> [String] {
     var lines = hello.map { [$0] } ?? []
     lines += pulses + triggers + events
-    for kind in [TelemetryMessage.Kind.bank, .temperature, .readiness, .phase, .state] {
+    for kind in [TelemetryMessage.Kind.bank, .temperature, .readiness, .phase, .state, .progress] {
       if let line = latest[kind] { lines.append(line) }
     }
     return lines

@@ -10,6 +10,8 @@ import Units
 final class TelemetryPublisher: TreatmentObserver {
   let server: TelemetryServer
   private let origin: Instant
+  private var delivered = 0
+  private var skipped = 0
 
   init(
     server: TelemetryServer, plan: TreatmentProtocol, board: BoardDescription, backend: String,
@@ -72,11 +74,15 @@ final class TelemetryPublisher: TreatmentObserver {
       message.supervisorCount = Int(pulse.supervisorCount)
       message.reason = pulse.polarity.rawValue
       server.publish(message)
+      delivered += 1
+      publishProgress(at: pulse.fired)
     case .skipped(let beat):
       var message = TelemetryMessage(.skipped, at: ms(beat.at))
       message.pair = beat.pair
       message.reason = beat.reason.rawValue
       server.publish(message)
+      skipped += 1
+      publishProgress(at: beat.at)
     case .fault(let fault, let at, let index):
       var message = TelemetryMessage(.fault, at: ms(at))
       message.interlock = fault.interlock.rawValue
@@ -125,6 +131,16 @@ final class TelemetryPublisher: TreatmentObserver {
       break
     }
   }
+
+  private func publishProgress(at instant: Instant) {
+    var message = TelemetryMessage(.progress, at: ms(instant))
+    message.deliveredTotal = delivered
+    message.skippedTotal = skipped
+    server.publish(message)
+  }
+
+  /// The controller is alive (sent every second from the thread that drains the events).
+  func heartbeat(at instant: Instant) { server.publish(TelemetryMessage(.heartbeat, at: ms(instant))) }
 
   /// The last line: how the treatment ended.
   func ended(_ outcome: TreatmentOutcome, at instant: Instant) {

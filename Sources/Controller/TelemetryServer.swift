@@ -26,18 +26,28 @@ public final class TelemetryServer: @unchecked Sendable {
   private var thread: Thread?
   private let finished = DispatchSemaphore(value: 0)
   private var commandHandler: @Sendable (String, Result<ConsoleCommand, ConsoleRefusal>) -> Void = { _, _ in }
+  private var droppedCount = 0
+  private var servedCount = 0
   /// Clients dropped for falling behind or breaking the protocol, and clients served.
-  public private(set) var dropped = 0
-  public private(set) var served = 0
+  public var dropped: Int { lock.withLock { droppedCount } }
+  public var served: Int { lock.withLock { servedCount } }
 
   private final class Client {
     let fd: Int32
     var queue: [UInt8] = []
     var sent = 0
     var input = LineBuffer(maximum: 4096)
+    /// Command lines in the current second: a console sends a few a minute; a client that
+    /// sends more than `commandsPerSecond` is not a console and is dropped.
+    var commands = 0
+    var second = 0.0
     init(fd: Int32) { self.fd = fd }
     var waiting: Int { queue.count - sent }
   }
+
+  /// At most this many clients at once: each may hold `queueLimit` bytes.
+  public static let maximumClients = 16
+  public static let commandsPerSecond = 5
 
   /// Listens at `path` (see `UnixSocket.listen`) and starts serving.
   public init(path: String, queueLimit: Int = 1 << 20) throws {
@@ -100,6 +110,7 @@ public final class TelemetryServer: @unchecked Sendable {
   deinit { stop() }
 
   private func poke() {
+    guard !lock.withLock({ stopping }) else { return }
     var byte: UInt8 = 1
     _ = write(wake.write, &byte, 1)
   }
@@ -142,7 +153,7 @@ public final class TelemetryServer: @unchecked Sendable {
         let client = lock.withLock { clients[entry.fd] }
         guard let client else { continue }
         if entry.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { receive(client, &buffer) }
-        if entry.revents & Int16(POLLOUT) != 0 { send(client) }
+        if entry.revents & Int16(POLLOUT) != 0, client.sent >= 0 { send(client) }
       }
     }
     lock.withLock { for client in clients.values { drop(client, counted: false) } }
@@ -153,12 +164,23 @@ public final class TelemetryServer: @unchecked Sendable {
 
   private func accept() {
     while true {
-      guard let fd = UnixSocket.accept(listener) else { return }
+      guard let fd = UnixSocket.accept(listener) else {
+        // Out of descriptors (EMFILE, ENFILE): the listener stays readable; wait a little
+        // rather than spin.
+        if errno == EMFILE || errno == ENFILE { usleep(100_000) }
+        return
+      }
+      let full = lock.withLock { clients.count >= Self.maximumClients }
+      if full {
+        close(fd)
+        continue
+      }
+      let replay = lock.withLock { history.replay() }.map { Array($0.utf8) }
       lock.withLock {
         let client = Client(fd: fd)
         clients[fd] = client
-        served += 1
-        for line in history.replay() { enqueue(Array(line.utf8), to: client) }
+        servedCount += 1
+        for line in replay { enqueue(line, to: client) }
       }
     }
   }
@@ -182,7 +204,26 @@ public final class TelemetryServer: @unchecked Sendable {
     }
     let handler = lock.withLock { commandHandler }
     for line in lines where !line.allSatisfy(\.isWhitespace) {
-      handler(String(line.prefix(200)), ConsoleCommand.parse(line))
+      let now = Date().timeIntervalSince1970
+      let flooding = lock.withLock { () -> Bool in
+        if now - client.second >= 1 {
+          client.second = now
+          client.commands = 0
+        }
+        client.commands += 1
+        return client.commands > Self.commandsPerSecond
+      }
+      if flooding {
+        handler(
+          "(flood)",
+          .failure(
+            ConsoleRefusal(
+              command: nil,
+              reason: "more than \(Self.commandsPerSecond) commands in a second; connection closed")))
+        lock.withLock { drop(client) }
+        return
+      }
+      handler(clean(line, 200), ConsoleCommand.parse(line))
     }
   }
 
@@ -195,6 +236,11 @@ public final class TelemetryServer: @unchecked Sendable {
       }
       if written > 0 {
         client.sent += written
+        // A client that keeps up but never quite drains: the sent part goes, now and then.
+        if client.sent > 65536 && client.sent * 2 > client.queue.count {
+          client.queue.removeFirst(client.sent)
+          client.sent = 0
+        }
       } else if written < 0 && errno != EAGAIN && errno != EINTR {
         drop(client, counted: false)
       }
@@ -204,7 +250,9 @@ public final class TelemetryServer: @unchecked Sendable {
   /// Caller holds the lock.
   private func drop(_ client: Client, counted: Bool = true) {
     guard clients.removeValue(forKey: client.fd) != nil else { return }
+    client.sent = -1  // nothing more is written to a closed descriptor
+    client.queue = []
     close(client.fd)
-    if counted { dropped += 1 }
+    if counted { droppedCount += 1 }
   }
 }

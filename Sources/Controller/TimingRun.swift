@@ -1,6 +1,8 @@
 import Foundation
+import HAL
 import Protocol
 import Sequencer
+import Units
 
 /// A treatment running on the timing thread, and this thread draining its events.
 final class TimingRun: @unchecked Sendable {
@@ -18,9 +20,15 @@ final class TimingRun: @unchecked Sendable {
   /// event is delivered; then returns how it ended (or rethrows what ended it).
   /// Events from other threads (`side`, a console's commands) are passed on with them.
   func finish(
-    draining ring: SPSCRing<TreatmentEvent>, into observer: any TreatmentObserver, side: SideEvents? = nil
+    draining ring: SPSCRing<TreatmentEvent>, into observer: any TreatmentObserver, side: SideEvents? = nil,
+    heartbeat: (() -> Void)? = nil
   ) throws -> TreatmentOutcome {
+    var lastBeat = PosixTime.monotonicNow()
     while true {
+      if let heartbeat, PosixTime.monotonicNow() - lastBeat >= .seconds(1) {
+        lastBeat = PosixTime.monotonicNow()
+        heartbeat()
+      }
       let finished = thread.finished
       var drained = false
       while let event = ring.pop() {
@@ -35,6 +43,8 @@ final class TimingRun: @unchecked Sendable {
       if !drained { usleep(500) }
     }
     thread.join()
+    // A console's command that came while the last events were drained is recorded too.
+    for event in side?.take() ?? [] { observer.treatment(event) }
     return try result.get()
   }
 }

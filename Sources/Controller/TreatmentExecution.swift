@@ -36,6 +36,7 @@ struct TreatmentExecution {
   /// before it starts when `telemetryRequired`, and is reported and done without otherwise.
   var telemetryPath: String? = nil
   var telemetryRequired = false
+  var telemetryReady: (@Sendable () -> Void)? = nil
   var log: @Sendable (String) -> Void
 
   /// How a run ended, with what it produced.
@@ -102,15 +103,16 @@ struct TreatmentExecution {
     var outcome: TreatmentOutcome
     do {
       outcome = try run.finish(
-        draining: publisher.ring, into: ObserverGroup(observers.compactMap { $0 }), side: side)
+        draining: publisher.ring, into: ObserverGroup(observers.compactMap { $0 }), side: side,
+        heartbeat: telemetry.map { telemetry in { telemetry.heartbeat(at: clock.now) } })
     } catch {
       (outcome, failure) = try abandon(error, clock.now, collector.pulses.count)
     }
     progress?.finish()
     let end = clock.now
+    record?.close(outcome: outcome, delivered: collector.pulses.count)
     telemetry?.ended(outcome, at: end)
     telemetry?.server.flush()
-    record?.close(outcome: outcome, delivered: collector.pulses.count)
     let summary = collector.summary(backend: backend, outcome: outcome, seed: seed, end: end)
     if let path = summaryPath {
       do {
@@ -137,6 +139,7 @@ struct TreatmentExecution {
     do {
       let server = try TelemetryServer(path: path)
       log("telemetry: consoles connect to \(path) (irectl monitor --socket \(path))")
+      telemetryReady?()
       return TelemetryPublisher(server: server, plan: plan, board: board, backend: backend, origin: origin)
     } catch {
       if telemetryRequired { throw SessionError.environment("telemetry: \(error)") }
@@ -154,12 +157,17 @@ struct TreatmentExecution {
     server.onCommand { line, parsed in
       switch parsed {
       case .success(.pause):
-        inbox.push(.pause)
+        let taken = inbox.push(.pause)
         side.add(
-          .console(command: "pause", accepted: true, detail: "pause asked by a console", at: clock.now))
+          .console(
+            command: "pause", accepted: taken,
+            detail: taken ? "pause asked by a console" : "the command ring is full", at: clock.now))
       case .success(.abort(let reason)):
-        inbox.push(.abort(reason: "abort from a console: \(reason)"))
-        side.add(.console(command: "abort", accepted: true, detail: reason, at: clock.now))
+        let taken = inbox.push(.abort(reason: "abort from a console: \(reason)"))
+        side.add(
+          .console(
+            command: "abort", accepted: taken, detail: taken ? reason : "the command ring is full",
+            at: clock.now))
       case .failure(let refusal):
         side.add(
           .console(command: refusal.command ?? line, accepted: false, detail: refusal.reason, at: clock.now))

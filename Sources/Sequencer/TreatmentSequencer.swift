@@ -44,7 +44,7 @@ public final class TreatmentSequencer {
   var lastKick: Instant?
   /// Commands from other threads (a console, a signal handler), taken at every watchdog
   /// slice: a pause or an abort reaches the timing loop within 2 ms without a lock.
-  public let commands: SPSCRing<TreatmentCommand>
+  let commands: SPSCRing<TreatmentCommand>
   /// Where other threads than one owner push commands (signals, consoles): one at a time.
   public let inbox: CommandInbox
   /// Says whether a pulse's intent is durable in the record; `nil` without a record.

@@ -9,6 +9,8 @@ import Foundation
 /// runtime directory).
 public enum TelemetryLocation {
   public static let fileName = "telemetry.sock"
+  /// The service's socket.
+  public static let servicePath = "/run/irectl/\(fileName)"
 
   public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment)
     -> String

@@ -19,6 +19,11 @@ public struct TelemetryMessage: Codable, Sendable, Equatable {
     case log
     /// The treatment is over: its outcome.
     case ended
+    /// Totals so far (pulses delivered, beats skipped), after every pulse and skipped beat: a
+    /// console that connects late starts from them.
+    case progress
+    /// Every second while the controller runs: a console that stops hearing it says so.
+    case heartbeat
   }
 
   public struct Pair: Codable, Sendable, Equatable {
@@ -86,6 +91,10 @@ public struct TelemetryMessage: Codable, Sendable, Equatable {
   // ended
   public var outcome: String?
 
+  // progress
+  public var deliveredTotal: Int?
+  public var skippedTotal: Int?
+
   public init(_ type: Kind, at tMs: Double? = nil) {
     self.type = type
     self.tMs = tMs
@@ -140,17 +149,31 @@ public enum ConsoleCommand: Sendable, Equatable {
     switch command {
     case "pause": return .success(.pause)
     case "abort":
-      let reason = (object["reason"] as? String).map { String($0.prefix(200)) } ?? "abort from a console"
-      return .success(.abort(reason: reason))
+      let reason = (object["reason"] as? String).map { clean($0, 200) } ?? "abort from a console"
+      return .success(.abort(reason: reason.isEmpty ? "abort from a console" : reason))
     default:
       return .failure(
         ConsoleRefusal(
-          command: String(command.prefix(40)),
+          command: clean(command, 40),
           reason:
             "a console may only pause or abort; resume, acknowledge and arm stay with the operator's terminal"
         ))
     }
   }
+}
+
+/// Text from a console as it may go into the record and onto a terminal: printable
+/// characters only (a control character, an escape sequence's ESC, a bidi override becomes
+/// `?`), at most `limit` of them.
+public func clean(_ text: some StringProtocol, _ limit: Int) -> String {
+  String(
+    text.prefix(limit).unicodeScalars.map { scalar -> Character in
+      let value = scalar.value
+      let control =
+        value < 0x20 || (0x7F...0x9F).contains(value) || (0x200B...0x200F).contains(value)
+        || (0x2028...0x202E).contains(value) || (0x2060...0x206F).contains(value) || value == 0xFEFF
+      return control ? "?" : Character(scalar)
+    })
 }
 
 /// A console command the controller did not take, and why.

@@ -28,7 +28,13 @@ public enum UnixSocket {
         throw TelemetryError("cannot create \(directory): \(error.localizedDescription)")
       }
     }
-    if FileManager.default.fileExists(atPath: path) {
+    var existing = stat()
+    if lstat(path, &existing) == 0 {
+      // Only a socket (not a file given by mistake, not a link), and only one of this user's,
+      // is ever removed; and only when nobody serves it any more.
+      guard existing.st_mode & S_IFMT == S_IFSOCK, existing.st_uid == getuid() else {
+        throw TelemetryError("\(path) exists and is not a telemetry socket of this user: choose another path")
+      }
       if let probe = try? connect(to: path) {
         close(probe)
         throw TelemetryError("\(path): another controller is publishing telemetry there")
@@ -57,9 +63,9 @@ public enum UnixSocket {
 
   /// Connects to the socket at `path` (blocking connect, then non-blocking).
   public static func connect(to path: String) throws -> Int32 {
+    var address = try socketAddress(path)
     let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else { throw TelemetryError.errno("socket", path) }
-    var address = try socketAddress(path)
     let connected = withUnsafePointer(to: &address) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
         Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))

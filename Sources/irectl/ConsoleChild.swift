@@ -15,11 +15,16 @@ final class ConsoleChild: @unchecked Sendable {
 
   init(socket: String) { self.socket = socket }
 
-  /// Starts `irectl monitor --socket ...` on this terminal, with signals unblocked.
-  func start() throws {
+  /// Fails unless there is a terminal to show the console on.
+  func check() throws {
     guard isatty(STDOUT_FILENO) == 1 else {
       throw ValidationErrorText("--monitor needs a terminal; run irectl monitor separately")
     }
+  }
+
+  /// Starts `irectl monitor --socket ...` on this terminal, with signals unblocked: called
+  /// once the socket listens, so that the console never meets another controller's socket.
+  func start() throws {
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -40,7 +45,9 @@ final class ConsoleChild: @unchecked Sendable {
   func hold(_ line: String) { lock.withLock { held.append(line) } }
 
   /// Waits for the console to close (the technician presses q), then shows the held lines.
-  func finish() {
+  /// When the run failed, the console is closed at once: there is nothing to watch.
+  func finish(failed: Bool = false) {
+    if pid > 0 && failed { kill(pid, SIGTERM) }
     if pid > 0 {
       var status: Int32 = 0
       while waitpid(pid, &status, 0) < 0 && errno == EINTR {}

@@ -14,8 +14,11 @@ struct Monitor: ParsableCommand {
       turns colours off.
       """)
 
-  @Option(help: "The telemetry socket. Default: \(TelemetryLocation.defaultPath()).")
-  var socket: String = TelemetryLocation.defaultPath()
+  @Option(
+    help:
+      "The telemetry socket. Default: \(TelemetryLocation.defaultPath()), then /run/irectl/\(TelemetryLocation.fileName)."
+  )
+  var socket: String?
 
   @Flag(
     name: .customLong("every-frame"),
@@ -24,7 +27,12 @@ struct Monitor: ParsableCommand {
   var everyFrame = false
 
   func run() throws {
-    let status = MonitorApp(socketPath: socket, everyFrame: everyFrame).run()
+    // Without --socket: this user's controller first, then the service's.
+    let user = TelemetryLocation.defaultPath()
+    let paths =
+      socket.map { [$0] }
+      ?? (user == TelemetryLocation.servicePath ? [user] : [user, TelemetryLocation.servicePath])
+    let status = MonitorApp(socketPaths: paths, everyFrame: everyFrame).run()
     if status != 0 { throw ExitCode(status) }
   }
 }

@@ -98,7 +98,10 @@ struct Simulate: ParsableCommand {
       throw ExitCode(2)
     }
     let pace = monitor ? .realtime : speed
-    let console = monitor ? ConsoleChild(socket: telemetrySocket ?? TelemetryLocation.defaultPath()) : nil
+    // The console of --monitor has a socket of its own unless one is given: it must watch this
+    // run, not another that serves the default one.
+    let privateSocket = NSTemporaryDirectory() + "irectl-monitor-\(getpid()).sock"
+    let console = monitor ? ConsoleChild(socket: telemetrySocket ?? privateSocket) : nil
     var options = SimulationOptions(
       protocolPath: protocolFile, boardPath: board, seed: seed, pace: pace, heartRate: heartRate,
       rrFile: rrFile, heartAnomalies: anomalies, faults: injected, resumeAfterFault: resumeAfterFault,
@@ -118,12 +121,19 @@ struct Simulate: ParsableCommand {
       options.telemetryPath = console?.socket ?? telemetrySocket ?? TelemetryLocation.defaultPath()
       options.telemetryRequired = telemetrySocket != nil || console != nil
     }
+    if let console {
+      options.telemetryReady = {
+        do { try console.start() } catch { console.hold("the console did not start: \(error)") }
+      }
+    }
     let result: SimulationResult
     SignalRelay.blockTerminationSignals()
     do {
-      try console?.start()
-      defer { console?.finish() }
+      try console?.check()
+      var failed = true
+      defer { console?.finish(failed: failed) }
       result = try SimulationSession.run(options, attach: SignalRelay.relay(to:))
+      failed = false
     } catch let error as SessionError {
       report(error.description)
       switch error {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Controller
 import Foundation
 import Protocol
+import Telemetry
 
 /// `irectl treat PROTOCOL --board FILE`: a treatment on the real board.
 struct Treat: ParsableCommand {
@@ -29,6 +30,11 @@ struct Treat: ParsableCommand {
   @Option(name: .customLong("pause-limit"), help: "Seconds a pause may last before the treatment is aborted.")
   var pauseLimit = 60.0
 
+  @Option(
+    name: .customLong("telemetry-socket"),
+    help: "Where consoles connect (irectl monitor). Default: \(TelemetryLocation.defaultPath()).")
+  var telemetrySocket: String?
+
   @Option(name: .customLong("operator"), help: "The operator's name, for the record.")
   var operatorName = "operator at the terminal"
 
@@ -37,10 +43,11 @@ struct Treat: ParsableCommand {
       report("--pause-limit: allowed 1...3600 seconds; found \(pauseLimit)")
       throw ExitCode(2)
     }
-    let options = HardwareOptions(
+    var options = HardwareOptions(
       protocolPath: protocolFile, boardPath: board, summaryPath: summaryJSON, recordPath: record,
       pauseLimit: .seconds(pauseLimit), operatorName: operatorName,
       log: { FileHandle.standardError.write(Data("irectl: \($0)\n".utf8)) })
+    options.telemetryPath = telemetrySocket
     let board: BoardDescription
     let plan: TreatmentProtocol
     do {

@@ -73,4 +73,15 @@ struct MonitorLayoutTests {
     let lines = text(screen([Messages.hello(), log]))
     #expect(lines.contains { $0.contains("bad?[2Jtext") })
   }
+
+  @Test func theStatusRowNeverCutsAFieldNorCoversTheClock() {
+    var messages = Messages.underWay(pulses: 3)
+    messages.append(
+      Messages.state("paused", cause: "footswitch_released", reason: "footswitch released", at: 83_000))
+    let row = text(screen(messages))[1]
+    #expect(row.hasSuffix(" t 01:23"))
+    #expect(row.contains("State PAUSED (footswitch_released)   Phase test_pulses"))
+    // The pair does not fit whole beside them at 80 columns: it is left out, not cut short.
+    #expect(!row.contains("Pair"))
+  }
 }

@@ -18,6 +18,7 @@ struct MonitorModelTests {
     #expect(model.pulses.count == 25)
     #expect(model.pulses.filter(\.test).count == 10)
     #expect(model.lastPulse?.index == 24)
+    #expect(model.phase == "therapy")
     #expect(model.heartRate.map { Int($0.rounded()) } == 60)
     #expect(model.secondsLeft.map { Int($0.rounded()) } == 175)
   }

@@ -61,7 +61,7 @@ import Testing
 
   @Test func aClientThatStopsReadingIsDroppedAndTheOthersGetEverything() throws {
     let path = Paths.temporary("telemetry-slow.sock")
-    let server = try TelemetryServer(path: path, queueLimit: 64 * 1024)
+    let server = try TelemetryServer(path: path, queueLimit: 256 * 1024)
     defer { server.stop() }
     let stalled = try UnixSocket.connect(to: path)
     let reader = try UnixSocket.connect(to: path)
@@ -69,10 +69,17 @@ import Testing
       close(stalled)
       close(reader)
     }
-    Thread.sleep(forTimeInterval: 0.2)  // both accepted
-    let lines = 20_000  // several megabytes: far past the stalled client's queue and socket buffer
+    let accepted = Date().addingTimeInterval(10)
+    while server.served < 2, Date() < accepted { Thread.sleep(forTimeInterval: 0.01) }
+    #expect(server.served == 2)
+    // About 1.5 MB: past the stalled client's socket buffer and queue. Published in steps, as
+    // a treatment does, so that the reading client is never that far behind.
+    let lines = 20_000
     let received = Thread.detachNewThreadWithResult { Self.read(reader, lines: lines, within: 60) }
-    for n in 0..<lines { server.publish(Self.message(n)) }
+    for n in 0..<lines {
+      server.publish(Self.message(n))
+      if n % 100 == 99 { usleep(500) }
+    }
     let got = received.wait()
     #expect(got.count == lines)
     #expect(got.last.flatMap { TelemetryMessage.parse(Substring($0)) }?.index == lines - 1)

@@ -20,7 +20,7 @@ struct TreatmentCommandTests {
         recordPath: record, showProgress: false),
       prepare: { board in
         board.clock.schedule(at: Instant(sinceOrigin: .seconds(seconds))) {
-          box.sequencer?.commands.push(command)
+          box.sequencer?.inbox.push(command)
         }
       },
       attach: { box.sequencer = $0 })
