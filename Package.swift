@@ -54,6 +54,7 @@ let package = Package(
       dependencies: [
         "Units", "HAL", "Protocol", "Safety", "Sequencer", "Simulator", "Record", "LinuxBackend", "Telemetry",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
+        .product(name: "Atomics", package: "swift-atomics"),
       ]),
     .executableTarget(
       name: "irectl",

@@ -1,3 +1,4 @@
+import Atomics
 import Foundation
 import Sequencer
 
@@ -11,6 +12,10 @@ import Sequencer
 /// process exits. The signals are blocked in every thread and taken by one thread with
 /// `sigwait`, which pushes through the sequencer's inbox (a console may push too).
 public enum SignalRelay {
+  private static let receivedFlag = ManagedAtomic<Bool>(false)
+  /// A SIGINT or SIGTERM has come: whoever waits on something else (a console) should stop.
+  public static var received: Bool { receivedFlag.load(ordering: .acquiring) }
+
   /// Blocks SIGINT and SIGTERM in the calling thread and every thread it creates from now on.
   /// Call before starting any thread.
   public static func blockTerminationSignals() {
@@ -27,6 +32,7 @@ public enum SignalRelay {
         var signal: Int32 = 0
         guard sigwait(&set, &signal) == 0 else { continue }
         let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
+        receivedFlag.store(true, ordering: .releasing)
         commands.push(.abort(reason: "\(name) received: treatment stopped, outputs safe"))
       }
     }

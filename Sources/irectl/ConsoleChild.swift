@@ -1,3 +1,4 @@
+import Controller
 import Foundation
 
 #if canImport(Glibc)
@@ -45,9 +46,10 @@ final class ConsoleChild: @unchecked Sendable {
   func hold(_ line: String) { lock.withLock { held.append(line) } }
 
   /// Waits for the console to close (the technician presses q), then shows the held lines.
-  /// When the run failed, the console is closed at once: there is nothing to watch.
+  /// When the run failed, or was stopped by a signal (a service stopping), the console is
+  /// closed at once: there is nothing to watch, and nobody may be there to press q.
   func finish(failed: Bool = false) {
-    if pid > 0 && failed { kill(pid, SIGTERM) }
+    if pid > 0 && (failed || SignalRelay.received) { kill(pid, SIGTERM) }
     if pid > 0 {
       var status: Int32 = 0
       while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
