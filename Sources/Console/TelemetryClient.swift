@@ -52,7 +52,8 @@ final class TelemetryClient {
     while true {
       let count = read(fd, &buffer, buffer.count)
       if count > 0 {
-        guard let lines = input.append(buffer[0..<count]) else { return nil }
+        let lines = input.append(buffer[0..<count])
+        guard !input.overflowed else { return nil }
         messages += lines.compactMap(TelemetryMessage.parse)
         continue
       }

@@ -41,7 +41,7 @@ final class BenchConsoles: @unchecked Sendable {
       let got = Glibc.read(fd, &bytes, bytes.count)
       if got == 0 { break }
       guard got > 0 else { continue }
-      for line in buffer.append(bytes[0..<got]) ?? [] where TelemetryMessage.parse(line) != nil { seen += 1 }
+      for line in buffer.append(bytes[0..<got]) where TelemetryMessage.parse(line) != nil { seen += 1 }
     }
     close(fd)
     lock.withLock { lines.append(seen) }

@@ -192,17 +192,20 @@ public final class TelemetryServer: @unchecked Sendable {
       return
     }
     guard count > 0 else { return }
-    let lines = lock.withLock { client.input.append(buffer[0..<count]) }
-    guard let lines else {
-      // A line longer than any command: not a console speaking the protocol.
-      let handler = lock.withLock { commandHandler }
-      handler(
-        "(over-long line)",
-        .failure(ConsoleRefusal(command: nil, reason: "line longer than 4096 bytes; connection closed")))
-      lock.withLock { drop(client) }
-      return
+    let (lines, overflowed) = lock.withLock {
+      (client.input.append(buffer[0..<count]), client.input.overflowed)
     }
     let handler = lock.withLock { commandHandler }
+    // The complete lines are heard first; a line longer than any command then closes the
+    // client: it is not a console speaking the protocol.
+    defer {
+      if overflowed {
+        handler(
+          "(over-long line)",
+          .failure(ConsoleRefusal(command: nil, reason: "line longer than 4096 bytes; connection closed")))
+        lock.withLock { drop(client) }
+      }
+    }
     for line in lines where !line.allSatisfy(\.isWhitespace) {
       let now = Date().timeIntervalSince1970
       let flooding = lock.withLock { () -> Bool in

@@ -138,15 +138,19 @@ public struct LineBuffer: Sendable {
 
   public init(maximum: Int) { self.maximum = maximum }
 
-  /// Appends `bytes`; returns the complete lines (without their newline), or `nil` when the
-  /// unfinished line grew past `maximum`.
-  public mutating func append(_ bytes: ArraySlice<UInt8>) -> [Substring]? {
+  /// The unfinished line grew past `maximum`: the peer is not speaking the protocol.
+  public private(set) var overflowed = false
+
+  /// Appends `bytes`; returns the lines they completed (without their newline), even when
+  /// what is left over `overflowed`.
+  public mutating func append(_ bytes: ArraySlice<UInt8>) -> [Substring] {
     pending += bytes
     var lines: [Substring] = []
     while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
       lines.append(Substring(String(decoding: pending[..<newline], as: UTF8.self)))
       pending.removeSubrange(...newline)
     }
-    return pending.count > maximum ? nil : lines
+    if pending.count > maximum { overflowed = true }
+    return lines
   }
 }

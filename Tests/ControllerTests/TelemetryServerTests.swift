@@ -22,7 +22,7 @@ import Testing
       var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
       _ = poll(&poller, 1, 100)
       let got = Glibc.read(fd, &bytes, bytes.count)
-      if got > 0 { lines += (buffer.append(bytes[0..<got]) ?? []).map(String.init) }
+      if got > 0 { lines += buffer.append(bytes[0..<got]).map(String.init) }
       if got == 0 { break }
     }
     return lines

@@ -146,4 +146,18 @@ struct SupervisorLatencyTests {
     #expect(throws: ConfigurationErrors.self) { try decode("  supervisor_latency_us: 5\n") }
     #expect(throws: ConfigurationErrors.self) { try decode("  supervisor_latency_us: \"200\"\n") }
   }
+
+  @Test func theLatencyMustEndBeforeTheNextFireEdge() {
+    // The sample board allows 10 fire edges a second: 100 ms apart.
+    do {
+      _ = try decode("  supervisor_latency_us: 100000\n")
+      Issue.record("a latency as long as the fire interval was accepted")
+    } catch {
+      #expect(
+        String(describing: error).contains(
+          "timing.supervisor_latency_us: must be shorter than the shortest interval between fire edges"
+            + " (1 / max_pulse_rate_hz = 100000 µs) (allowed: 10..99999; found: 100000)"))
+    }
+    #expect((try? decode("  supervisor_latency_us: 99999\n")) != nil)
+  }
 }

@@ -72,6 +72,8 @@ struct TelemetryMessageTests {
     var buffer = LineBuffer(maximum: 16)
     #expect(buffer.append(ArraySlice("ab\ncd".utf8)) == ["ab"])
     #expect(buffer.append(ArraySlice("e\n".utf8)) == ["cde"])
-    #expect(buffer.append(ArraySlice(String(repeating: "x", count: 17).utf8)) == nil)
+    #expect(!buffer.overflowed)
+    #expect(buffer.append(ArraySlice(("ok\n" + String(repeating: "x", count: 17)).utf8)) == ["ok"])
+    #expect(buffer.overflowed)
   }
 }

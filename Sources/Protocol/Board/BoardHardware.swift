@@ -12,7 +12,9 @@ struct BoardHardware {
     let i2c = top.required("i2c").flatMap(I2CConfiguration.read)
     let limits = top.required("limits").flatMap(BoardLimits.read)
     let interlocks = top.required("interlocks").flatMap(InterlockSettings.read)
-    let timing = top.required("timing").flatMap(TimingSettings.read)
+    let timing = top.required("timing").flatMap {
+      TimingSettings.read($0, maxPulseRate: limits?.maxPulseRate)
+    }
     guard let gpio, let i2c, let limits, let interlocks, let timing else { return nil }
     return BoardHardware(gpio: gpio, i2c: i2c, limits: limits, interlocks: interlocks, timing: timing)
   }

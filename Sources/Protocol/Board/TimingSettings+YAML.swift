@@ -1,8 +1,10 @@
 import Units
 
 extension TimingSettings {
-  /// Reads `timing:`: how the timing thread is scheduled on this board.
-  static func read(_ value: YAMLValue) -> TimingSettings? {
+  /// Reads `timing:`: how the timing thread is scheduled on this board. `maxPulseRate` (the
+  /// board's `limits.max_pulse_rate_hz`) bounds the supervisor's latency: its measurements
+  /// must be in before the next fire edge may come.
+  static func read(_ value: YAMLValue, maxPulseRate: Hertz?) -> TimingSettings? {
     let keys = ["priority", "lock_memory", "require_realtime", "supervisor_latency_us"]
     guard let timing = value.mapping(keys: keys) else { return nil }
     let priority = timing.required("priority")?.integer(in: 1...99)
@@ -13,6 +15,15 @@ extension TimingSettings {
       timing["supervisor_latency_us"].map { $0.integer(in: 10...1_000_000) }
       ?? TimingSettings.defaultSupervisorLatency.value
     guard let priority, let lock, let require, let latency else { return nil }
+    if let rate = maxPulseRate?.value, rate > 0, Double(latency) >= 1e6 / rate,
+      let given = timing["supervisor_latency_us"]
+    {
+      let interval = Int(1e6 / rate)
+      given.report(
+        "must be shorter than the shortest interval between fire edges (1 / max_pulse_rate_hz = \(interval) µs)",
+        allowed: "10..\(interval - 1)", found: given.written)
+      return nil
+    }
     return TimingSettings(
       priority: priority, lockMemory: lock, requireRealtime: require,
       supervisorLatency: Microseconds(latency))
