@@ -176,10 +176,10 @@ final class EmulatedBoard {
   }
 
   private func readWord(_ address: UInt8, _ register: UInt8) throws -> UInt16 {
-    try bus.readWord(address: address, register: register).byteSwapped
+    try bus.readWordMSBFirst(address: address, register: register)
   }
 
   private func writeWord(_ address: UInt8, _ register: UInt8, _ value: UInt16) throws {
-    try bus.writeWord(address: address, register: register, value: value.byteSwapped)
+    try bus.writeWordMSBFirst(address: address, register: register, value: value)
   }
 }

@@ -14,3 +14,16 @@ public protocol SMBus: AnyObject {
   /// SMBus "write word data" (`i2c_smbus_write_word_data`): the low byte is sent first.
   func writeWord(address: UInt8, register: UInt8, value: UInt16) throws
 }
+
+extension SMBus {
+  /// A word register of a chip that sends its most significant byte first (every chip of the
+  /// reference board): the SMBus word, swapped. The one place that swap is written.
+  public func readWordMSBFirst(address: UInt8, register: UInt8) throws -> UInt16 {
+    try readWord(address: address, register: register).byteSwapped
+  }
+
+  /// Writes `value` to a chip that expects its most significant byte first.
+  public func writeWordMSBFirst(address: UInt8, register: UInt8, value: UInt16) throws {
+    try writeWord(address: address, register: register, value: value.byteSwapped)
+  }
+}

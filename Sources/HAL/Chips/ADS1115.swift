@@ -110,13 +110,13 @@ public final class ADS1115 {
     }
   }
 
-  // MARK: - Word transfers (MSB first on the wire, so swapped against SMBus order)
+  // MARK: - Word transfers (MSB first on the wire)
 
   private func readWord(_ register: UInt8) throws -> UInt16 {
-    try bus.readWord(address: address, register: register).byteSwapped
+    try bus.readWordMSBFirst(address: address, register: register)
   }
 
   private func writeWord(_ register: UInt8, _ value: UInt16) throws {
-    try bus.writeWord(address: address, register: register, value: value.byteSwapped)
+    try bus.writeWordMSBFirst(address: address, register: register, value: value)
   }
 }

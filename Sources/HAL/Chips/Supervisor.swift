@@ -152,14 +152,14 @@ public final class Supervisor {
     try writeAndVerify(.scratch, nonce, what: "SCRATCH (liveness)")
   }
 
-  // MARK: - Word transfers (MSB first on the wire, so swapped against SMBus order)
+  // MARK: - Word transfers (MSB first on the wire)
 
   private func read(_ register: Register) throws -> UInt16 {
-    try bus.readWord(address: address, register: register.rawValue).byteSwapped
+    try bus.readWordMSBFirst(address: address, register: register.rawValue)
   }
 
   private func write(_ register: Register, _ value: UInt16) throws {
-    try bus.writeWord(address: address, register: register.rawValue, value: value.byteSwapped)
+    try bus.writeWordMSBFirst(address: address, register: register.rawValue, value: value)
   }
 
   private func writeAndVerify(_ register: Register, _ value: UInt16, what: String) throws {

@@ -32,15 +32,15 @@ public final class TMP117 {
 
   /// The Device_ID register (0x0F).
   public func identity() throws -> UInt16 {
-    try bus.readWord(address: address, register: TMP117.deviceIDRegister).byteSwapped
+    try bus.readWordMSBFirst(address: address, register: TMP117.deviceIDRegister)
   }
 
   /// Writes `nonce` to T_Low_Limit (0x03) and reads it back. The controller does not use the
   /// ALERT function, so the limit register is free to prove that the chip is answering now
   /// rather than replaying frozen registers.
   public func verifyAlive(nonce: UInt16) throws {
-    try bus.writeWord(address: address, register: TMP117.lowLimitRegister, value: nonce.byteSwapped)
-    let found = try bus.readWord(address: address, register: TMP117.lowLimitRegister).byteSwapped
+    try bus.writeWordMSBFirst(address: address, register: TMP117.lowLimitRegister, value: nonce)
+    let found = try bus.readWordMSBFirst(address: address, register: TMP117.lowLimitRegister)
     guard found == nonce else {
       throw HALError.unexpectedValue(
         address: address, register: TMP117.lowLimitRegister,
@@ -61,7 +61,7 @@ public final class TMP117 {
   /// The Temp_Result register (0x00): signed, 7.8125 m°C/LSB. Throws `unexpectedValue` for
   /// 0x8000, the chip's "no conversion yet" value.
   public func temperature() throws -> Celsius {
-    let raw = try bus.readWord(address: address, register: TMP117.temperatureRegister).byteSwapped
+    let raw = try bus.readWordMSBFirst(address: address, register: TMP117.temperatureRegister)
     guard raw != TMP117.invalidTemperature else {
       throw HALError.unexpectedValue(
         address: address, register: TMP117.temperatureRegister,
