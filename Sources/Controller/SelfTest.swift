@@ -147,10 +147,7 @@ public enum SelfTest {
 
   /// SCHED_FIFO at the board's priority and locked memory, tried as the timing thread will.
   static func realtime(_ timing: TimingSettings) -> Check {
-    let thread = TimingThread(realtime: timing)
-    thread.start {}
-    thread.join()
-    let status = thread.status
+    let status = TimingThread.probe(timing)
     if status.inForce { return Check(name: "real-time", result: .pass, detail: status.description) }
     return Check(
       name: "real-time", result: timing.requireRealtime ? .fail : .warn,

@@ -57,12 +57,10 @@ struct TreatmentExecution {
   ) throws -> Result {
     if let path = summaryPath { try SimulationSession.checkWritable(path, what: "summary") }
     if enforceRealtime, let realtime, realtime.requireRealtime {
-      let probe = TimingThread(realtime: realtime)
-      probe.start {}
-      probe.join()
-      guard probe.status.inForce else {
+      let status = TimingThread.probe(realtime)
+      guard status.inForce else {
         throw SessionError.environment(
-          "real-time scheduling is required by the board file and not available (\(probe.status));"
+          "real-time scheduling is required by the board file and not available (\(status));"
             + " nothing was charged or fired")
       }
     }

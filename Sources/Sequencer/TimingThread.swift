@@ -88,6 +88,16 @@ public final class TimingThread: @unchecked Sendable {
     return nil
   }
 
+  /// What the timing thread would get on this system: SCHED_FIFO at the board's priority and
+  /// locked memory, tried on a thread that does nothing. Used before anything moves (a
+  /// treatment that requires real time, the selftest).
+  public static func probe(_ realtime: TimingSettings) -> RealtimeStatus {
+    let thread = TimingThread(realtime: realtime)
+    thread.start {}
+    thread.join()
+    return thread.status
+  }
+
   /// Whether the body has returned.
   public var finished: Bool { done.load(ordering: .acquiring) }
 
