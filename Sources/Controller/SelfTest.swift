@@ -70,7 +70,7 @@ public enum SelfTest {
     do {
       let bus = try LinuxSMBus(bus: board.i2c.bus)
       checks.append(Check(name: "i2c bus", result: .pass, detail: bus.path))
-      checks += chips(board: board, bus: bus)
+      checks += chips(PulseGenerator(board: board, gpio: gpio, bus: bus, clock: SystemClock()))
     } catch {
       checks.append(Check(name: "i2c bus", result: .fail, detail: String(describing: error)))
     }
@@ -97,14 +97,14 @@ public enum SelfTest {
 
   /// Each chip at its address, answering with its identity (or, for chips without one, with
   /// registers written and read back), and the relays open and read back open.
-  static func chips(board: BoardDescription, bus: LinuxSMBus) -> [Check] {
+  /// The chips are the generator's own, found at the board file's addresses as a treatment
+  /// finds them.
+  static func chips(_ generator: PulseGenerator) -> [Check] {
+    let board = generator.board
     let i2c = board.i2c
-    let clock = SystemClock()
-    let supervisor = Supervisor(bus: bus, address: i2c.supervisor)
-    let adc = ADS1115(bus: bus, address: i2c.adc, clock: clock)
-    let thermometer = TMP117(bus: bus, address: i2c.temperature)
-    let matrix = ElectrodeMatrix(
-      plus: MCP23017(bus: bus, address: i2c.relaysPlus), minus: MCP23017(bus: bus, address: i2c.relaysMinus))
+    let clock = generator.clock
+    let (supervisor, adc, thermometer, matrix) =
+      (generator.supervisor, generator.adc, generator.thermometer, generator.matrix)
     func check(_ name: String, _ passed: String, _ body: () throws -> Void) -> Check {
       do {
         try body()
