@@ -64,7 +64,7 @@ let package = Package(
       ]),
     // The kernel's test drivers (gpio-sim, i2c-stub) seen from the board's side, and the
     // reference board behind them: for the kernel-driver tests (scripts/kernel-tests).
-    .target(name: "KernelFixtures", dependencies: ["HAL", "Protocol", "CGPIOD"]),
+    .target(name: "KernelFixtures", dependencies: ["HAL", "Protocol", "CGPIOD", "LinuxBackend"]),
     .executableTarget(
       name: "BoardEmulator",
       dependencies: [

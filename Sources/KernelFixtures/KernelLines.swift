@@ -1,6 +1,7 @@
 import CGPIOD
 import Foundation
 import HAL
+import LinuxBackend
 import Protocol
 
 /// The board's lines as the other side of a gpio-sim chip sees them: what the controller drives
@@ -26,24 +27,8 @@ public struct KernelLines {
       guard let spec = board.gpio.lines[role] else {
         throw FixtureError("the board file does not name \(role.rawValue)")
       }
-      let chip: OpaquePointer
-      let line: OpaquePointer
-      switch spec.locator {
-      case .name(let name):
-        guard let found = gpiod_line_find(name), let owner = gpiod_line_get_chip(found) else {
-          throw FixtureError("no GPIO line named \"\(name)\" (\(role.rawValue))")
-        }
-        (chip, line) = (owner, found)
-      case .chip(let label, let offset):
-        guard let owner = gpiod_chip_open_lookup(label) else {
-          throw FixtureError("no GPIO chip \(label) (\(role.rawValue))")
-        }
-        guard let found = gpiod_chip_get_line(owner, UInt32(offset)) else {
-          gpiod_chip_close(owner)
-          throw FixtureError("no GPIO line \(label) offset \(offset) (\(role.rawValue))")
-        }
-        (chip, line) = (owner, found)
-      }
+      // Found exactly as the controller finds it.
+      let (chip, line) = try LinuxGPIO.find(role, spec.locator)
       defer { gpiod_chip_close(chip) }
       let name = String(cString: gpiod_chip_name(chip))
       let offset = Int(gpiod_line_offset(line))

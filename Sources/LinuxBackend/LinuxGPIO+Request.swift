@@ -9,8 +9,10 @@ import Protocol
 extension LinuxGPIO {
   /// Finds a line as the board file says: by its device-tree name (`gpiod_line_find`, every
   /// chip searched), or by chip (label, name or number, `gpiod_chip_open_lookup`) and offset.
-  /// Returns the chip handle that owns the line, to be closed with it.
-  static func find(_ role: LineRole, _ locator: LineLocator) throws(HALError) -> (
+  /// Returns the chip handle that owns the line, to be closed with it (`gpiod_chip_close`);
+  /// the line is not requested. Public for the kernel-driver tests, which look at the same
+  /// lines from the simulator's side.
+  public static func find(_ role: LineRole, _ locator: LineLocator) throws(HALError) -> (
     OpaquePointer, OpaquePointer
   ) {
     switch locator {
