@@ -97,7 +97,6 @@ public final class MonitorApp {
           }
         } else {
           client.disconnect()
-          model.connected = false
           lastAttempt = Self.seconds()
           dirty = true
         }

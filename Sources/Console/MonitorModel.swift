@@ -21,7 +21,6 @@ struct MonitorModel {
     var serial = 0
   }
 
-  var connected = false
   var hello: TelemetryMessage?
   var state = "-"
   var stateCause: String?
@@ -82,7 +81,6 @@ struct MonitorModel {
     switch message.type {
     case .hello:
       self = MonitorModel()
-      connected = true
       hello = message
     case .state:
       state = message.state ?? "-"

@@ -7,14 +7,13 @@ import Sequencer
 final class SideEvents: @unchecked Sendable {
   private let lock = NSLock()
   private var pending: [TreatmentEvent] = []
-  /// At most this many wait at once; more (a flood from some client) are counted, not kept.
+  /// At most this many wait at once; more are not kept. (The telemetry server drops a client
+  /// past five commands a second long before a flood could reach this.)
   let limit = 256
-  private var overflowCount = 0
-  var overflow: Int { lock.withLock { overflowCount } }
 
   func add(_ event: TreatmentEvent) {
     lock.withLock {
-      if pending.count < limit { pending.append(event) } else { overflowCount += 1 }
+      if pending.count < limit { pending.append(event) }
     }
   }
 
