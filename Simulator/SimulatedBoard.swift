@@ -50,6 +50,8 @@ public final class SimulatedBoard {
     return edges
   }()
   public internal(set) var pulsesDelivered = 0
+  /// Pulses the board delivered on its own, without a fire edge (the `extra-pulse` fault).
+  public internal(set) var spontaneousPulses = 0
   /// The pulse board's own count, kept in a shared memory-mapped file when asked: it survives
   /// the controller being killed, as the hardware's counter would, and costs no system call.
   private var persistedCount: UnsafeMutablePointer<Int64>?

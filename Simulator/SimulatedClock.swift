@@ -23,7 +23,7 @@ public final class SimulatedClock: MonotonicClock {
   private var scheduled: [(at: Instant, sequence: Int, action: () -> Void)] = []
   private var sequence = 0
   /// How long before a precise deadline a real-time sleep stops sleeping and starts spinning.
-  public var spinMargin = Nanoseconds.microseconds(150)
+  public var spinMargin = PosixTime.spinMargin
   /// CPU time spent spinning to precise deadlines (realtime).
   public private(set) var spinCPUTime = Nanoseconds.zero
 
@@ -52,13 +52,16 @@ public final class SimulatedClock: MonotonicClock {
     }
   }
 
-  public func sleepPrecisely(until deadline: Instant) {
+  /// On virtual time the spin takes no time: whatever is scheduled up to the (late) wake-up
+  /// happens first, and the caller's last look sees it.
+  public func sleepPrecisely(until deadline: Instant, unless stop: () -> Bool) {
     switch pace {
     case .fast: advance(to: max(deadline, cursor) + wakeLatency())
     case .realtime:
       runScheduled(through: deadline - spinMargin)
       spinCPUTime =
-        spinCPUTime + PosixTime.sleepThenSpin(until: wallOrigin + deadline.sinceOrigin, margin: spinMargin)
+        spinCPUTime
+        + PosixTime.sleepThenSpin(until: wallOrigin + deadline.sinceOrigin, margin: spinMargin, unless: stop)
       runScheduled(through: now)
     }
   }

@@ -62,7 +62,11 @@ extension SimulatedBoard {
     case .openCircuit: faults.openCircuit = on
     case .relayStuck:
       if on { relaysMinus.weldOneClosed(at: now) } else { relaysMinus.unstick(at: now) }
-    case .extraPulse: if on { supervisor.count &+= 1 }
+    case .extraPulse:
+      if on {
+        supervisor.count &+= 1
+        spontaneousPulses += 1
+      }
     case .missedPulse: faults.missingFires = on
     case .hvSag: charger.sag(to: on ? 0.85 : 1, at: now)
     case .overtemp: heatSink.forced = Celsius(on ? 60 : 0)

@@ -189,7 +189,7 @@ struct MonitorModel {
   /// Whether an interlock is failing now, and whether it is the latched fault.
   func interlockStatus(_ name: String) -> (failing: Bool, latched: Bool) {
     let isLatched = latched?.interlock == name
-    let paused = state == "paused" && stateCause == name
+    let paused = state == "paused" && (stateCause?.split(separator: "+").contains { $0 == name } ?? false)
     return (failing.contains(name) || isLatched || paused, isLatched)
   }
 }

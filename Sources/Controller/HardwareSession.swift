@@ -88,17 +88,19 @@ public enum HardwareSession {
     } catch { throw SessionError.environment("\(options.boardPath): \(error)") }
     defer { gpio.close() }
     options.log("HARDWARE: \(plan.name) on \(board.name), i2c bus \(bus.path)")
-    let execution = TreatmentExecution(
+    let terminal = TerminalOperator(patience: options.pauseLimit, say: options.log)
+    terminal.start()
+    var execution = TreatmentExecution(
       plan: plan, board: board,
       generator: PulseGenerator(board: board, gpio: gpio, bus: bus, clock: SystemClock()),
-      treatmentOperator: ScriptedOperator(
-        patience: options.pauseLimit, resumeAfterFault: false, resumeAfterOperatorPause: nil),
+      treatmentOperator: terminal,
       backend: "linux", realtime: board.timing, enforceRealtime: true, virtualTime: false,
       protocolPath: options.protocolPath, boardPath: options.boardPath, operatorName: options.operatorName,
       seed: nil, summaryPath: options.summaryPath, recordPath: options.recordPath,
       showProgress: options.showProgress,
       telemetryPath: options.telemetryPath ?? TelemetryLocation.defaultPath(),
       telemetryRequired: options.telemetryPath != nil, log: options.log)
+    execution.extraObservers = [terminal]
     let result = try execution.run(attach: attach)
     return HardwareResult(outcome: result.outcome, summary: result.summary)
   }

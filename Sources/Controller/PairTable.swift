@@ -12,8 +12,10 @@ public enum PairTable {
     var rows: [[String]] = []
     for (index, pair) in plan.pairs.enumerated() {
       let mine = pulses.filter { $0.pair == index }
-      let therapy = mine.filter { $0.kind == .therapy }.map(\.current.value)
-      let currents = therapy.isEmpty ? mine.map(\.current.value) : therapy
+      let therapy = mine.filter { $0.kind == .therapy }
+      // Currents of the measured pulses; a pulse that could not be measured still counts.
+      let measuredTherapy = therapy.compactMap { $0.current?.value }
+      let currents = therapy.isEmpty ? mine.compactMap { $0.current?.value } : measuredTherapy
       let first = currents.first
       let last = currents.last
       let mean = currents.isEmpty ? nil : currents.reduce(0, +) / Double(currents.count)

@@ -43,7 +43,7 @@ public final class RecordWriter: TreatmentObserver {
         [
           pulse.index, pulse.pair, pulse.kind.rawValue, pulse.polarity.rawValue, pulse.trigger.map(ms),
           ms(pulse.scheduled), ms(pulse.fired), (pulse.fired - pulse.scheduled).microseconds,
-          pulse.current.value, pulse.voltage.value, Int(pulse.supervisorCount),
+          pulse.current?.value, pulse.voltage?.value, pulse.supervisorCount.map { Int($0) },
         ])
     case .skipped(let beat):
       session.append("skipped_beats", [beat.pair, beat.reason.rawValue, ms(beat.at)])
@@ -61,7 +61,7 @@ public final class RecordWriter: TreatmentObserver {
     case .state(let state, let at):
       let cause: String? =
         switch state {
-        case .paused(let interlock): interlock.rawValue
+        case .paused(let causes): causes.names
         case .latched(let fault), .pairStopped(let fault): fault.interlock.rawValue
         case .idle, .switching, .charging, .ready, .delivering, .finished: nil
         }
@@ -86,10 +86,16 @@ public final class RecordWriter: TreatmentObserver {
     }
   }
 
-  /// The session's last row: how it ended.
-  public func close(outcome: TreatmentOutcome, delivered: Int) {
+  /// The session's last row: how it ended, and the bounds of what was delivered: the pulses
+  /// the supervisor counted, and every pulse whose edge was driven.
+  public func close(outcome: TreatmentOutcome, delivered: ClosedRange<Int>) {
     session.append(
-      "session_ends", [outcome.name, TreatmentRecord.timestamp(), delivered, delivered, finalBank?.value, 0])
+      "session_ends",
+      [
+        outcome.name, TreatmentRecord.timestamp(), delivered.lowerBound, delivered.upperBound,
+        finalBank?.value,
+        0,
+      ])
     if commit() { session.finish() }
   }
 

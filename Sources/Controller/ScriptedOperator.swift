@@ -5,26 +5,33 @@ import Units
 
 /// The operator `irectl simulate` plays: holds the footswitch, acknowledges the start-up latch,
 /// accepts every set review. It never clears a cause by itself and never acknowledges a fault
-/// that stopped the treatment: a pause whose cause does not go away ends the run as aborted
-/// after `patience`.
+/// that stopped the treatment unless told to: a pause whose cause does not go away ends the run
+/// as aborted after `patience`.
+///
+/// What it is told to do at given moments (`irectl simulate --operator resume@t=…`) counts only
+/// for the pause or the latched fault that stands at that moment, as the operator's resume or
+/// acknowledgement at a terminal would: one typed before the pause began is no answer to it.
 public final class ScriptedOperator: TreatmentOperator {
   /// How long a pause may last before the scripted operator gives up and aborts.
   public var patience: Nanoseconds
   /// After a trigger loss, the scripted operator resumes once this long has passed (the heart
-  /// may have come back; if not, delivery pauses again).
-  public var resumeAfterTriggerLoss: Nanoseconds
+  /// may have come back; if not, delivery pauses again); `nil`: only when told to.
+  public var resumeAfterTriggerLoss: Nanoseconds?
 
   /// With `--resume-after-fault`: after a latched fault, clear the causes (what an operator
   /// does at the bedside) and acknowledge.
   public var resumeAfterFault: Bool
   /// After a pause asked by a console or a signal: resume once this long has passed (the
-  /// simulated operator had a look), or never (`nil`: on hardware, resuming stays with the
-  /// operator at the terminal, and a pause that outlasts `patience` aborts).
+  /// simulated operator had a look), or only when told to (`nil`).
   public var resumeAfterOperatorPause: Nanoseconds?
+  /// Moments at which the operator resumes (`--operator resume@…`), and acknowledges a latched
+  /// fault (`--operator acknowledge@…`), each used once.
+  public private(set) var resumes: [Instant] = []
+  public private(set) var acknowledgements: [Instant] = []
   private let clearCauses: () -> Void
 
   public init(
-    patience: Nanoseconds = .seconds(60), resumeAfterTriggerLoss: Nanoseconds = .seconds(5),
+    patience: Nanoseconds = .seconds(60), resumeAfterTriggerLoss: Nanoseconds? = .seconds(5),
     resumeAfterFault: Bool = false, resumeAfterOperatorPause: Nanoseconds? = .seconds(3),
     clearCauses: @escaping () -> Void = {}
   ) {
@@ -35,10 +42,21 @@ public final class ScriptedOperator: TreatmentOperator {
     self.clearCauses = clearCauses
   }
 
-  public func recover(from fault: Fault) -> Bool {
-    guard resumeAfterFault else { return false }
-    clearCauses()
-    return true
+  /// The operator resumes at `instant` (if a pause stands then).
+  public func resume(at instant: Instant) { resumes.append(instant) }
+
+  /// The operator acknowledges at `instant` (if a latched fault waits then).
+  public func acknowledge(at instant: Instant) { acknowledgements.append(instant) }
+
+  public func recover(from fault: Fault, latchedAt: Instant, now: Instant) -> RecoveryDecision {
+    if resumeAfterFault {
+      clearCauses()
+      return .acknowledge
+    }
+    if take(&acknowledgements, from: latchedAt, to: now) { return .acknowledge }
+    // Told to acknowledge later, within its patience: it waits for that moment.
+    if acknowledgements.contains(where: { $0 > now && $0 - latchedAt < patience }) { return .wait }
+    return .end
   }
 
   public func acknowledge(_ fault: Fault) -> Bool { fault.interlock == .startup }
@@ -47,18 +65,27 @@ public final class ScriptedOperator: TreatmentOperator {
 
   public func continueAfterStoppedPair(_ pair: ProbePair, fault: Fault) -> Bool { false }
 
-  public func paused(_ cause: Interlock, for duration: Nanoseconds) -> PauseDecision {
-    if duration >= patience {
-      return .abort(reason: "paused for \(formatted(duration.seconds)) s: \(cause.reason)")
+  public func paused(_ pause: PauseSituation) -> PauseDecision {
+    if pause.duration >= patience {
+      let reasons = pause.causes.interlocks.map(\.reason).joined(separator: "; ")
+      return .abort(reason: "paused for \(formatted(pause.duration.seconds)) s: \(reasons)")
     }
-    switch cause {
-    case .ecgTrigger: return duration >= resumeAfterTriggerLoss ? .resume : .wait
-    case .operatorPause: return resumeAfterOperatorPause.map { duration >= $0 ? .resume : .wait } ?? .wait
-    case .startup, .estop, .footswitchReleased, .footswitchDisagree, .lid, .bankVoltage, .charger, .bleed,
-      .relayReadback, .pulseCounter,
-      .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .testPulseCurrent, .lowCurrent,
-      .pulseRate, .overTemperature, .sensor, .record, .timing, .operatorAbort:
-      return .wait
-    }
+    // Only the causes that are the operator's to end are worth a resume; the footswitch and
+    // the heat-sink end theirs by themselves.
+    guard !pause.causes.isDisjoint(with: .endedByResume) else { return .wait }
+    if take(&resumes, from: pause.began, to: pause.now) { return .resume }
+    let operatorDone =
+      !pause.causes.contains(.operatorPause)
+      || resumeAfterOperatorPause.map { pause.duration >= $0 } ?? false
+    let triggerDone =
+      !pause.causes.contains(.ecgTrigger) || resumeAfterTriggerLoss.map { pause.duration >= $0 } ?? false
+    return operatorDone && triggerDone ? .resume : .wait
+  }
+
+  /// Uses up the first moment in `moments` that falls within `from...to`.
+  private func take(_ moments: inout [Instant], from: Instant, to: Instant) -> Bool {
+    guard let index = moments.firstIndex(where: { $0 >= from && $0 <= to }) else { return false }
+    moments.remove(at: index)
+    return true
   }
 }

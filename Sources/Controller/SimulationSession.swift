@@ -129,7 +129,8 @@ public enum SimulationSession {
       operatorName: "scripted operator (simulator)", seed: options.seed,
       summaryPath: options.summaryPath, recordPath: options.recordPath, showProgress: options.showProgress,
       telemetryPath: options.pace == .realtime ? options.telemetryPath : nil,
-      telemetryRequired: options.telemetryRequired, telemetryReady: options.telemetryReady, log: options.log)
+      telemetryRequired: options.telemetryRequired, telemetryReady: options.telemetryReady,
+      boardCounts: { (simulated.pulsesDelivered, simulated.spontaneousPulses) }, log: options.log)
     options.log("SIMULATOR: \(plan.name) on \(board.name), seed \(options.seed), \(options.pace.rawValue)")
     let result = try execution.run(attach: attach) { error, now, delivered in
       // A recorded RR series that ran out ends the run as aborted, and is the user's input error.

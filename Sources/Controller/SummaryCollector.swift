@@ -17,6 +17,10 @@ public final class SummaryCollector: TreatmentObserver {
   private let plan: TreatmentProtocol
   private let origin: Instant
 
+  /// The pulses known to have been delivered (counted and measured by the supervisor), up to
+  /// every pulse whose fire edge was driven: what went through the patient lies between.
+  public var delivered: ClosedRange<Int> { pulses.filter(\.measured).count...pulses.count }
+
   public init(plan: TreatmentProtocol, origin: Instant) {
     self.plan = plan
     self.origin = origin
@@ -76,8 +80,9 @@ public final class SummaryCollector: TreatmentObserver {
       pulses: pulses.map {
         .init(
           index: $0.index, pair: $0.pair, kind: $0.kind.rawValue, triggerMs: $0.trigger.map(milliseconds),
-          firedMs: milliseconds($0.fired), currentA: ($0.current.value * 100).rounded() / 100,
-          voltageV: $0.voltage.value.rounded(), polarity: $0.polarity.rawValue)
+          firedMs: milliseconds($0.fired), currentA: $0.current.map { ($0.value * 100).rounded() / 100 },
+          voltageV: $0.voltage.map { $0.value.rounded() }, polarity: $0.polarity.rawValue,
+          measured: $0.measured)
       },
       skipped: skipped.map { .init(pair: $0.pair, reason: $0.reason.rawValue, atMs: milliseconds($0.at)) },
       durationMs: milliseconds(end))

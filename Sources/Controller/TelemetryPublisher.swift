@@ -53,9 +53,9 @@ final class TelemetryPublisher: TreatmentObserver {
       var message = TelemetryMessage(.state, at: ms(at))
       message.state = state.name
       switch state {
-      case .paused(let interlock):
-        message.cause = interlock.rawValue
-        message.reason = interlock.reason
+      case .paused(let causes):
+        message.cause = causes.names
+        message.reason = causes.interlocks.map(\.reason).joined(separator: "; ")
       case .latched(let fault), .pairStopped(let fault):
         message.cause = fault.interlock.rawValue
         message.reason = fault.reason
@@ -67,11 +67,11 @@ final class TelemetryPublisher: TreatmentObserver {
       message.index = pulse.index
       message.pair = pulse.pair
       message.kind = pulse.kind.rawValue
-      message.currentA = pulse.current.value
-      message.voltageV = pulse.voltage.value
+      message.currentA = pulse.current?.value
+      message.voltageV = pulse.voltage?.value
       message.onsetErrorUs = (pulse.fired - pulse.scheduled).microseconds
       message.triggerMs = pulse.trigger.map(ms)
-      message.supervisorCount = Int(pulse.supervisorCount)
+      message.supervisorCount = pulse.supervisorCount.map(Int.init)
       message.reason = pulse.polarity.rawValue
       server.publish(message)
       delivered += 1

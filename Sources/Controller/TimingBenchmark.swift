@@ -154,7 +154,7 @@ public enum TimingBenchmark {
     let started = PosixTime.monotonicNow()
     let run = TimingRun(sequencer: sequencer, realtime: board.timing)
     let outcome = try run.finish(draining: publisher.ring, into: ObserverGroup(observers))
-    writer?.close(outcome: outcome, delivered: collector.pulses.count)
+    writer?.close(outcome: outcome, delivered: collector.delivered)
     let consoleLoad = load?.finish()
     let wall = PosixTime.monotonicNow() - started
     guard case .completed = outcome else {

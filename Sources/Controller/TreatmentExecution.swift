@@ -37,6 +37,12 @@ struct TreatmentExecution {
   var telemetryPath: String? = nil
   var telemetryRequired = false
   var telemetryReady: (@Sendable () -> Void)? = nil
+  /// The board's own count of the pulses it delivered, answered and spontaneous, when the board
+  /// can tell (the simulator); read once the run has ended, for the summary.
+  var boardCounts: (() -> (answered: Int, spontaneous: Int))? = nil
+  /// Observers of the run's events besides the summary, the progress line, the record and the
+  /// telemetry (on the draining thread): the operator at a terminal, who is told of pauses.
+  var extraObservers: [any TreatmentObserver] = []
   var log: @Sendable (String) -> Void
 
   /// How a run ended, with what it produced.
@@ -82,7 +88,7 @@ struct TreatmentExecution {
       try TreatmentExecution.openRecord(
         $0, identity, plan: plan, board: board, origin: origin, gate: gate, log: log)
     }
-    let observers: [(any TreatmentObserver)?] = [collector, progress, record, telemetry]
+    let observers: [(any TreatmentObserver)?] = [collector, progress, record, telemetry] + extraObservers
     let publisher = EventPublisher(
       capacity: 1 << 16, waitWhenFull: virtualTime, gate: recordPath == nil ? nil : gate)
     let sequencer = TreatmentSequencer(
@@ -108,10 +114,14 @@ struct TreatmentExecution {
     }
     progress?.finish()
     let end = clock.now
-    record?.close(outcome: outcome, delivered: collector.pulses.count)
+    var summary = collector.summary(backend: backend, outcome: outcome, seed: seed, end: end)
+    if let counts = boardCounts?() {
+      summary.boardCount = counts.answered
+      summary.boardSpontaneous = counts.spontaneous
+    }
+    record?.close(outcome: outcome, delivered: collector.delivered)
     telemetry?.ended(outcome, at: end)
     telemetry?.server.flush()
-    let summary = collector.summary(backend: backend, outcome: outcome, seed: seed, end: end)
     if let path = summaryPath {
       do {
         try summary.json().write(to: URL(fileURLWithPath: path), options: .atomic)

@@ -50,11 +50,14 @@ public struct TreatmentSummary: Codable, Equatable, Sendable {
     public var kind: String
     public var triggerMs: Double?
     public var firedMs: Double
-    public var currentA: Double
-    public var voltageV: Double
+    /// `null` (with `measured` false) for a pulse whose edge went out but that the supervisor
+    /// did not count or that could not be read back.
+    public var currentA: Double?
+    public var voltageV: Double?
     public var polarity: String
+    public var measured: Bool
     enum CodingKeys: String, CodingKey {
-      case index, pair, kind, polarity
+      case index, pair, kind, polarity, measured
       case triggerMs = "trigger_ms"
       case firedMs = "fired_ms"
       case currentA = "current_a"
@@ -67,9 +70,10 @@ public struct TreatmentSummary: Codable, Equatable, Sendable {
       try c.encode(kind, forKey: .kind)
       try c.encode(triggerMs, forKey: .triggerMs)  // null in fixed-rate mode, never omitted
       try c.encode(firedMs, forKey: .firedMs)
-      try c.encode(currentA, forKey: .currentA)
+      try c.encode(currentA, forKey: .currentA)  // null when not measured, never omitted
       try c.encode(voltageV, forKey: .voltageV)
       try c.encode(polarity, forKey: .polarity)
+      try c.encode(measured, forKey: .measured)
     }
   }
 
@@ -99,6 +103,11 @@ public struct TreatmentSummary: Codable, Equatable, Sendable {
   public var pulses: [Pulse]
   public var skipped: [Skip]
   public var durationMs: Double
+  /// On the simulator only: the pulses the simulated board delivered in answer to a fire edge
+  /// (counted as `pulses` is), and those it delivered on its own (the `extra-pulse` fault).
+  /// Absent on hardware, where the board's own count is the supervisor's, already judged.
+  public var boardCount: Int?
+  public var boardSpontaneous: Int?
 
   enum CodingKeys: String, CodingKey {
     case backend, `protocol`, outcome, fault, faults, seed, pairs, pulses, skipped
@@ -106,6 +115,8 @@ public struct TreatmentSummary: Codable, Equatable, Sendable {
     case hardwareError = "hardware_error"
     case finalBankV = "final_bank_v"
     case durationMs = "duration_ms"
+    case boardCount = "board_count"
+    case boardSpontaneous = "board_spontaneous"
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -123,6 +134,8 @@ public struct TreatmentSummary: Codable, Equatable, Sendable {
     try c.encode(pulses, forKey: .pulses)
     try c.encode(skipped, forKey: .skipped)
     try c.encode(durationMs, forKey: .durationMs)
+    try c.encodeIfPresent(boardCount, forKey: .boardCount)
+    try c.encodeIfPresent(boardSpontaneous, forKey: .boardSpontaneous)
   }
 
   /// The JSON text, keys sorted so that two identical runs give identical bytes.

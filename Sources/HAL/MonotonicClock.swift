@@ -8,10 +8,14 @@ public protocol MonotonicClock: AnyObject {
   /// wake-up latency). Returns at once if it passed.
   func sleep(until deadline: Instant)
   /// Returns as close to `deadline` as the clock can: on a real clock, sleeps to a margin
-  /// before it and spins the rest. Used for the fire edge only: spinning costs CPU.
-  func sleepPrecisely(until deadline: Instant)
+  /// before it and spins the rest. Used for the fire edge only: spinning costs CPU. The spin
+  /// asks `stop` on every turn and returns early, before `deadline`, once it says yes: a stop
+  /// command that arrives during the spin is seen before the edge, not after it.
+  func sleepPrecisely(until deadline: Instant, unless stop: () -> Bool)
 }
 
 extension MonotonicClock {
   public func sleep(for span: Nanoseconds) { sleep(until: now + span) }
+
+  public func sleepPrecisely(until deadline: Instant) { sleepPrecisely(until: deadline, unless: { false }) }
 }

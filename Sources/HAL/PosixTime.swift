@@ -34,14 +34,23 @@ public enum PosixTime {
     while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &request, nil) == EINTR {}
   }
 
+  /// How long before a fire deadline a real-time sleep stops sleeping and starts spinning:
+  /// longer than the operating system's usual wake-up latency (tens of microseconds), so that
+  /// the spin, not the wake-up, sets the edge. One value for every clock that runs on real time
+  /// (docs/performance.md).
+  public static let spinMargin = Nanoseconds.microseconds(150)
+
   /// Sleeps to `margin` before `deadline`, then spins on the clock to it: the operating system
   /// wakes a sleeping thread tens of microseconds late (milliseconds on a bad day), and the
-  /// spin takes the rest of the way exactly. Returns the CPU time the spin cost.
+  /// spin takes the rest of the way exactly. The spin returns early once `stop` says so.
+  /// Returns the CPU time the spin cost.
   @discardableResult
-  public static func sleepThenSpin(until deadline: Instant, margin: Nanoseconds) -> Nanoseconds {
+  public static func sleepThenSpin(
+    until deadline: Instant, margin: Nanoseconds, unless stop: () -> Bool = { false }
+  ) -> Nanoseconds {
     sleepAbsolute(until: deadline - margin)
     let before = threadCPUTime()
-    while monotonicNow() < deadline {}
+    while monotonicNow() < deadline, !stop() {}
     return threadCPUTime() - before
   }
 }

@@ -3,11 +3,10 @@ import Units
 /// The real clock: CLOCK_MONOTONIC, the clock the kernel stamps GPIO edge events with, so that
 /// a trigger's timestamp and the fire deadline computed from it are on one time base.
 public final class SystemClock: MonotonicClock {
-  /// How long before a fire deadline the thread stops sleeping and spins: longer than the
-  /// operating system's usual wake-up latency, so that the spin, not the wake-up, sets the edge.
+  /// How long before a fire deadline the thread stops sleeping and spins (`PosixTime.spinMargin`).
   public let spinMargin: Nanoseconds
 
-  public init(spinMargin: Nanoseconds = .microseconds(300)) {
+  public init(spinMargin: Nanoseconds = PosixTime.spinMargin) {
     self.spinMargin = spinMargin
   }
 
@@ -15,7 +14,7 @@ public final class SystemClock: MonotonicClock {
 
   public func sleep(until deadline: Instant) { PosixTime.sleepAbsolute(until: deadline) }
 
-  public func sleepPrecisely(until deadline: Instant) {
-    PosixTime.sleepThenSpin(until: deadline, margin: spinMargin)
+  public func sleepPrecisely(until deadline: Instant, unless stop: () -> Bool) {
+    PosixTime.sleepThenSpin(until: deadline, margin: spinMargin, unless: stop)
   }
 }

@@ -8,7 +8,13 @@ import Units
 public struct FirePermission: ~Copyable, Sendable {
   /// The latest moment the pulse may still be fired (trigger + delay + window).
   public let notAfter: Instant
-  init(notAfter: Instant) { self.notAfter = notAfter }
+  /// The machine's state-change count when the permission was granted
+  /// (`SafetyMachine.stillPermits`).
+  let stateChanges: UInt64
+  init(notAfter: Instant, stateChanges: UInt64) {
+    self.notAfter = notAfter
+    self.stateChanges = stateChanges
+  }
 
   /// The last look, microseconds before the edge: the permission was granted on a snapshot
   /// taken a few milliseconds earlier, and the inputs that can change in that time without
@@ -73,6 +79,9 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
   case noReference = "no_reference"
   /// The record has not made this pulse's intent durable yet: nothing fires unrecorded.
   case recordNotDurable = "record_not_durable"
+  /// The trigger's timestamp is in the future or older than max RR: it cannot be placed on the
+  /// controller's clock.
+  case implausibleTimestamp = "implausible_timestamp"
 }
 
 /// The answer to a fire check.

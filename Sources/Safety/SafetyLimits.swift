@@ -15,6 +15,9 @@ public struct SafetyLimits: Equatable, Sendable, Hashable {
   public var voltageCollapseFraction: Double
   public var footswitchDisagree: Nanoseconds
   public var temperaturePause: Celsius
+  /// A temperature pause ends once the heat-sink is below this (below the pause threshold, so
+  /// that delivery does not flicker on and off at it).
+  public var temperatureResume: Celsius
   public var temperatureFault: Celsius
   /// Fire edges closer than this exceed the board's maximum pulse rate.
   public var minFireInterval: Nanoseconds
@@ -22,8 +25,8 @@ public struct SafetyLimits: Equatable, Sendable, Hashable {
   public init(
     maxCurrent: Amperes, maxCurrentJump: Amperes, minCurrent: Amperes, testCurrent: ClosedRange<Amperes>?,
     bankVoltageTolerance: Double, bankHoldBeats: Int, voltageCollapseFraction: Double,
-    footswitchDisagree: Nanoseconds, temperaturePause: Celsius, temperatureFault: Celsius,
-    minFireInterval: Nanoseconds = .zero
+    footswitchDisagree: Nanoseconds, temperaturePause: Celsius, temperatureResume: Celsius? = nil,
+    temperatureFault: Celsius, minFireInterval: Nanoseconds = .zero
   ) {
     self.maxCurrent = maxCurrent
     self.maxCurrentJump = maxCurrentJump
@@ -34,7 +37,13 @@ public struct SafetyLimits: Equatable, Sendable, Hashable {
     self.voltageCollapseFraction = voltageCollapseFraction
     self.footswitchDisagree = footswitchDisagree
     self.temperaturePause = temperaturePause
+    self.temperatureResume =
+      temperatureResume ?? temperaturePause - Celsius(SafetyLimits.temperatureHysteresis)
     self.temperatureFault = temperatureFault
     self.minFireInterval = minFireInterval
   }
+
+  /// How far below the pause threshold the heat-sink must cool when the board file names no
+  /// resume threshold, in °C.
+  public static let temperatureHysteresis = 5.0
 }

@@ -5,12 +5,17 @@ import Units
 /// clock (time comes in the snapshots), no allocation: every reachable (state, event) pair can
 /// be enumerated in a test, and a run can be replayed from its record.
 public struct SafetyMachine: Equatable, Sendable, Hashable {
-  public private(set) var state: SafetyState
+  public private(set) var state: SafetyState {
+    didSet { if state != oldValue { stateChanges &+= 1 } }
+  }
   public let limits: SafetyLimits
   /// The latest snapshot of the inputs; `nil` until the first one.
   public private(set) var lastInputs: InterlockInputs?
   /// Since when the footswitch channels have disagreed, if they do.
   private var disagreeingSince: Instant?
+  /// How many times the state has changed. A fire permission carries the count it was granted
+  /// at: any change after it, even one that comes back to `ready`, voids it.
+  public private(set) var stateChanges: UInt64 = 0
 
   /// Starts latched, as an e-stop latch does: nothing is enabled until the operator
   /// acknowledges with every cause gone.
@@ -50,6 +55,15 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
       return .finished
     case (.latched(let fault), .acknowledge):
       return canAcknowledge ? .idle : .latched(fault)
+    case (.delivering, .measured(let measurement)):
+      guard let fault = SafetyMachine.judge(measurement, limits: limits) else { return .ready }
+      return stopped(by: fault)
+    case (_, .measured(let measurement)):
+      // A measurement that arrives after delivery stopped for another reason (a pause, a
+      // latched fault, the footswitch let go and pressed again) is judged all the same: what
+      // it shows about the pulse that went out must not be lost.
+      guard let fault = SafetyMachine.judge(measurement, limits: limits) else { return state }
+      return stopped(by: fault)
     case (.latched, _):
       return state
     case (_, .inputs(let inputs)):
@@ -80,18 +94,19 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
       return .latched(Fault(.bleed, measured: measured.value))
     case (.ready, .fired):
       return .delivering
-    case (.delivering, .measured(let measurement)):
-      guard let fault = SafetyMachine.judge(measurement, limits: limits) else { return .ready }
-      switch fault.interlock.reaction {
-      case .stopPair: return .pairStopped(fault)
-      case .latch, .pause, .abort: return .latched(fault)
-      }
     case (.charging, .triggerLost), (.ready, .triggerLost):
       return .paused(.ecgTrigger)
+    case (.paused(let causes), .triggerLost):
+      return .paused(causes.union(.ecgTrigger))
     case (.idle, .pause), (.switching, .pause), (.charging, .pause), (.ready, .pause), (.delivering, .pause):
       return .paused(.operatorPause)
-    case (.paused(let cause), .resume):
-      return pauseCauseGone(cause) ? .idle : state
+    case (.paused(let causes), .pause):
+      return .paused(causes.union(.operatorPause))
+    case (.paused(let causes), .resume):
+      // The operator's resume ends the causes that are the operator's to end; a footswitch
+      // still released or a heat-sink still hot keeps delivery paused.
+      let remaining = causes.subtracting(.endedByResume)
+      return remaining.isEmpty ? .idle : .paused(remaining)
     case (.pairStopped, .resume):
       return .idle
     case (.idle, .complete), (.ready, .complete), (.charging, .complete):
@@ -102,22 +117,45 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
     }
   }
 
-  /// Applies a snapshot: latching input faults first, then pauses, then the end of a pause
-  /// whose cause went away by itself (the footswitch pressed again, the heat-sink cooled).
+  /// Where a fault found in a measurement leaves the machine: a stopped pair for a poor-contact
+  /// fault (unless a latched fault already outranks it), latched for everything else.
+  private func stopped(by fault: Fault) -> SafetyState {
+    switch fault.interlock.reaction {
+    case .stopPair:
+      if case .latched = state { return state }
+      return .pairStopped(fault)
+    case .latch, .pause, .abort:
+      return .latched(fault)
+    }
+  }
+
+  /// Applies a snapshot: latching input faults first, then the pauses the inputs cause, then
+  /// the end of those pauses whose cause went away by itself (the footswitch pressed again, the
+  /// heat-sink cooled below its resume threshold).
   private func judge(_ inputs: InterlockInputs) -> SafetyState {
     if let fault = inputFault(inputs) { return .latched(fault) }
-    let active = state == .charging || state == .ready || state == .delivering
-    if active && !inputs.lidClosed { return .latched(Fault(.lid)) }
-    if active && !inputs.footswitchPressed { return .paused(.footswitchReleased) }
-    if active && inputs.heatSink >= limits.temperaturePause {
-      return .paused(.overTemperature)
+    switch state {
+    case .charging, .ready, .delivering:
+      if !inputs.lidClosed { return .latched(Fault(.lid)) }
+      let causes = pauses(inputs)
+      return causes.isEmpty ? state : .paused(causes)
+    case .paused(let causes):
+      var updated = causes.subtracting(.endedByInputs)
+      updated.formUnion(pauses(inputs, cooling: causes.contains(.overTemperature)))
+      return updated.isEmpty ? .idle : .paused(updated)
+    case .latched, .idle, .switching, .pairStopped, .finished:
+      return state
     }
-    if case .paused(let cause) = state, cause == .footswitchReleased || cause == .overTemperature,
-      pauseCauseGone(cause, inputs)
-    {
-      return .idle
-    }
-    return state
+  }
+
+  /// The pauses a snapshot calls for. A heat-sink already `cooling` from a temperature pause
+  /// keeps it until it is below the resume threshold.
+  private func pauses(_ inputs: InterlockInputs, cooling: Bool = false) -> PauseCauses {
+    var causes = PauseCauses()
+    if !inputs.footswitchPressed { causes.insert(.footswitchReleased) }
+    let threshold = cooling ? limits.temperatureResume : limits.temperaturePause
+    if inputs.heatSink >= threshold { causes.insert(.overTemperature) }
+    return causes
   }
 
   /// Faults an input snapshot shows whatever the state.
@@ -138,22 +176,8 @@ public struct SafetyMachine: Equatable, Sendable, Hashable {
   private var chargingRefusal: SafetyState? {
     guard let inputs = lastInputs else { return .latched(Fault(.sensor)) }
     if !inputs.lidClosed { return .latched(Fault(.lid)) }
-    if !inputs.footswitchPressed { return .paused(.footswitchReleased) }
-    if inputs.heatSink >= limits.temperaturePause { return .paused(.overTemperature) }
-    return nil
-  }
-
-  private func pauseCauseGone(_ cause: Interlock, _ inputs: InterlockInputs? = nil) -> Bool {
-    guard let inputs = inputs ?? lastInputs else { return false }
-    switch cause {
-    case .footswitchReleased: return inputs.footswitchPressed
-    case .overTemperature: return inputs.heatSink < limits.temperaturePause
-    case .startup, .estop, .footswitchDisagree, .lid, .ecgTrigger, .bankVoltage, .charger, .bleed,
-      .relayReadback, .pulseCounter,
-      .overCurrent, .currentJump, .voltageCollapse, .hardwareFault, .testPulseCurrent, .lowCurrent,
-      .pulseRate, .sensor, .record, .timing, .operatorPause, .operatorAbort:
-      return true
-    }
+    let causes = pauses(inputs)
+    return causes.isEmpty ? nil : .paused(causes)
   }
 
   /// A latched fault clears only with a snapshot in which no input shows a cause.
@@ -185,7 +209,7 @@ extension SafetyMachine {
     }
     switch state {
     case .latched(let fault), .pairStopped(let fault): failing.insert(InterlockSet(fault.interlock))
-    case .paused(let cause): failing.insert(InterlockSet(cause))
+    case .paused(let causes): for cause in causes.interlocks { failing.insert(InterlockSet(cause)) }
     case .idle, .switching, .charging, .ready, .delivering, .finished: break
     }
     return failing
@@ -267,6 +291,14 @@ extension SafetyMachine {
       }
       return .skip(.bankVoltage)
     }
-    return .fire(FirePermission(notAfter: check.notAfter))
+    return .fire(FirePermission(notAfter: check.notAfter, stateChanges: stateChanges))
+  }
+
+  /// Whether `permission` still stands: the machine is `ready` and its state has not changed
+  /// since the permission was granted. Any change in between (a pause, an abort, a latched
+  /// fault, even one that came back to `ready`) voids it; the one path to `pulse_fire` asks
+  /// this right before the edge.
+  public func stillPermits(_ permission: borrowing FirePermission) -> Bool {
+    state == .ready && stateChanges == permission.stateChanges
   }
 }

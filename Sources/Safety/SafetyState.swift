@@ -15,8 +15,8 @@ public enum SafetyState: Equatable, Sendable, Hashable {
   case ready
   /// A pulse was fired; waiting for its measurement.
   case delivering
-  /// Delivery stopped for a transient cause; outputs safe.
-  case paused(Interlock)
+  /// Delivery stopped for transient causes, every one of them named; outputs safe.
+  case paused(PauseCauses)
   /// A pair was stopped (poor contact); the operator decides what comes next.
   case pairStopped(Fault)
   /// The treatment ended (completed or aborted); outputs safe, nothing more happens.

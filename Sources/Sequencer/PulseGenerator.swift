@@ -99,18 +99,29 @@ public final class PulseGenerator {
     case expired
     /// An interlock input changed since the check: nothing fired.
     case refused
+    /// The machine changed state after it granted the permission (a pause or an abort taken,
+    /// a fault latched): nothing fired.
+    case voided
+    /// A stop (a command not yet taken, a failed record) is waiting: nothing fired.
+    case stopPending
   }
 
   /// The one path to `pulse_fire`. It takes a permission, which only the safety machine's
-  /// fire check makes, and consumes it; it takes a last look at the interlock lines the
-  /// instant before the edge.
-  public func fire(_ permission: consuming FirePermission) throws -> FireResult {
+  /// fire check makes, and consumes it. Right before the edge it asks the machine whether the
+  /// permission still stands (no state change since it was granted), takes a last look at the
+  /// interlock lines, and last of all asks `stopPending` whether a stop waits that the machine
+  /// has not taken yet.
+  public func fire(
+    _ permission: consuming FirePermission, machine: borrowing SafetyMachine, stopPending: () -> Bool
+  ) throws -> FireResult {
+    guard machine.stillPermits(permission) else { return .voided }
     guard clock.now <= permission.notAfter else { return .expired }
     let go = permission.stillHolds(
       estopOK: try gpio.read(.estopOK), footswitchA: try gpio.read(.footswitchA),
       footswitchB: try gpio.read(.footswitchB), lidClosed: try gpio.read(.lidClosed),
       hardwareFault: try gpio.read(.hwFault))
     guard go else { return .refused }
+    guard !stopPending() else { return .stopPending }
     try gpio.write(.pulseFire, true)
     let edge = clock.now
     try gpio.write(.pulseFire, false)

@@ -49,6 +49,10 @@ public final class SPSCRing<Element>: @unchecked Sendable {
     return element
   }
 
+  /// Whether nothing waits: the consumer's look, without taking anything, before a decision
+  /// that a waiting element would change (the timing loop's last look for a stop command).
+  public var isEmpty: Bool { head.load(ordering: .relaxed) == tail.load(ordering: .acquiring) }
+
   /// Elements waiting (a snapshot; exact only on the consumer's side).
   public var count: Int { tail.load(ordering: .acquiring) - head.load(ordering: .acquiring) }
 }

@@ -22,11 +22,17 @@ public struct DeliveredPulse: Sendable, Equatable {
   /// When this pulse started, read right after the edge (for the n-th pulse of a train: the
   /// edge plus n periods).
   public var fired: Instant
-  public var current: Amperes
-  public var voltage: Volts
+  /// The supervisor's peaks; `nil` when the pulse is not known to have been delivered: the
+  /// read-back failed after the edge, or the supervisor did not count it (a missed pulse). The
+  /// edge went out all the same, so the pulse is listed: the record's bounds must contain it.
+  public var current: Amperes?
+  public var voltage: Volts?
   public var polarity: Polarity
-  /// The supervisor's pulse counter once this pulse was counted.
-  public var supervisorCount: UInt16
+  /// The supervisor's pulse counter once this pulse was counted; `nil` when it was not.
+  public var supervisorCount: UInt16?
+
+  /// Whether the supervisor counted and measured this pulse.
+  public var measured: Bool { current != nil }
 }
 
 /// The currents of a block of pulses (a therapy set), kept as running figures so that
@@ -148,12 +154,38 @@ public protocol TreatmentOperator: AnyObject {
   /// A pair was stopped (poor contact). `true` goes on with the next pair; `false` ends the
   /// treatment.
   func continueAfterStoppedPair(_ pair: ProbePair, fault: Fault) -> Bool
-  /// A latched fault stopped delivery. `true`: the operator has seen the reason, cleared the
-  /// cause and acknowledges, and the remaining pulses of the treatment may follow (the machine
-  /// still refuses if a cause remains). `false` ends the treatment faulted.
-  func recover(from fault: Fault) -> Bool
-  /// Delivery has been paused for `duration` by `cause`. `.resume`, `.wait` or `.abort`.
-  func paused(_ cause: Interlock, for duration: Nanoseconds) -> PauseDecision
+  /// A latched fault stopped delivery at `latchedAt`; asked again every poll while the answer
+  /// is `.wait` (outputs safe, watchdog fed). `.acknowledge`: the operator has seen the reason,
+  /// cleared the cause and acknowledges, and the remaining pulses may follow (the machine still
+  /// refuses if a cause remains). `.end` ends the treatment faulted.
+  func recover(from fault: Fault, latchedAt: Instant, now: Instant) -> RecoveryDecision
+  /// Delivery is paused; asked again every poll while the answer is `.wait`.
+  func paused(_ pause: PauseSituation) -> PauseDecision
+}
+
+/// A pause as the operator is asked about it.
+public struct PauseSituation: Sendable, Equatable {
+  /// Every cause that stands now.
+  public var causes: PauseCauses
+  /// When this pause began.
+  public var began: Instant
+  /// How long delivery has been paused since the last pulse went out: resuming into a cause
+  /// that comes straight back does not reset the operator's patience.
+  public var duration: Nanoseconds
+  public var now: Instant
+
+  public init(causes: PauseCauses, began: Instant, duration: Nanoseconds, now: Instant) {
+    self.causes = causes
+    self.began = began
+    self.duration = duration
+    self.now = now
+  }
+}
+
+public enum RecoveryDecision: Sendable, Equatable {
+  case wait
+  case acknowledge
+  case end
 }
 
 /// What another thread may ask of a running treatment. Only what makes things safer: a pause

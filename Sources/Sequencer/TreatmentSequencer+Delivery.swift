@@ -36,7 +36,9 @@ extension TreatmentSequencer {
     if case .pairStopped(let fault) = state {
       observer.treatment(.fault(fault, at: clock.now, pulseIndex: faultPulseIndex))
     }
-    if let fault = state.fault, before.fault == nil {
+    // A new fault is reported, also one found while another was latched (a measurement judged
+    // after the fault that stopped delivery); the treatment's outcome stays the first.
+    if let fault = state.fault, fault != before.fault {
       observer.treatment(.fault(fault, at: clock.now, pulseIndex: faultPulseIndex))
       _ = faulted(fault)
     }
@@ -63,24 +65,25 @@ extension TreatmentSequencer {
       guard try readyToDeliver() else { return result }
       guard let slot = try nextSlot(pair: index) else { continue }
       guard let fired = try fire(at: slot, intent: intent, pair: index) else { continue }
-      let measured = try measure(kind: kind, pair: pair, expected: intent.pulses)
-      let period = train.period?.nanoseconds ?? .zero
-      // What the supervisor counted is what went out: a fire edge the board did not answer is
-      // no delivered pulse (and a fault, judged below).
-      for n in 0..<min(max(measured.counted, 0), intent.pulses) {
-        observer.treatment(
-          .pulse(
-            DeliveredPulse(
-              index: delivered, pair: index, kind: kind, trigger: slot.trigger,
-              scheduled: slot.target + period * Int64(n), fired: fired + period * Int64(n),
-              current: measured.peakCurrent, voltage: measured.peakVoltage, polarity: polarity,
-              supervisorCount: counter &- UInt16(truncatingIfNeeded: measured.counted - 1 - n))))
-        delivered += 1
-        if kind == .test { pairProgress[index].test += 1 } else { pairProgress[index].therapy += 1 }
+      pausedSinceLastPulse = nil
+      heldBeats = 0
+      lastFire = fired
+      // The edge went out. Whatever fails from here on (the outputs, the read-back), every
+      // pulse of the train is listed before the error goes further: it went through the
+      // patient whether or not it can be measured.
+      let measured: PulseMeasurement
+      do {
+        try handle(.fired)
+        measured = try measure(kind: kind, pair: pair, expected: intent.pulses)
+      } catch {
+        list(intent, slot: slot, fired: fired, measured: nil)
+        throw error
       }
+      list(intent, slot: slot, fired: fired, measured: measured)
       // A fault found in this measurement belongs to the pulse just delivered (or, when the
       // board delivered nothing, to the pulse that should have been).
-      pulseUnderJudgement = measured.counted > 0 ? delivered - 1 : delivered
+      let first = delivered - intent.pulses
+      pulseUnderJudgement = first + max(min(measured.counted, intent.pulses) - 1, 0)
       try handle(.measured(measured))
       pulseUnderJudgement = nil
       try generator.gpio.write(.beeper, false)
@@ -91,6 +94,30 @@ extension TreatmentSequencer {
     return result
   }
 
+  /// Lists every pulse of the train a fire edge asked for: those the supervisor counted with
+  /// its measurement, the rest (none counted, or no read-back at all) unmeasured. Each one is
+  /// counted as given to the pair, so that a pulse that may have gone out is never given twice.
+  private func list(_ intent: PulseIntent, slot: Slot, fired: Instant, measured: PulseMeasurement?) {
+    let period = plan.pulse.train.period?.nanoseconds ?? .zero
+    let counted = measured.map { min(max($0.counted, 0), intent.pulses) } ?? 0
+    for n in 0..<intent.pulses {
+      let known = n < counted ? measured : nil
+      observer.treatment(
+        .pulse(
+          DeliveredPulse(
+            index: delivered, pair: intent.pair, kind: intent.kind, trigger: slot.trigger,
+            scheduled: slot.target + period * Int64(n), fired: fired + period * Int64(n),
+            current: known?.peakCurrent, voltage: known?.peakVoltage, polarity: intent.polarity,
+            supervisorCount: known.map { _ in counter &- UInt16(truncatingIfNeeded: counted - 1 - n) })))
+      delivered += 1
+      if intent.kind == .test {
+        pairProgress[intent.pair].test += 1
+      } else {
+        pairProgress[intent.pair].therapy += 1
+      }
+    }
+  }
+
   /// Brings the machine to `ready` (charging when idle, waiting out pauses). `false` when
   /// delivery must stop (a fault, a stopped pair, an abort).
   private func readyToDeliver() throws -> Bool {
@@ -98,7 +125,7 @@ extension TreatmentSequencer {
       switch machine.state {
       case .ready: return true
       case .idle: try charge()
-      case .paused(let cause): try waitOutPause(cause)
+      case .paused: try waitOutPause()
       case .latched, .pairStopped, .finished: return false
       case .switching, .charging, .delivering:
         // Not reachable between pulses; treat as a broken invariant, safely.
@@ -146,14 +173,19 @@ extension TreatmentSequencer {
   /// skipped or the machine stopped; the fire instant otherwise.
   private func fire(at slot: Slot, intent: PulseIntent, pair: Int) throws -> Instant? {
     try wait(until: slot.target - checkLead)
-    // Nothing fires before its intent is on disk (SAFETY.md principle 7).
-    if let gate = intentGate, !gate.isDurable(intent.index) {
-      if gate.hasFailed {
-        try handle(.recordFailed)
-      } else {
-        skip(.recordNotDurable, pair: pair, at: clock.now)
+    // Delivery stopped while waiting (a pause, a fault, an abort): its own events say why.
+    guard machine.state == .ready else { return nil }
+    // Nothing fires before its intent is on disk, nor once the record has failed or an event
+    // was lost (SAFETY.md principle 7).
+    if let gate = intentGate {
+      if gate.hasFailed || !gate.isDurable(intent.index) {
+        if gate.hasFailed {
+          try handle(.recordFailed)
+        } else {
+          skip(.recordNotDurable, pair: pair, at: clock.now)
+        }
+        return nil
       }
-      return nil
     }
     try generator.verifyAlive()
     let count = try generator.supervisor.pulseCount()
@@ -166,6 +198,7 @@ extension TreatmentSequencer {
       pulsesSinceLastLook: Int(count &- counter))
     let before = machine.state
     let decision = machine.permission(check)
+    nextPoll = clock.now + pollInterval
     switch consume decision {
     case .skip(let reason):
       try settle(after: before)
@@ -176,27 +209,36 @@ extension TreatmentSequencer {
       try settle(after: before)
       return nil
     case .fire(let permission):
+      // From the permission to the edge: a command taken by the kick, a timing fault it
+      // latches, or a stop command that arrives during the sleep and the spin voids the
+      // permission; the generator asks the machine and the command ring once more right
+      // before the edge.
       try settle(after: before)
       try kick()
-      clock.sleepPrecisely(until: slot.target)
-      let fired: Instant
-      switch try generator.fire(permission) {
-      case .fired(let instant): fired = instant
+      clock.sleepPrecisely(until: slot.target, unless: { self.stopPending })
+      switch try generator.fire(permission, machine: machine, stopPending: { self.stopPending }) {
+      case .fired(let instant):
+        return instant
       case .expired:
         skip(.late, pair: pair, at: clock.now)
         return nil
       case .refused:
-        try handle(.inputs(generator.snapshot()))
+        try poll()
         if machine.state == .ready { skip(.notReady, pair: pair, at: clock.now) }
         return nil
+      case .stopPending:
+        // Take the command now: it pauses or ends delivery, and says so.
+        try kick()
+        return nil
+      case .voided:
+        return nil
       }
-      try handle(.fired)
-      pausedSinceLastPulse = nil
-      heldBeats = 0
-      lastFire = fired
-      return fired
     }
   }
+
+  /// Whether something asks delivery to stop that the machine has not taken yet: a command in
+  /// the ring (pause, abort), or a record that can no longer be written.
+  var stopPending: Bool { !commands.isEmpty || (intentGate?.hasFailed ?? false) }
 
   /// Reads what the supervisor measured once the train is over.
   private func measure(kind: PulseMeasurement.Kind, pair: ProbePair, expected: Int) throws -> PulseMeasurement
@@ -208,7 +250,7 @@ extension TreatmentSequencer {
     let span =
       plan.pulse.train.duration(width: plan.pulse.width)
       + generator.board.timing.supervisorLatency.nanoseconds
-    if span < kickInterval { clock.sleep(for: span) } else { try wait(for: span) }
+    if span < kickInterval { clock.sleep(for: span) } else { try wait(for: span, throughStateChanges: true) }
     let readback = try generator.supervisor.readback()
     let counted = Int(readback.count &- counter)
     counter = readback.count

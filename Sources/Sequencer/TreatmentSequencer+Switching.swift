@@ -46,7 +46,6 @@ extension TreatmentSequencer {
         return false
       }
       try wait(for: pollInterval)
-      try handle(.inputs(generator.snapshot()))
       if outcome != nil { return false }
     }
   }
@@ -55,38 +54,46 @@ extension TreatmentSequencer {
   /// ready, or leaves charging for any other reason.
   func charge() throws {
     observer.treatment(.phase(.charging, pair: nil))
-    try handle(.inputs(generator.snapshot()))
+    try poll()
     try handle(.beginCharging)
     let deadline = clock.now + generator.board.interlocks.chargeTimeout.nanoseconds
     while machine.state == .charging {
       try wait(for: pollInterval)
-      try handle(.inputs(generator.snapshot()))
       guard machine.state == .charging else { break }
-      // The charger's own `hv_ready` says it has finished; the ADC then confirms the voltage.
-      guard try generator.gpio.read(.hvReady) else {
-        if clock.now > deadline { try handle(.chargeTimedOut) }
-        continue
+      // The bank is read at every poll: a charger that overshoots is caught whether or not it
+      // says it is ready. Only with its own `hv_ready` does a reading at the set-point make
+      // the bank ready.
+      let bank = try generator.bankVoltage()
+      let overshoot = bank > setpoint * (1 + generator.board.interlocks.bankVoltageTolerance)
+      let chargerReady = try generator.gpio.read(.hvReady)
+      if overshoot || chargerReady {
+        try handle(.bankVoltage(measured: bank, setpoint: setpoint))
       }
-      try handle(.bankVoltage(measured: generator.bankVoltage(), setpoint: setpoint))
       if machine.state == .charging && clock.now > deadline { try handle(.chargeTimedOut) }
     }
   }
 
-  /// Waits while delivery is paused, asking the operator; ends the treatment if told to.
-  func waitOutPause(_ cause: Interlock) throws {
+  /// Waits while delivery is paused, asking the operator; ends the treatment if told to. The
+  /// pause ends when the machine says every cause is gone: the operator's resume ends only the
+  /// causes that are the operator's, the inputs end theirs.
+  func waitOutPause() throws {
     observer.treatment(.phase(.paused, pair: nil))
     // A pause is timed from the first pause since the last pulse delivered: resuming into a
     // cause that has not gone away (a heart that still gives no usable trigger) does not
     // reset the operator's patience.
-    let since = pausedSinceLastPulse ?? clock.now
+    let began = clock.now
+    let since = pausedSinceLastPulse ?? began
     pausedSinceLastPulse = since
-    while case .paused = machine.state, outcome == nil {
-      try wait(for: pollInterval)
-      try handle(.inputs(generator.snapshot()))
-      guard case .paused = machine.state else { return }
-      switch operatorConsole.paused(cause, for: clock.now - since) {
-      case .wait: continue
-      case .resume: try handle(.resume)
+    while case .paused(let causes) = machine.state, outcome == nil {
+      let now = clock.now
+      switch operatorConsole.paused(
+        PauseSituation(causes: causes, began: began, duration: now - since, now: now))
+      {
+      case .wait: try wait(for: pollInterval)
+      case .resume:
+        try handle(.resume)
+        // Causes that are not the operator's to end keep the pause: wait for them.
+        if case .paused = machine.state { try wait(for: pollInterval) }
       case .abort(let reason): _ = aborted(reason)
       }
     }

@@ -22,17 +22,34 @@ extension TreatmentSequencer {
     }
   }
 
-  /// Sleeps until `deadline` in slices short enough to keep the watchdog fed.
-  func wait(until deadline: Instant) throws {
+  /// Sleeps until `deadline` in slices short enough to keep the watchdog fed, taking commands at
+  /// every slice and reading the interlock inputs every `pollInterval`: an e-stop, the lid, the
+  /// footswitch, `hw_fault` or a hot heat-sink acts within its deadline whatever the loop waits
+  /// for. Returns early once the machine's state changes, since what the caller waited for no
+  /// longer holds; `throughStateChanges` waits on regardless (the end of a train, whose
+  /// measurement is read whatever happened meanwhile).
+  func wait(until deadline: Instant, throughStateChanges: Bool = false) throws {
+    let changes = machine.stateChanges
     while clock.now < deadline {
       try kick()
+      if clock.now >= nextPoll { try poll() }
+      if !throughStateChanges && machine.stateChanges != changes { return }
       let slice = min(deadline, clock.now + kickInterval)
       clock.sleep(until: slice)
       try woke(after: slice)
     }
   }
 
-  func wait(for span: Nanoseconds) throws { try wait(until: clock.now + span) }
+  func wait(for span: Nanoseconds, throughStateChanges: Bool = false) throws {
+    try wait(until: clock.now + span, throughStateChanges: throughStateChanges)
+  }
+
+  /// Reads every interlock input now (the heat-sink too when `fresh`) and lets the machine
+  /// judge them; the next poll is due `pollInterval` later.
+  func poll(fresh: Bool = false) throws {
+    try handle(.inputs(generator.snapshot(fresh: fresh)))
+    nextPoll = clock.now + pollInterval
+  }
 
   /// After every slice: how late the thread woke. Later than the watchdog's 20 ms means the
   /// loop stalled and the external watchdog has already dropped HV; that is a latched fault.
@@ -50,17 +67,13 @@ extension TreatmentSequencer {
   /// skipped or the machine stopped.
   func waitForTrigger(_ gating: ECGGating, pair: Int) throws -> Instant? {
     let waitStart = clock.now
-    var nextPoll = waitStart + pollInterval
     while machine.state == .ready {
       let missedAt = max(triggers.last ?? waitStart, waitStart) + gating.maxRR.nanoseconds
       try kick()
       let slice = min(clock.now + kickInterval, missedAt)
       guard let edge = try generator.gpio.nextEdge(on: .ecgTrigger, notAfter: slice) else {
         try woke(after: slice)
-        if clock.now >= nextPoll {
-          try handle(.inputs(generator.snapshot()))
-          nextPoll = clock.now + pollInterval
-        }
+        if clock.now >= nextPoll { try poll() }
         if clock.now >= missedAt {
           skip(.missedBeat, pair: pair, at: clock.now)
           triggers.missedBeat()
@@ -72,6 +85,14 @@ extension TreatmentSequencer {
       // Only a rising edge marks an R-wave (a backend that reports both is not trusted to).
       guard edge.rising else { continue }
       observer.treatment(.trigger(at: edge.timestamp))
+      // A timestamp from the future cannot be placed on this clock (an event clock other than
+      // CLOCK_MONOTONIC): no pulse is timed from it, nor is the rhythm learnt from it, and it
+      // counts as a beat without a usable trigger.
+      guard edge.timestamp <= clock.now else {
+        skip(.implausibleTimestamp, pair: pair, at: clock.now)
+        try countUnusable(gating)
+        continue
+      }
       switch triggers.judge(edge.timestamp) {
       case .skip(let reason):
         skip(reason, pair: pair, at: edge.timestamp)
@@ -81,8 +102,9 @@ extension TreatmentSequencer {
         missedInRow = 0
       }
       // An edge queued while the bank was charging or the relays moving is a real beat, but
-      // one the controller was not ready for.
-      if edge.timestamp < waitStart {
+      // one the controller was not ready for; so is one older than the longest RR interval,
+      // however it came to be read so late.
+      if edge.timestamp < waitStart || clock.now - edge.timestamp > gating.maxRR.nanoseconds {
         skip(.notReady, pair: pair, at: edge.timestamp)
         continue
       }

@@ -19,7 +19,8 @@ public final class TreatmentSequencer {
   let observer: any TreatmentObserver
   public internal(set) var machine: SafetyMachine
 
-  /// How often inputs are polled while waiting (for a trigger, a charge, a bleed).
+  /// How often inputs are polled while waiting (for a trigger, a charge, a bleed, the next
+  /// fire check, a measurement): every wait reads them at least this often.
   let pollInterval = Nanoseconds.milliseconds(10)
   /// The longest the sequencer sleeps without toggling `watchdog_kick`: the external watchdog
   /// wants a toggle at 200 Hz at least (BOARD.md), so every wait is cut into slices of this.
@@ -42,6 +43,8 @@ public final class TreatmentSequencer {
   /// The readiness list as last published.
   var readiness = InterlockSet()
   var lastKick: Instant?
+  /// When the interlock inputs are to be read next (`poll`).
+  var nextPoll = Instant(nanoseconds: 0)
   /// Commands from other threads (a console, a signal handler), taken at every watchdog
   /// slice: a pause or an abort reaches the timing loop within 2 ms without a lock.
   let commands: SPSCRing<TreatmentCommand>
@@ -136,7 +139,7 @@ public final class TreatmentSequencer {
       try generator.supervisor.setWidth(plan.pulse.width)
       try generator.supervisor.setTrain(pulses: plan.pulse.train.pulses, period: plan.pulse.train.period)
       counter = try generator.supervisor.pulseCount()
-      try handle(.inputs(generator.snapshot()))
+      try poll()
       if case .latched(let fault) = machine.state, operatorConsole.acknowledge(fault) {
         try handle(.acknowledge)
       }
@@ -152,7 +155,9 @@ public final class TreatmentSequencer {
         if let ended = try treat(pair: plan.pairs[index], index: index) {
           // After a latched fault the operator may clear the cause, acknowledge and go on:
           // the same pair again, from the pulse where it stopped.
-          guard case .faulted(let fault, _, _) = ended, try recover(from: fault) else { return ended }
+          guard case .faulted(let fault, let at, _) = ended, try recover(from: fault, latchedAt: at) else {
+            return ended
+          }
           continue
         }
         index += 1
@@ -221,17 +226,24 @@ public final class TreatmentSequencer {
     return nil
   }
 
-  /// The acknowledge flow: the operator sees the fault, clears its cause and acknowledges;
-  /// the pulse board's own latches are cleared (the operator's reset), and the machine clears
-  /// the fault only if no cause remains. `true` when delivery may go on.
-  private func recover(from fault: Fault) throws -> Bool {
-    guard recoveries < TreatmentSequencer.maximumRecoveries, operatorConsole.recover(from: fault) else {
-      return false
+  /// The acknowledge flow: the operator sees the fault, clears its cause and acknowledges (the
+  /// outputs stay safe and the watchdog fed while the operator decides); the pulse board's own
+  /// latches are cleared (the operator's reset), and the machine clears the fault only if no
+  /// cause remains. `true` when delivery may go on.
+  private func recover(from fault: Fault, latchedAt: Instant) throws -> Bool {
+    guard recoveries < TreatmentSequencer.maximumRecoveries else { return false }
+    decision: while true {
+      guard case .latched = machine.state else { return false }
+      switch operatorConsole.recover(from: fault, latchedAt: latchedAt, now: clock.now) {
+      case .end: return false
+      case .wait: try wait(for: pollInterval)
+      case .acknowledge: break decision
+      }
     }
     recoveries += 1
     try generator.supervisor.clearLatches()
     counter = try generator.supervisor.pulseCount()
-    try handle(.inputs(generator.snapshot(fresh: true)))
+    try poll(fresh: true)
     try handle(.acknowledge)
     guard machine.state == .idle else { return false }
     outcome = nil

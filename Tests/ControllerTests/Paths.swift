@@ -9,6 +9,10 @@ enum Paths {
   }
   static let simBoard = config("boards/reference-sim.yaml")
   static func protocolFile(_ name: String) -> String { config("protocols/\(name).yaml") }
+  /// A protocol kept for the tests only (Tests/Fixtures).
+  static func fixture(_ name: String) -> String {
+    root.appendingPathComponent("Tests/Fixtures/\(name).yaml").path
+  }
 
   /// The built `irectl`, next to this package's build products.
   static var irectl: String { root.appendingPathComponent(".build/debug/irectl").path }

@@ -63,7 +63,9 @@ struct SimulatedTreatmentTests {
   @Test func currentRisesOverEachTrainWithinTheCalibratedRange() throws {
     let result = try run("liver-4probe-box", seed: 3)
     for pair in 0..<6 {
-      let currents = result.summary.pulses.filter { $0.pair == pair && $0.kind == "therapy" }.map(\.currentA)
+      let currents = result.summary.pulses.filter { $0.pair == pair && $0.kind == "therapy" }.compactMap(
+        \.currentA)
+      #expect(currents.count == 90, "every pulse measured")
       let early = currents.prefix(10).reduce(0, +) / 10
       let late = currents.suffix(10).reduce(0, +) / 10
       // DOMAIN.md: clinical currents 20–40 A with a calibrated model; a rise of several amperes

@@ -7,11 +7,12 @@ import Units
 /// hold after each (state, event) pair.
 @Suite("Safety machine, exhaustively")
 struct SafetyMachineExhaustiveTests {
-  /// Every state: each latched fault and each stopped pair for every interlock, each pause for
-  /// every cause, and the plain states.
+  /// Every state: each latched fault and each stopped pair for every interlock, a pause for
+  /// every set of causes, and the plain states.
   static let states: [SafetyState] =
     Interlock.allCases.map { .latched(Fault($0)) } + Interlock.allCases.map { .pairStopped(Fault($0)) }
-    + Interlock.allCases.map { .paused($0) } + [.idle, .switching, .charging, .ready, .delivering, .finished]
+    + (1..<16).map { .paused(PauseCauses(rawValue: UInt8($0))) }
+    + [.idle, .switching, .charging, .ready, .delivering, .finished]
 
   /// Every event, with the snapshots and measurements that take each branch.
   static let events: [SafetyEvent] =

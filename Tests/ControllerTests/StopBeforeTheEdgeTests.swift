@@ -1,0 +1,63 @@
+import Controller
+import Foundation
+import Sequencer
+import Simulator
+import Testing
+import Units
+
+/// A stop that arrives after the fire check granted its permission, in the few milliseconds of
+/// I2C work, sleep and spin before the edge: no pulse may leave after it.
+@Suite("Stops between the permission and the edge")
+struct StopBeforeTheEdgeTests {
+  final class Box: @unchecked Sendable { var sequencer: TreatmentSequencer? }
+
+  static func run(
+    seed: UInt64, record: String? = nil, prepare: (SimulatedBoard, Box) -> Void = { _, _ in }
+  ) throws -> SimulationResult {
+    let box = Box()
+    return try SimulationSession.run(
+      SimulationOptions(
+        protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: Paths.simBoard, seed: seed,
+        recordPath: record, showProgress: false),
+      prepare: { prepare($0, box) }, attach: { box.sequencer = $0 })
+  }
+
+  /// The 30th edge of an undisturbed run: the stops below land in the 6 ms before it.
+  static let edge = (try? run(seed: 1).board.fireEdges[30]) ?? Instant(nanoseconds: 0)
+
+  @Test(arguments: [6.0, 5.0, 4.0, 3.0, 2.5, 2.0, 1.5, 1.0, 0.5, 0.2, 0.05, 0.0])
+  func anAbortBeforeTheEdgeFiresNothingAfterIt(millisecondsBefore: Double) throws {
+    let at = Self.edge - .seconds(millisecondsBefore / 1000)
+    let result = try Self.run(seed: 1) { board, box in
+      board.clock.schedule(at: at) { box.sequencer?.inbox.push(.abort(reason: "abort in the window")) }
+    }
+    #expect(result.summary.outcome == "aborted")
+    #expect(result.board.fireEdges.allSatisfy { $0 < at }, "an edge at or after the abort")
+    #expect(result.board.fireEdges.count == 30)
+    #expect(result.summary.pulses.allSatisfy { $0.firedMs < at.sinceOrigin.milliseconds })
+  }
+
+  @Test(arguments: [5.0, 3.0, 2.0, 1.0, 0.2, 0.0])
+  func aPauseBeforeTheEdgeFiresNothingUntilTheOperatorResumes(millisecondsBefore: Double) throws {
+    let at = Self.edge - .seconds(millisecondsBefore / 1000)
+    let result = try Self.run(seed: 1) { board, box in
+      board.clock.schedule(at: at) { box.sequencer?.inbox.push(.pause) }
+    }
+    // The scripted operator resumes an operator pause after 3 s: nothing fires before then.
+    #expect(
+      !result.board.fireEdges.contains { $0 >= at && $0 < at + .seconds(3) }, "an edge inside the pause")
+  }
+
+  /// A lost treatment event closes the record's gate: the next pulse does not fire, even when
+  /// its intent was already on disk.
+  @Test func aLostEventStopsTheNextPulseEvenWithItsIntentDurable() throws {
+    let at = Self.edge - .milliseconds(20)
+    let path = Paths.temporary("lost-event.sqlite")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let result = try Self.run(seed: 1, record: path) { board, box in
+      board.clock.schedule(at: at) { box.sequencer?.intentGate?.fail() }
+    }
+    #expect(result.board.fireEdges.allSatisfy { $0 < at }, "an edge after the record failed")
+    #expect(result.summary.fault?.interlock == "record")
+  }
+}
