@@ -203,7 +203,8 @@ extension SafetyLimits {
       bankVoltageTolerance: interlocks.bankVoltageTolerance, bankHoldBeats: interlocks.bankHoldBeats,
       voltageCollapseFraction: SafetyLimits.voltageCollapseFraction,
       footswitchDisagree: interlocks.footswitchDisagree.nanoseconds,
-      temperaturePause: interlocks.temperaturePause, temperatureFault: interlocks.temperatureFault,
+      temperaturePause: interlocks.temperaturePause, temperatureResume: interlocks.temperatureResume,
+      temperatureFault: interlocks.temperatureFault,
       minFireInterval: .seconds(1 / board.limits.maxPulseRate.value))
   }
 }

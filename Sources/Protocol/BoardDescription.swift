@@ -121,6 +121,9 @@ public struct BoardLimits: Sendable, Equatable {
 
 /// Thresholds of the interlocks that belong to the board rather than to a protocol.
 public struct InterlockSettings: Sendable, Equatable {
+  /// How far below `temperaturePause` the heat-sink must cool when the board file names no
+  /// `temperature_resume_c`, in °C.
+  public static let temperatureHysteresis = 5.0
   /// Ratio of the bank-voltage divider in front of ADS1115 AIN0 (1000 on the reference board).
   public var bankDivider: Double
   /// The bank must be within this fraction of the set-point before each pulse.
@@ -137,6 +140,8 @@ public struct InterlockSettings: Sendable, Equatable {
   public var footswitchDisagree: Milliseconds
   /// Heat-sink temperature that pauses delivery until it cools.
   public var temperaturePause: Celsius
+  /// A temperature pause ends once the heat-sink is below this (below `temperaturePause`).
+  public var temperatureResume: Celsius
   /// Heat-sink temperature that is a fault.
   public var temperatureFault: Celsius
   /// Triggers implying a heart rate outside this range (beats per minute) are skipped.
@@ -146,8 +151,8 @@ public struct InterlockSettings: Sendable, Equatable {
   public init(
     bankDivider: Double, bankVoltageTolerance: Double, bledBelow: Volts, chargeTimeout: Milliseconds,
     bankHoldBeats: Int, relaySettle: Milliseconds, footswitchDisagree: Milliseconds,
-    temperaturePause: Celsius, temperatureFault: Celsius, heartRate: ClosedRange<Double>,
-    ectopicFraction: Double
+    temperaturePause: Celsius, temperatureResume: Celsius? = nil, temperatureFault: Celsius,
+    heartRate: ClosedRange<Double>, ectopicFraction: Double
   ) {
     self.bankDivider = bankDivider
     self.bankVoltageTolerance = bankVoltageTolerance
@@ -157,6 +162,8 @@ public struct InterlockSettings: Sendable, Equatable {
     self.relaySettle = relaySettle
     self.footswitchDisagree = footswitchDisagree
     self.temperaturePause = temperaturePause
+    self.temperatureResume =
+      temperatureResume ?? temperaturePause - Celsius(InterlockSettings.temperatureHysteresis)
     self.temperatureFault = temperatureFault
     self.heartRate = heartRate
     self.ectopicFraction = ectopicFraction

@@ -25,7 +25,7 @@ public struct SafetyLimits: Equatable, Sendable, Hashable {
   public init(
     maxCurrent: Amperes, maxCurrentJump: Amperes, minCurrent: Amperes, testCurrent: ClosedRange<Amperes>?,
     bankVoltageTolerance: Double, bankHoldBeats: Int, voltageCollapseFraction: Double,
-    footswitchDisagree: Nanoseconds, temperaturePause: Celsius, temperatureResume: Celsius? = nil,
+    footswitchDisagree: Nanoseconds, temperaturePause: Celsius, temperatureResume: Celsius,
     temperatureFault: Celsius, minFireInterval: Nanoseconds = .zero
   ) {
     self.maxCurrent = maxCurrent
@@ -37,13 +37,9 @@ public struct SafetyLimits: Equatable, Sendable, Hashable {
     self.voltageCollapseFraction = voltageCollapseFraction
     self.footswitchDisagree = footswitchDisagree
     self.temperaturePause = temperaturePause
-    self.temperatureResume =
-      temperatureResume ?? temperaturePause - Celsius(SafetyLimits.temperatureHysteresis)
+    self.temperatureResume = temperatureResume
     self.temperatureFault = temperatureFault
     self.minFireInterval = minFireInterval
   }
 
-  /// How far below the pause threshold the heat-sink must cool when the board file names no
-  /// resume threshold, in °C.
-  public static let temperatureHysteresis = 5.0
 }

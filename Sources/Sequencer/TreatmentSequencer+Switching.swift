@@ -57,18 +57,10 @@ extension TreatmentSequencer {
     try poll()
     try handle(.beginCharging)
     let deadline = clock.now + generator.board.interlocks.chargeTimeout.nanoseconds
+    // Every poll of the wait reads the bank while charging (`watchBank`): ready, an overshoot,
+    // or neither yet.
     while machine.state == .charging {
       try wait(for: pollInterval)
-      guard machine.state == .charging else { break }
-      // The bank is read at every poll: a charger that overshoots is caught whether or not it
-      // says it is ready. Only with its own `hv_ready` does a reading at the set-point make
-      // the bank ready.
-      let bank = try generator.bankVoltage()
-      let overshoot = bank > setpoint * (1 + generator.board.interlocks.bankVoltageTolerance)
-      let chargerReady = try generator.gpio.read(.hvReady)
-      if overshoot || chargerReady {
-        try handle(.bankVoltage(measured: bank, setpoint: setpoint))
-      }
       if machine.state == .charging && clock.now > deadline { try handle(.chargeTimedOut) }
     }
   }

@@ -44,11 +44,30 @@ extension TreatmentSequencer {
     try wait(until: clock.now + span, throughStateChanges: throughStateChanges)
   }
 
-  /// Reads every interlock input now (the heat-sink too when `fresh`) and lets the machine
-  /// judge them; the next poll is due `pollInterval` later.
+  /// Reads every interlock input now (the heat-sink too when `fresh`) and the bank where it
+  /// must be watched, and lets the machine judge them; the next poll is due `pollInterval` later.
   func poll(fresh: Bool = false) throws {
     try handle(.inputs(generator.snapshot(fresh: fresh)))
+    try watchBank()
     nextPoll = clock.now + pollInterval
+  }
+
+  /// The bank while HV is on: read at every poll while charging, and whenever the charger's
+  /// own `hv_ready` is low once the bank was ready. A charger that overshoots its set-point is
+  /// caught at once, whether or not it says it is ready; only a reading with `hv_ready` high
+  /// makes a charging bank ready.
+  private func watchBank() throws {
+    switch machine.state {
+    case .charging, .ready, .delivering:
+      let chargerReady = try generator.gpio.read(.hvReady)
+      guard machine.state == .charging || !chargerReady else { return }
+      let bank = try generator.bankVoltage()
+      if chargerReady || bank > setpoint * (1 + generator.board.interlocks.bankVoltageTolerance) {
+        try handle(.bankVoltage(measured: bank, setpoint: setpoint))
+      }
+    case .latched, .idle, .switching, .paused, .pairStopped, .finished:
+      return
+    }
   }
 
   /// After every slice: how late the thread woke. Later than the watchdog's 20 ms means the

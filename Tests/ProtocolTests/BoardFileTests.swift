@@ -90,6 +90,20 @@ struct BoardFileTests {
       ])
   }
 
+  @Test func theTemperatureResumeThresholdIsOptionalAndBelowThePauseOne() throws {
+    let board = try BoardFile.decode(yaml: BoardSample.text, file: "b.yaml", baseDirectory: nil)
+    #expect(board.interlocks.temperatureResume == Celsius(55), "5 °C under the pause threshold")
+    let given = try BoardFile.decode(
+      yaml: Fixtures.edited(
+        BoardSample.text, [("temperature_fault_c", "temperature_fault_c: 75\ntemperature_resume_c: 50")]),
+      file: "b.yaml", baseDirectory: nil)
+    #expect(given.interlocks.temperatureResume == Celsius(50))
+    #expect(
+      errors([("temperature_fault_c", "temperature_fault_c: 75\ntemperature_resume_c: 60")]) == [
+        "b.yaml:42:25: interlocks.temperature_resume_c: must be below temperature_pause_c (allowed: < 60; found: 60)"
+      ])
+  }
+
   @Test func simulatorSectionOnlyWithTheSimulatorBackend() {
     #expect(
       BoardSample.errors([], text: BoardSample.text + BoardSample.simulator) == [

@@ -19,6 +19,51 @@ struct FirePermissionTests {
     #expect(machine.state == .ready, "a permission alone changes nothing until it is used")
   }
 
+  /// Whether a fresh permission still stands after `events`.
+  func stands(after events: [SafetyEvent]) -> Bool {
+    var machine = Fixtures.readyMachine()
+    let decision = machine.permission(Fixtures.check())
+    switch consume decision {
+    case .fire(let permission):
+      for event in events { machine.handle(event) }
+      return machine.stillPermits(permission)
+    case .skip:
+      Issue.record("no permission to begin with")
+      return false
+    case .fault:
+      Issue.record("no permission to begin with")
+      return false
+    }
+  }
+
+  @Test func aPermissionStandsWhileNothingChanges() {
+    #expect(stands(after: []))
+    #expect(stands(after: [.inputs(Fixtures.inputs(at: 101))]), "a snapshot that changes nothing")
+    #expect(stands(after: [.bankVoltage(measured: Volts(2245), setpoint: Volts(2250))]))
+  }
+
+  @Test(arguments: [
+    [SafetyEvent.pause], [.abort], [.timingOverrun(late: .milliseconds(30))], [.sensorFailed],
+    [.inputs(Fixtures.inputs(at: 101, a: false, b: false))],
+    [.inputs(Fixtures.inputs(at: 101, estop: false))],
+    // Paused and straight back to ready: still a change, still void.
+    [.pause, .resume, .beginCharging, .bankVoltage(measured: Volts(2245), setpoint: Volts(2250))],
+  ])
+  func anyStateChangeAfterThePermissionVoidsIt(events: [SafetyEvent]) {
+    #expect(!stands(after: events), "\(events)")
+  }
+
+  @Test func aTemperaturePauseEndsBelowItsResumeThreshold() {
+    var machine = Fixtures.readyMachine()
+    machine.handle(.inputs(Fixtures.inputs(at: 10, temperature: 61)))
+    #expect(machine.state == .paused(.overTemperature))
+    machine.handle(.inputs(Fixtures.inputs(at: 20, temperature: 57)))
+    #expect(
+      machine.state == .paused(.overTemperature), "below the pause threshold, not yet below the resume one")
+    machine.handle(.inputs(Fixtures.inputs(at: 30, temperature: 54.9)))
+    #expect(machine.state == .idle)
+  }
+
   @Test func notReadyIsASkip() {
     var machine = Fixtures.readyMachine()
     machine.handle(.beginSwitching)

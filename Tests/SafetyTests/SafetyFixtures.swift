@@ -7,6 +7,7 @@ enum Fixtures {
     maxCurrent: Amperes(50), maxCurrentJump: Amperes(8), minCurrent: Amperes(2),
     testCurrent: Amperes(5)...Amperes(45), bankVoltageTolerance: 0.05, bankHoldBeats: 3,
     voltageCollapseFraction: 0.8, footswitchDisagree: .milliseconds(50), temperaturePause: Celsius(60),
+    temperatureResume: Celsius(55),
     temperatureFault: Celsius(75))
 
   static func inputs(

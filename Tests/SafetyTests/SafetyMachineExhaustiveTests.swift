@@ -130,6 +130,53 @@ struct SafetyMachineExhaustiveTests {
     }
   }
 
+  /// The operator's pause and a trigger-loss pause end only by the operator's resume (or by
+  /// something that stops delivery for good); the footswitch and the heat-sink never end them.
+  @Test func anOperatorOrTriggerPauseEndsOnlyByResume() {
+    for machine in Self.machines() {
+      guard case .paused(let causes) = machine.state, !causes.isDisjoint(with: .endedByResume) else {
+        continue
+      }
+      for event in Self.events {
+        var next = machine
+        next.handle(event)
+        switch next.state {
+        case .paused(let after):
+          #expect(
+            event == .resume || after.isSuperset(of: causes.intersection(.endedByResume)),
+            "\(machine.state) + \(event) -> \(next.state)")
+        case .idle:
+          #expect(event == .resume, "\(machine.state) + \(event) -> idle")
+        case .latched, .pairStopped, .finished:
+          break
+        case .switching, .charging, .ready, .delivering:
+          Issue.record("\(machine.state) + \(event) -> \(next.state)")
+        }
+      }
+    }
+  }
+
+  /// Every measurement is judged, whatever the state: one that shows a fault never leaves the
+  /// machine able to deliver (only `finished`, which delivers nothing more, absorbs it).
+  @Test func aFaultyMeasurementIsNeverIgnored() {
+    let faulty = Self.events.filter {
+      if case .measured(let m) = $0 { return SafetyMachine.judge(m, limits: Fixtures.limits) != nil }
+      return false
+    }
+    #expect(faulty.count >= 6)
+    for machine in Self.machines() where machine.state != .finished {
+      for event in faulty {
+        var next = machine
+        next.handle(event)
+        switch next.state {
+        case .latched, .pairStopped: break
+        case .idle, .switching, .charging, .ready, .delivering, .paused, .finished:
+          Issue.record("\(machine.state) + \(event) -> \(next.state)")
+        }
+      }
+    }
+  }
+
   @Test func readinessNamesEveryFailingCheckAtOnce() {
     var machine = SafetyMachine(limits: Fixtures.limits)
     machine.handle(.inputs(Fixtures.inputs(estop: false, a: false, b: true, lid: false, temperature: 62)))

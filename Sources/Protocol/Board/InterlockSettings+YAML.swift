@@ -6,7 +6,8 @@ extension InterlockSettings {
     let keys = [
       "bank_divider", "bank_voltage_tolerance", "bled_below_v", "charge_timeout_ms",
       "bank_hold_beats", "relay_settle_ms", "footswitch_disagree_ms", "temperature_pause_c",
-      "temperature_fault_c", "heart_rate_min_bpm", "heart_rate_max_bpm", "ectopic_fraction",
+      "temperature_fault_c", "temperature_resume_c", "heart_rate_min_bpm", "heart_rate_max_bpm",
+      "ectopic_fraction",
     ]
     guard let interlocks = value.mapping(keys: keys) else { return nil }
     let divider = interlocks.required("bank_divider")?.number(in: 1...100_000)
@@ -23,6 +24,14 @@ extension InterlockSettings {
         "must be above temperature_pause_c", allowed: "> \(formatted(pause))", found: child.written)
       fault = nil
     }
+    // Optional: a temperature pause ends below this; 5 °C under the pause threshold by default.
+    var resume = interlocks["temperature_resume_c"]?.number(in: 20...100)
+    if let pause, let value = resume, value >= pause, let child = interlocks["temperature_resume_c"] {
+      child.report(
+        "must be below temperature_pause_c", allowed: "< \(formatted(pause))", found: child.written)
+      resume = nil
+    }
+    let resumeInvalid = interlocks.has("temperature_resume_c") && resume == nil
     let rateMin = interlocks.required("heart_rate_min_bpm")?.number(in: 20...120)
     var rateMax = interlocks.required("heart_rate_max_bpm")?.number(in: 60...250)
     if let rateMin, let value = rateMax, rateMin >= value, let child = interlocks["heart_rate_max_bpm"] {
@@ -32,13 +41,14 @@ extension InterlockSettings {
     }
     let ectopic = interlocks.required("ectopic_fraction")?.number(in: 0.05...0.5)
     guard let divider, let tolerance, let bled, let chargeTimeout, let holdBeats, let relaySettle,
-      let disagree, let pause, let fault, let rateMin, let rateMax, let ectopic
+      let disagree, let pause, let fault, let rateMin, let rateMax, let ectopic, !resumeInvalid
     else { return nil }
     return InterlockSettings(
       bankDivider: divider, bankVoltageTolerance: tolerance, bledBelow: Volts(bled),
       chargeTimeout: Milliseconds(chargeTimeout), bankHoldBeats: holdBeats,
       relaySettle: Milliseconds(relaySettle), footswitchDisagree: Milliseconds(disagree),
-      temperaturePause: Celsius(pause), temperatureFault: Celsius(fault), heartRate: rateMin...rateMax,
+      temperaturePause: Celsius(pause), temperatureResume: resume.map(Celsius.init),
+      temperatureFault: Celsius(fault), heartRate: rateMin...rateMax,
       ectopicFraction: ectopic)
   }
 }

@@ -1,0 +1,106 @@
+import Foundation
+import Protocol
+import Safety
+import Sequencer
+import Simulator
+import Testing
+import Units
+
+/// The one path to `pulse_fire`, on the simulated board: a permission that the machine no longer
+/// stands by, or a stop that waits, fires nothing.
+@Suite("The fire path")
+struct PulseGeneratorTests {
+  /// A simulated board, its generator, and a machine brought to `ready` with a permission.
+  final class Bench {
+    let board: SimulatedBoard
+    let generator: PulseGenerator
+    var machine: SafetyMachine
+
+    init() throws {
+      let description = try BoardFile.load(path: Paths.simBoard)
+      let settings = try #require(description.simulator)
+      board = SimulatedBoard(description: description, settings: settings, pace: .fast, seed: 1)
+      board.footswitchA = true
+      board.footswitchB = true
+      generator = PulseGenerator(board: description, gpio: board.gpio, bus: board.bus, clock: board.clock)
+      machine = SafetyMachine(
+        limits: SafetyLimits(
+          maxCurrent: Amperes(50), maxCurrentJump: Amperes(8), minCurrent: Amperes(2), testCurrent: nil,
+          bankVoltageTolerance: 0.05, bankHoldBeats: 3, voltageCollapseFraction: 0.8,
+          footswitchDisagree: .milliseconds(50), temperaturePause: Celsius(60),
+          temperatureResume: Celsius(55), temperatureFault: Celsius(75)))
+      for event: SafetyEvent in [
+        .inputs(try generator.snapshot()), .acknowledge, .beginSwitching, .relaysVerified(true),
+        .beginCharging,
+        .bankVoltage(measured: Volts(1000), setpoint: Volts(1000)),
+      ] {
+        machine.handle(event)
+      }
+    }
+
+    func check() throws -> FireCheck {
+      FireCheck(
+        inputs: try generator.snapshot(), bankVoltage: Volts(1000), setpoint: Volts(1000),
+        relaysVerified: true,
+        notAfter: board.clock.now + .milliseconds(5), heldBeats: 0)
+    }
+
+    /// Takes a permission, lets `between` happen, then fires through the generator.
+    func fire(between: (Bench) -> Void = { _ in }, stopPending: Bool = false) throws
+      -> PulseGenerator.FireResult
+    {
+      let decision = machine.permission(try check())
+      switch consume decision {
+      case .fire(let permission):
+        between(self)
+        return try generator.fire(permission, machine: machine, stopPending: { stopPending })
+      case .skip(let reason):
+        Issue.record("skipped: \(reason)")
+        return .refused
+      case .fault(let fault):
+        Issue.record("fault: \(fault)")
+        return .refused
+      }
+    }
+  }
+
+  @Test func aStandingPermissionFires() throws {
+    let bench = try Bench()
+    guard case .fired = try bench.fire() else {
+      Issue.record("did not fire")
+      return
+    }
+    #expect(bench.board.fireEdges.count == 1)
+  }
+
+  @Test func aPauseTakenAfterThePermissionVoidsIt() throws {
+    let bench = try Bench()
+    #expect(try bench.fire(between: { $0.machine.handle(.pause) }) == .voided)
+    #expect(bench.board.fireEdges.isEmpty)
+  }
+
+  @Test func anAbortTakenAfterThePermissionVoidsIt() throws {
+    let bench = try Bench()
+    #expect(try bench.fire(between: { $0.machine.handle(.abort) }) == .voided)
+    #expect(bench.board.fireEdges.isEmpty)
+  }
+
+  @Test func aTimingFaultLatchedAfterThePermissionVoidsIt() throws {
+    let bench = try Bench()
+    #expect(
+      try bench.fire(between: { $0.machine.handle(.timingOverrun(late: .milliseconds(25))) }) == .voided)
+    #expect(bench.board.fireEdges.isEmpty)
+  }
+
+  @Test func aStopThatWaitsIsSeenBeforeTheEdge() throws {
+    let bench = try Bench()
+    #expect(try bench.fire(stopPending: true) == .stopPending)
+    #expect(bench.board.fireEdges.isEmpty)
+  }
+
+  @Test func anEstopPressedAfterThePermissionIsSeenByTheLastLook() throws {
+    let bench = try Bench()
+    #expect(try bench.fire(between: { $0.board.estopPressed = true }) == .refused)
+    #expect(bench.board.fireEdges.isEmpty)
+  }
+}

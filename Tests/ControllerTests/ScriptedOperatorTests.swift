@@ -1,0 +1,48 @@
+import Controller
+import Foundation
+import Safety
+import Sequencer
+import Testing
+import Units
+
+/// The simulated operator: what it is told to do counts only for the pause or the fault that
+/// stands at that moment.
+@Suite("The scripted operator")
+struct ScriptedOperatorTests {
+  func t(_ seconds: Double) -> Instant { Instant(sinceOrigin: .seconds(seconds)) }
+
+  func pause(_ causes: PauseCauses, began: Double, now: Double) -> PauseSituation {
+    PauseSituation(causes: causes, began: t(began), duration: .seconds(now - began), now: t(now))
+  }
+
+  @Test func aResumeToldForTheMomentOfThePauseEndsIt() {
+    let person = ScriptedOperator(resumeAfterTriggerLoss: nil, resumeAfterOperatorPause: nil)
+    person.resume(at: t(12))
+    #expect(person.paused(pause(.operatorPause, began: 10, now: 11)) == .wait)
+    #expect(person.paused(pause(.operatorPause, began: 10, now: 12.5)) == .resume)
+  }
+
+  @Test func aResumeBeforeThePauseBeganIsNoAnswerToIt() {
+    let person = ScriptedOperator(resumeAfterTriggerLoss: nil, resumeAfterOperatorPause: nil)
+    person.resume(at: t(5))
+    #expect(person.paused(pause(.operatorPause, began: 10, now: 30)) == .wait)
+  }
+
+  @Test func aResumeIsNoAnswerToAPauseOnlyTheInputsEnd() {
+    let person = ScriptedOperator()
+    person.resume(at: t(11))
+    #expect(person.paused(pause(.footswitchReleased, began: 10, now: 20)) == .wait)
+  }
+
+  @Test func anAcknowledgementToldForLaterIsWaitedForWithinThePatience() {
+    let person = ScriptedOperator(patience: .seconds(10))
+    person.acknowledge(at: t(15))
+    #expect(person.recover(from: Fault(.estop), latchedAt: t(10), now: t(12)) == .wait)
+    #expect(person.recover(from: Fault(.estop), latchedAt: t(10), now: t(15)) == .acknowledge)
+    #expect(person.recover(from: Fault(.lid), latchedAt: t(20), now: t(20)) == .end, "used once")
+  }
+
+  @Test func withoutBeingToldItNeverAcknowledges() {
+    #expect(ScriptedOperator().recover(from: Fault(.estop), latchedAt: t(1), now: t(1)) == .end)
+  }
+}
