@@ -70,7 +70,9 @@ public enum SelfTest {
     do {
       let bus = try LinuxSMBus(bus: board.i2c.bus)
       checks.append(Check(name: "i2c bus", result: .pass, detail: bus.path))
-      checks += chips(PulseGenerator(board: board, gpio: gpio, bus: bus, clock: SystemClock()))
+      let generator = PulseGenerator(board: board, gpio: gpio, bus: bus, clock: SystemClock())
+      checks += chips(generator)
+      if linesOK { checks.append(fireCheck(generator)) }
     } catch {
       checks.append(Check(name: "i2c bus", result: .fail, detail: String(describing: error)))
     }
@@ -143,6 +145,33 @@ public enum SelfTest {
         }
       },
     ]
+  }
+
+  /// What the fire check must leave of its lead (`TreatmentSequencer.checkLead`): the
+  /// permission, the watchdog kick, and the sleep's wake-up before the spin to the edge.
+  static let fireCheckSlack = Nanoseconds.milliseconds(1)
+  static let fireCheckRuns = 20
+
+  /// The fire check, timed on this board as a treatment takes it before every pulse: the
+  /// longest of `fireCheckRuns` must fit its lead less `fireCheckSlack`. A bus clocked at
+  /// 100 kHz does not (docs/hardware.md sets 400 kHz); nor does a bus that retries.
+  public static func fireCheck(_ generator: PulseGenerator) -> Check {
+    let clock = generator.clock
+    let budget = TreatmentSequencer.checkLead - fireCheckSlack
+    var longest = Nanoseconds.zero
+    do {
+      for _ in 0..<fireCheckRuns {
+        let start = clock.now
+        _ = try generator.freshReadings(relays: .open)
+        longest = max(longest, clock.now - start)
+      }
+    } catch {
+      return Check(name: "fire check", result: .fail, detail: String(describing: error))
+    }
+    let detail =
+      "longest of \(fireCheckRuns): \(formatted(longest.milliseconds)) ms; must fit"
+      + " \(formatted(budget.milliseconds)) ms of its \(formatted(TreatmentSequencer.checkLead.milliseconds)) ms lead"
+    return Check(name: "fire check", result: longest <= budget ? .pass : .fail, detail: detail)
   }
 
   /// SCHED_FIFO at the board's priority and locked memory, tried as the timing thread will.

@@ -74,6 +74,30 @@ public final class PulseGenerator {
     return nonce
   }
 
+  /// What the fire check reads right before each pulse.
+  public struct FreshReadings: Sendable {
+    /// The supervisor's pulse counter.
+    public var count: UInt16
+    public var bank: Volts
+    /// Every interlock input, the heat-sink read again.
+    public var inputs: InterlockInputs
+    /// The relays' contacts read back as `relays` (false when no setting is switched in).
+    public var relaysVerified: Bool
+  }
+
+  /// Everything the fire check reads, in one place: every chip's liveness, the supervisor's
+  /// counter, the bank, a fresh snapshot of the inputs and the relays against `relays`. About
+  /// seventeen SMBus transfers and one ADC conversion: it must fit the check's lead before the
+  /// edge (`TreatmentSequencer.checkLead`), which `irectl selftest` measures on the board.
+  public func freshReadings(relays: MatrixSetting?) throws -> FreshReadings {
+    try verifyAlive()
+    let count = try supervisor.pulseCount()
+    let bank = try bankVoltage()
+    let inputs = try snapshot(fresh: true)
+    let verified = try relays.map { try matrix.verify($0) } ?? false
+    return FreshReadings(count: count, bank: bank, inputs: inputs, relaysVerified: verified)
+  }
+
   /// The bank voltage, through ADS1115 AIN0 and the board's divider.
   /// A frozen ADC would report a bled bank that is still charged, so every reading is followed
   /// by the ADC's liveness check.

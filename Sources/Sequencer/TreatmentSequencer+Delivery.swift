@@ -158,13 +158,6 @@ extension TreatmentSequencer {
     }
   }
 
-  /// Reads the relays' auxiliary contacts back before every pulse (BOARD.md): a relay that
-  /// dropped or welded since the switch is caught before the pulse, not at the next switch.
-  private func relaysStillInPlace() throws -> Bool {
-    guard let matrixSetting else { return false }
-    return try generator.matrix.verify(matrixSetting)
-  }
-
   func skip(_ reason: SkipReason, pair: Int, at instant: Instant) {
     observer.treatment(.skipped(SkippedBeat(pair: pair, reason: reason, at: instant)))
   }
@@ -187,15 +180,14 @@ extension TreatmentSequencer {
         return nil
       }
     }
-    try generator.verifyAlive()
-    let count = try generator.supervisor.pulseCount()
-    let bank = try generator.bankVoltage()
-    observer.treatment(.bank(bank, at: clock.now))
+    // The relays' contacts are read back before every pulse (BOARD.md): a relay that dropped
+    // or welded since the switch is caught before the pulse, not at the next switch.
+    let readings = try generator.freshReadings(relays: matrixSetting)
+    observer.treatment(.bank(readings.bank, at: clock.now))
     let check = FireCheck(
-      inputs: try generator.snapshot(fresh: true), bankVoltage: bank,
-      setpoint: setpoint, relaysVerified: try relaysStillInPlace(),
-      notAfter: slot.notAfter, heldBeats: heldBeats, sinceLastFire: lastFire.map { slot.target - $0 },
-      pulsesSinceLastLook: Int(count &- counter))
+      inputs: readings.inputs, bankVoltage: readings.bank, setpoint: setpoint,
+      relaysVerified: readings.relaysVerified, notAfter: slot.notAfter, heldBeats: heldBeats,
+      sinceLastFire: lastFire.map { slot.target - $0 }, pulsesSinceLastLook: Int(readings.count &- counter))
     let before = machine.state
     let decision = machine.permission(check)
     nextPoll = clock.now + pollInterval

@@ -28,9 +28,10 @@ public final class TreatmentSequencer {
   /// The external watchdog drops HV this long after the last toggle (BOARD.md).
   let watchdogTimeout = Nanoseconds.milliseconds(20)
   /// The fresh check before a pulse is taken this long before its deadline: enough for the
-  /// interlock inputs, the relay read-back and one ADC conversion (~1.2 ms; about 2.5 ms with
-  /// the bus transfers on real time) with margin.
-  let checkLead = Nanoseconds.milliseconds(5)
+  /// interlock inputs, the relay read-back and one ADC conversion (~1.2 ms; about 3 ms with the
+  /// bus transfers at 400 kHz) with margin. `irectl selftest` measures the check on the board.
+  public static let checkLead = Nanoseconds.milliseconds(5)
+  var checkLead: Nanoseconds { TreatmentSequencer.checkLead }
   /// Longest wait for the bank to bleed below the board's safe level.
   let bleedTimeout = Nanoseconds.milliseconds(2_000)
 
