@@ -77,6 +77,13 @@ enum RecordSchema {
           "CREATE TABLE heads (session_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL, last_hash TEXT NOT NULL)"
       )
     }
+    migrator.registerMigration("v4: chain formats") { db in
+      // How each session's links are hashed (HashChain.Format), outside the chain like the
+      // heads: a session without a row here was written before, in format 1. Changing or
+      // deleting a row makes the session's own hashes disagree with it.
+      try db.execute(
+        sql: "CREATE TABLE chain_formats (session_id TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    }
     return migrator
   }
 

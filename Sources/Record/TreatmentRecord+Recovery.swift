@@ -83,6 +83,10 @@ extension TreatmentRecord {
           .joined(separator: " UNION ALL ") + " ORDER BY seq DESC LIMIT 1", arguments: ["id": session])
     }
     guard let last else { return nil }
-    return SessionWriter(record: self, id: session, continuing: (last["seq"], last["row_hash"]))
+    let version = try queue.read { db in try Self.chainFormatVersion(of: session, in: db) }
+    // A format this software does not know cannot be continued (verify reports it).
+    guard let format = HashChain.Format(rawValue: version) else { return nil }
+    return SessionWriter(
+      record: self, id: session, format: format, continuing: (last["seq"], last["row_hash"]))
   }
 }

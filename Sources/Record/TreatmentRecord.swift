@@ -40,7 +40,12 @@ public final class TreatmentRecord {
 
   /// Starts a session; its rows are appended through the returned writer.
   public func begin(_ info: SessionInfo) throws -> SessionWriter {
-    let writer = SessionWriter(record: self, id: info.id)
+    try begin(info, format: .current)
+  }
+
+  /// Starts a session whose chain is hashed in `format` (tests write older formats this way).
+  func begin(_ info: SessionInfo, format: HashChain.Format) throws -> SessionWriter {
+    let writer = SessionWriter(record: self, id: info.id, format: format)
     writer.append(
       "sessions",
       [
@@ -146,10 +151,21 @@ public final class SessionWriter {
   private var seq: Int64 = 0
   private var lastHash: String
   private var pending: [(table: String, seq: Int64, values: [DatabaseValue], prev: String, hash: String)] = []
+  /// How this session's links are hashed: the current format for a new session, the session's
+  /// own when continuing it.
+  let format: HashChain.Format
+  /// The format still to be written to `chain_formats`, with the session's first rows (format 1
+  /// is the absence of a row).
+  private var unrecordedFormat: HashChain.Format?
 
-  init(record: TreatmentRecord, id: String, continuing: (seq: Int64, hash: String)? = nil) {
+  init(
+    record: TreatmentRecord, id: String, format: HashChain.Format,
+    continuing: (seq: Int64, hash: String)? = nil
+  ) {
     self.record = record
     self.id = id
+    self.format = format
+    self.unrecordedFormat = continuing == nil && format != .joinedByNewline ? format : nil
     self.seq = continuing?.seq ?? 0
     self.lastHash = continuing?.hash ?? HashChain.genesis(id)
     if continuing == nil {
@@ -175,7 +191,8 @@ public final class SessionWriter {
     seq += 1
     let databaseValues = values.map { $0?.databaseValue ?? .null }
     let hash = HashChain.link(
-      previous: lastHash, table: table, seq: seq, values: RecordSchema.hashed(table, databaseValues))
+      previous: lastHash, table: table, seq: seq, values: RecordSchema.hashed(table, databaseValues),
+      format: format)
     pending.append((table, seq, databaseValues, lastHash, hash))
     lastHash = hash
   }
@@ -194,7 +211,13 @@ public final class SessionWriter {
           "a \(row.table) row has \(row.values.count) values, the table \(RecordSchema.columns[row.table]?.count ?? 0)"
       )
     }
+    let format = unrecordedFormat
     try record.queue.write { db in
+      if let format {
+        try db.execute(
+          sql: "INSERT INTO chain_formats (session_id, version) VALUES (?, ?)",
+          arguments: [id, format.rawValue])
+      }
       for row in rows {
         let columns = RecordSchema.columns[row.table] ?? []
         let names = (["session_id", "seq"] + columns + ["prev_hash", "row_hash"]).joined(separator: ", ")
@@ -214,6 +237,7 @@ public final class SessionWriter {
       }
     }
     pending.removeAll(keepingCapacity: true)
+    unrecordedFormat = nil
   }
 }
 
