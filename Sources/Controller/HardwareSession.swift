@@ -62,6 +62,8 @@ public enum HardwareSession {
   public static func unacknowledgedInterruptions(record path: String) throws -> [String] {
     do {
       let record = try TreatmentRecord(path: path)
+      // A record another treatment is writing is refused here, before the operator arms.
+      try record.claimForTreatment()
       let recovered = try record.recoverInterrupted()
       return try record.unacknowledgedInterruptions().map { session in
         let found = recovered.first { $0.session == session }

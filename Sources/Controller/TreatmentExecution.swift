@@ -182,6 +182,7 @@ struct TreatmentExecution {
     let operatorName = identity.operatorName
     do {
       let record = try TreatmentRecord(path: path)
+      try record.claimForTreatment()
       for interrupted in try record.recoverInterrupted() {
         log(
           "record: session \(interrupted.session) (\(interrupted.protocolName)) did not end: closed as interrupted,"

@@ -11,6 +11,14 @@ import GRDB
 public final class TreatmentRecord {
   public let path: String
   let queue: DatabaseQueue
+  /// The descriptor holding this process's claim on the record (`claimForTreatment`), or -1.
+  var claim: Int32 = -1
+
+  /// How long a statement waits for another connection's write to end before SQLite reports
+  /// the record busy. The record is written from the thread that drains the event ring, never
+  /// from the timing thread: a bounded wait there delays an intent (on real time the beat is
+  /// skipped as not durable), it never delays a pulse.
+  static let busyTimeout: TimeInterval = 0.5
 
   public struct OpenError: Error, CustomStringConvertible {
     public var path: String
@@ -27,6 +35,9 @@ public final class TreatmentRecord {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
       }
       var configuration = Configuration()
+      // Another process reading or writing the file (a `records` command, a backup, a query)
+      // is waited for, within a bound, instead of failing the commit at once.
+      configuration.busyMode = .timeout(TreatmentRecord.busyTimeout)
       configuration.prepareDatabase { db in
         try db.execute(sql: "PRAGMA synchronous = FULL")
       }
@@ -60,6 +71,10 @@ public final class TreatmentRecord {
     }
     try writer.commit()
     return writer
+  }
+
+  deinit {
+    if claim >= 0 { close(claim) }
   }
 
   /// Where the lock of a session being written lives, beside the record.
@@ -212,6 +227,19 @@ public final class SessionWriter {
       )
     }
     let format = unrecordedFormat
+    try TreatmentRecord.retryingTransientErrors {
+      try write(rows, format: format)
+    }
+    pending.removeAll(keepingCapacity: true)
+    unrecordedFormat = nil
+  }
+
+  /// One transaction holding `rows` (and the session's chain format, when it is still to be
+  /// written), and the session's head moved to the last of them.
+  private func write(
+    _ rows: [(table: String, seq: Int64, values: [DatabaseValue], prev: String, hash: String)],
+    format: HashChain.Format?
+  ) throws {
     try record.queue.write { db in
       if let format {
         try db.execute(
@@ -236,12 +264,43 @@ public final class SessionWriter {
           arguments: [id, last.seq, last.hash])
       }
     }
-    pending.removeAll(keepingCapacity: true)
-    unrecordedFormat = nil
   }
 }
 
 extension TreatmentRecord {
+  /// How many times a commit is tried when SQLite reports a transient error, and the pause
+  /// between tries. With the busy timeout, a commit gives up after about 1.6 s.
+  static let commitAttempts = 3
+  static let retryPause: useconds_t = 50_000
+
+  /// Whether a write that failed with `error` may succeed if tried again: the record busy or
+  /// locked by another connection, or an I/O error of the moment. A full disk (`SQLITE_FULL`)
+  /// is not: it stays full, and no retry may hide it; neither is anything else (a constraint,
+  /// a corrupt file).
+  static func isTransient(_ error: any Error) -> Bool {
+    guard let error = error as? DatabaseError else { return false }
+    switch error.resultCode {
+    case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR: return true
+    default: return false
+    }
+  }
+
+  /// Runs `body` up to `commitAttempts` times while it fails with a transient error; the last
+  /// error, or any other at once, is thrown. A failed transaction was rolled back before the
+  /// next try, and a try that did commit cannot be repeated unnoticed (every row's `seq` is
+  /// a primary key).
+  static func retryingTransientErrors<T>(_ body: () throws -> T) throws -> T {
+    var attempt = 1
+    while true {
+      do {
+        return try body()
+      } catch  where attempt < commitAttempts && isTransient(error) {
+        attempt += 1
+        usleep(retryPause)
+      }
+    }
+  }
+
   /// The SHA-256 of a file's bytes, in hex: the record keeps it for the board and protocol
   /// files, so that exactly which configuration ran is never in doubt.
   public static func sha256(ofFile path: String) throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 
 @testable import Record
 
@@ -34,6 +35,31 @@ enum RecordFixtures {
       protocolSHA256: String(repeating: "cd", count: 32), softwareVersion: "test", operatorName: "tester",
       seed: 1, startedAt: "2026-01-01T00:00:00Z", setSize: 10, delayMs: nil, windowMs: nil,
       pairs: [SessionInfo.Pair(index: 0, anode: 1, cathode: 2, voltageV: 2250, spacingMM: 15)])
+  }
+
+  /// Another connection (a query, a backup) takes the record's write lock and keeps it for
+  /// `seconds`, on its own thread; returns once it holds the lock, with what signals its end.
+  static func holdWriteLock(_ path: String, for seconds: Double) throws -> DispatchSemaphore {
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(5)
+    let queue = try DatabaseQueue(path: path, configuration: configuration)
+    let held = DispatchSemaphore(value: 0)
+    let done = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+      do {
+        try queue.writeWithoutTransaction { db in
+          try db.execute(sql: "BEGIN IMMEDIATE")
+          held.signal()
+          Thread.sleep(forTimeInterval: seconds)
+          try db.execute(sql: "COMMIT")
+        }
+      } catch {
+        held.signal()
+      }
+      done.signal()
+    }
+    held.wait()
+    return done
   }
 
   /// A file of this directory.
