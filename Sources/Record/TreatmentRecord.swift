@@ -80,9 +80,10 @@ public final class TreatmentRecord {
   /// Where the lock of a session being written lives, beside the record.
   func lockPath(for session: String) -> String { "\(path).\(session).lock" }
 
-  /// Whether some process still writes `session` (holds its lock).
+  /// Whether some process still writes `session` (holds its lock). The lock is opened to read
+  /// only, so that anyone who may read the record can tell.
   func isBeingWritten(_ session: String) -> Bool {
-    let fd = open(lockPath(for: session), O_RDWR | O_CLOEXEC)
+    let fd = open(lockPath(for: session), O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return false }
     defer { close(fd) }
     return flock(fd, LOCK_EX | LOCK_NB) != 0

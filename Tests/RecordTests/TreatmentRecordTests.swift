@@ -122,3 +122,34 @@ struct TreatmentRecordTests {
     try TreatmentRecord(path: path).claimForTreatment()
   }
 }
+
+/// `records list` and the report: a session without an end is running only while its writer
+/// holds its lock.
+@Suite("Sessions without an end")
+struct OpenSessionTests {
+  @Test func aSessionIsRunningOnlyWhileItsWriterHoldsIt() throws {
+    let path = RecordFixtures.temporary("open-sessions.sqlite")
+    defer { RecordFixtures.remove(path) }
+    let record = try TreatmentRecord(path: path)
+    let live = try record.begin(RecordFixtures.session("a-live"))
+    do {
+      // Its process killed: the kernel dropped the lock, the file stays.
+      _ = try record.begin(RecordFixtures.session("b-killed"))
+    }
+    let finished = try record.begin(RecordFixtures.session("c-lock-gone"))
+    finished.finish()
+    let outcomes = try record.sessions().map { "\($0.session) \($0.outcome)" }
+    #expect(
+      outcomes == [
+        "a-live running", "b-killed interrupted (not yet closed)", "c-lock-gone interrupted (not yet closed)",
+      ])
+    #expect(try record.reportData(for: "a-live").session.outcome == "running")
+    #expect(try record.reportData(for: "b-killed").session.outcome == "interrupted (not yet closed)")
+    let view = try record.queue.read {
+      try String.fetchAll($0, sql: "SELECT outcome FROM session_summary ORDER BY session_id")
+    }
+    #expect(
+      view == ["not closed", "not closed", "not closed"], "SQL cannot know who is alive, and does not say")
+    live.finish()
+  }
+}
