@@ -183,12 +183,14 @@ struct TreatmentExecution {
     do {
       let record = try TreatmentRecord(path: path)
       try record.claimForTreatment()
-      for interrupted in try record.recoverInterrupted() {
+      let recovery = try record.recoverInterrupted()
+      for interrupted in recovery.closed {
         log(
           "record: session \(interrupted.session) (\(interrupted.protocolName)) did not end: closed as interrupted,"
             + " between \(interrupted.delivered.lowerBound) and \(interrupted.delivered.upperBound) pulses delivered"
         )
       }
+      for unverified in recovery.unverified { log("record: \(unverified)") }
       for session in try record.unacknowledgedInterruptions() {
         try record.acknowledgeInterrupted(session, by: operatorName)
         log("record: interrupted session \(session) acknowledged by \(operatorName)")

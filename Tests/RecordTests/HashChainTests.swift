@@ -71,7 +71,7 @@ struct HashChainTests {
     }
     #expect(stored == 0, "format 1 is the absence of a row")
     #expect(try record.verify() == nil)
-    #expect(try record.recoverInterrupted().map(\.session) == ["s-1"])
+    #expect(try record.recoverInterrupted().closed.map(\.session) == ["s-1"])
     #expect(try record.verify() == nil, "the end recovery appended is in format 1 too")
 
     try record.queue.write {
@@ -141,7 +141,7 @@ struct HashChainTests {
     let record = try TreatmentRecord(path: path)
     #expect(try record.verify() == nil)
     let killed = "197e05d1-0338-4758-b71d-b6346d20dbec"
-    let recovered = try record.recoverInterrupted()
+    let recovered = try record.recoverInterrupted().closed
     #expect(recovered.map(\.session) == [killed])
     let delivered = try #require(recovered.first?.delivered)
     #expect(

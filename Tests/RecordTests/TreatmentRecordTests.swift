@@ -152,4 +152,29 @@ struct OpenSessionTests {
       view == ["not closed", "not closed", "not closed"], "SQL cannot know who is alive, and does not say")
     live.finish()
   }
+
+  @Test func recoveryClosesTheIntactAndTellsOfTheBroken() throws {
+    let path = RecordFixtures.temporary("recovery.sqlite")
+    defer { RecordFixtures.remove(path) }
+    let record = try TreatmentRecord(path: path)
+    for id in ["intact", "broken"] {
+      let writer = try record.begin(RecordFixtures.session(id, protocolName: "p-\(id)"))
+      writer.append("temperatures", [1.0, 31.5])
+      try writer.commit()
+    }
+    try record.queue.write {
+      try $0.execute(sql: "UPDATE temperatures SET heat_sink_c = 20 WHERE session_id = 'broken'")
+    }
+    let recovery = try record.recoverInterrupted()
+    #expect(recovery.closed.map(\.session) == ["intact"])
+    let chainBreak = ChainBreak(
+      session: "broken", table: "temperatures", seq: 3, problem: "was changed after it was written")
+    #expect(
+      recovery.unverified == [
+        UnverifiedSession(
+          session: "broken", protocolName: "p-broken", simulated: true, chainBreak: chainBreak)
+      ])
+    #expect(try record.verify(session: "broken") == chainBreak, "left as it is")
+    #expect(try record.recoverInterrupted().unverified.count == 1, "and told again, every time")
+  }
 }
