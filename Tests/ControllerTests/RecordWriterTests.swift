@@ -178,6 +178,7 @@ struct RecordWriterTests {
     process.executableURL = URL(fileURLWithPath: Paths.irectl)
     process.arguments = [
       "simulate", protocolPath, "--board", Paths.simBoard, "--speed", "realtime", "--record", record,
+      "--telemetry-socket", directory + "/telemetry.sock",
     ]
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
