@@ -83,7 +83,7 @@ struct Records: ParsableCommand {
       let record = try location.open()
       let id = try session.map { try location.session($0, in: record) }
       if let broken = try record.verify(session: id) {
-        FileHandle.standardError.write(Data("irectl: record NOT intact: \(broken)\n".utf8))
+        TerminalWriter.say("record NOT intact: \(broken)")
         throw ExitCode(1)
       }
       print("record intact: \(id.map { "session \($0)" } ?? "every session")")
@@ -160,7 +160,7 @@ struct Report: ParsableCommand {
 
 func jsonValue(_ value: RecordValue) -> Any { value.json }
 
-func note(_ text: String) { FileHandle.standardError.write(Data("irectl: \(text)\n".utf8)) }
+func note(_ text: String) { TerminalWriter.say(text) }
 
 func fail(_ text: String, status: Int32) -> Never {
   note(text)
