@@ -15,8 +15,8 @@ extension TreatmentRecord {
   /// first break, or `nil` when the chain is intact.
   public func verify(session: String? = nil) throws -> ChainBreak? {
     try queue.read { db in
-      // Every session named anywhere: the head table and every chained table, so that a
-      // session whose start row was deleted is still walked (and found broken).
+      // Every session named anywhere: every chained table, the heads and the chain formats, so
+      // that a session whose start row was deleted is still walked (and found broken).
       let named = (RecordSchema.tables + ["heads", "chain_formats"]).map { "SELECT session_id FROM \($0)" }
         .joined(separator: " UNION ")
       let sessions = try session.map { [$0] } ?? String.fetchAll(db, sql: named)
@@ -40,7 +40,7 @@ extension TreatmentRecord {
       return ChainBreak(
         session: session, table: "chain_formats", seq: 0,
         problem:
-          "chain format \(version) is not one this software knows (\(HashChain.Format.allCases.map(\.rawValue)))"
+          "chain format \(version) is not one this software knows (known: \(HashChain.Format.allCases.map { String($0.rawValue) }.joined(separator: ", ")))"
       )
     }
     var rows: [(table: String, seq: Int64, values: [DatabaseValue], prev: String, hash: String)] = []

@@ -101,7 +101,7 @@ struct HashChainTests {
       ("UPDATE chain_formats SET version = 1", "sessions", "was changed after it was written"),
       (
         "UPDATE chain_formats SET version = 3", "chain_formats",
-        "chain format 3 is not one this software knows ([1, 2])"
+        "chain format 3 is not one this software knows (known: 1, 2)"
       ),
     ] {
       let path = RecordFixtures.temporary("format-changed.sqlite")
