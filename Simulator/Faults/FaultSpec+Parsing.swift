@@ -58,8 +58,10 @@ extension FaultSpec {
       guard let n = Int(parts[1]), n >= 0 else { throw fail("pulse=N needs a whole number N >= 0") }
       return .pulse(n)
     case "t":
-      guard let seconds = Double(parts[1]), seconds.isFinite, seconds >= 0, seconds <= 86_400 else {
-        throw fail("t=SECONDS needs a number of seconds >= 0")
+      // Bounded to a day of treatment time: far beyond any protocol, and well inside the
+      // nanosecond clock (a larger number would overflow it).
+      guard let seconds = Double(parts[1]), seconds.isFinite, (0...86_400).contains(seconds) else {
+        throw fail("t=SECONDS needs seconds in 0...86400; found \"\(parts[1])\"")
       }
       return .time(Instant(sinceOrigin: .seconds(seconds)))
     default:

@@ -58,17 +58,22 @@ public enum HardwareSession {
   }
 
   /// Sessions of the record that a crash left open (closed now as interrupted) and that no
-  /// operator has acknowledged yet: the operator must, before a new treatment.
+  /// operator has acknowledged yet: the operator must, before a new treatment. Sessions left
+  /// open whose chain does not verify are not closed; they are told too, with where the chain
+  /// breaks, every time until someone deals with the record.
   public static func unacknowledgedInterruptions(record path: String) throws -> [String] {
     do {
       let record = try TreatmentRecord(path: path)
-      let recovered = try record.recoverInterrupted()
-      return try record.unacknowledgedInterruptions().map { session in
-        let found = recovered.first { $0.session == session }
+      // A record another treatment is writing is refused here, before the operator arms.
+      try record.claimForTreatment()
+      let recovery = try record.recoverInterrupted()
+      let interrupted = try record.unacknowledgedInterruptions().map { session in
+        let found = recovery.closed.first { $0.session == session }
         return found.map {
           "\(session) (\($0.protocolName)): between \($0.delivered.lowerBound) and \($0.delivered.upperBound) pulses delivered"
         } ?? session
       }
+      return interrupted + recovery.unverified.map(\.description)
     } catch { throw SessionError.environment(String(describing: error)) }
   }
 

@@ -43,17 +43,26 @@ extension HeartAnomalies {
     return p
   }
 
+  /// The latest START of a window: a day of treatment time, far beyond any protocol, and well
+  /// inside the nanosecond clock (a larger number would overflow it, not just never happen).
+  static let latestWindowStart = 86_400.0
+
   private static func window(_ value: String, item: String) throws -> Window {
-    let parts = value.split(separator: "+").map { Double($0) }
-    guard parts.count == 2, let start = parts[0], let length = parts[1], start.isFinite, length.isFinite,
-      start >= 0, length > 0, length <= 600
+    let parts = value.split(separator: "+", omittingEmptySubsequences: false).map(String.init)
+    guard parts.count == 2, let start = Double(parts[0]), let length = Double(parts[1]), start.isFinite,
+      length.isFinite
     else {
-      throw ParseError(item: item, problem: "a window is START+SECONDS, both in seconds, length up to 600")
+      throw ParseError(item: item, problem: "a window is START+SECONDS, both in seconds")
+    }
+    guard (0...latestWindowStart).contains(start) else {
+      throw ParseError(
+        item: item,
+        problem: "START must be 0...\(Int(latestWindowStart)) seconds from the start of the treatment;"
+          + " found \(parts[0])")
+    }
+    guard length > 0, length <= 600 else {
+      throw ParseError(item: item, problem: "a window lasts more than 0 and up to 600 seconds")
     }
     return Window(start: Instant(sinceOrigin: .seconds(start)), duration: .seconds(length))
   }
 }
-
-#if canImport(Foundation)
-  import Foundation
-#endif

@@ -77,7 +77,9 @@ public final class ProgressReporter: TreatmentObserver {
     String(format: "%.3f s", (instant - origin).seconds)
   }
 
+  /// Through the writer that never traps: a terminal gone (EIO, EPIPE) loses the progress,
+  /// never the treatment.
   private func write(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
+    TerminalWriter.write(text)
   }
 }

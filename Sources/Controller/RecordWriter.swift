@@ -10,16 +10,24 @@ import Units
 /// arrives, and the timing loop's gate is raised, so that the pulse may fire; everything else
 /// rides along with the next commit, and a fault or the end of the session commits at once.
 /// A failed write is kept and reported at the end, and it closes the gate: no further pulse
-/// fires unrecorded, and the timing loop latches a `record` fault.
+/// fires unrecorded, and the timing loop latches a `record` fault. What is only passing (another
+/// process holding the file for a moment, an I/O error of the moment) is waited out and tried
+/// again, within bounds, by the record itself; a full disk is not.
+///
+/// The writer claims the record for the treatment's life: a second treatment on the same file
+/// is refused before it starts.
 public final class RecordWriter: TreatmentObserver {
   public let session: SessionWriter
   public let gate: IntentGate
+  private let record: TreatmentRecord
   private let origin: Instant
   private var finalBank: Volts?
   /// The first write that failed, if any.
   public private(set) var failure: String?
 
   public init(record: TreatmentRecord, info: SessionInfo, origin: Instant, gate: IntentGate) throws {
+    try record.claimForTreatment()
+    self.record = record
     self.session = try record.begin(info)
     self.gate = gate
     self.origin = origin
@@ -97,6 +105,7 @@ public final class RecordWriter: TreatmentObserver {
         0,
       ])
     if commit() { session.finish() }
+    record.releaseClaim()
   }
 
   @discardableResult

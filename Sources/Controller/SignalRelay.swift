@@ -6,32 +6,59 @@ import Sequencer
   import Glibc
 #endif
 
-/// SIGINT and SIGTERM end a treatment the safe way: not in a signal handler (which could do
-/// almost nothing safely), but as an abort command through the timing loop's command ring, so
-/// that the outputs go safe first, then the record and the summary are written, then the
-/// process exits. The signals are blocked in every thread and taken by one thread with
-/// `sigwait`, which pushes through the sequencer's inbox (a console may push too).
+/// The signals that reach a running treatment end it the safe way, or not at all.
+///
+/// SIGINT (Ctrl-C), SIGTERM (a service stopping), SIGHUP (the terminal hung up: an SSH session
+/// dropped) and SIGQUIT (Ctrl-\) end the treatment: not in a signal handler (which could do
+/// almost nothing safely), but as an abort command through the timing loop's command ring,
+/// naming the signal, so that the outputs go safe first, then the record and the summary are
+/// written, then the process exits. SIGTSTP (Ctrl-Z) is refused while a treatment runs: a
+/// stopped controller would leave the bank to the watchdog; the terminal is told why. The
+/// signals are blocked in every thread and taken by one thread with `sigwait`, which pushes
+/// through the sequencer's inbox (a console may push too).
+///
+/// SIGPIPE is ignored by the whole process (`ignoreBrokenPipes`): a reader that went away is
+/// an error of the write, never the end of the controller.
 public enum SignalRelay {
   private static let receivedFlag = ManagedAtomic<Bool>(false)
-  /// A SIGINT or SIGTERM has come: whoever waits on something else (a console) should stop.
+  /// A signal that ends the treatment has come: whoever waits on something else (a console)
+  /// should stop.
   public static var received: Bool { receivedFlag.load(ordering: .acquiring) }
 
-  /// Blocks SIGINT and SIGTERM in the calling thread and every thread it creates from now on.
-  /// Call before starting any thread.
+  /// The signals that end a treatment, with their names for the abort reason.
+  static let ending: [(signal: Int32, name: String)] = [
+    (SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP"), (SIGQUIT, "SIGQUIT"),
+  ]
+
+  /// What the terminal is told when Ctrl-Z comes during a treatment.
+  public static let suspendRefused = "Ctrl-Z ignored: a treatment is running; use Ctrl-C to stop it safely"
+
+  /// Ignores SIGPIPE in the whole process (and the processes it starts): writing to a pipe or
+  /// socket whose reader is gone fails with EPIPE instead of killing irectl. Call first.
+  public static func ignoreBrokenPipes() {
+    signal(SIGPIPE, SIG_IGN)
+  }
+
+  /// Blocks the ending signals and SIGTSTP in the calling thread and every thread it creates
+  /// from now on. Call before starting any thread.
   public static func blockTerminationSignals() {
-    var set = terminationSignals()
+    var set = relayedSignals()
     pthread_sigmask(SIG_BLOCK, &set, nil)
   }
 
-  /// Starts the thread that turns each SIGINT or SIGTERM into an abort of `sequencer`.
+  /// Starts the thread that turns each ending signal into an abort of `sequencer`, and refuses
+  /// each SIGTSTP with a line on standard error.
   public static func relay(to sequencer: TreatmentSequencer) {
     let commands = sequencer.inbox
     let thread = Thread {
-      var set = terminationSignals()
+      var set = relayedSignals()
       while true {
         var signal: Int32 = 0
         guard sigwait(&set, &signal) == 0 else { continue }
-        let name = signal == SIGINT ? "SIGINT" : "SIGTERM"
+        guard let name = ending.first(where: { $0.signal == signal })?.name else {
+          TerminalWriter.say(suspendRefused)
+          continue
+        }
         receivedFlag.store(true, ordering: .releasing)
         commands.push(.abort(reason: "\(name) received: treatment stopped, outputs safe"))
       }
@@ -40,11 +67,11 @@ public enum SignalRelay {
     thread.start()
   }
 
-  private static func terminationSignals() -> sigset_t {
+  private static func relayedSignals() -> sigset_t {
     var set = sigset_t()
     sigemptyset(&set)
-    sigaddset(&set, SIGINT)
-    sigaddset(&set, SIGTERM)
+    for (signal, _) in ending { sigaddset(&set, signal) }
+    sigaddset(&set, SIGTSTP)
     return set
   }
 }

@@ -192,12 +192,15 @@ struct TreatmentExecution {
     let operatorName = identity.operatorName
     do {
       let record = try TreatmentRecord(path: path)
-      for interrupted in try record.recoverInterrupted() {
+      try record.claimForTreatment()
+      let recovery = try record.recoverInterrupted()
+      for interrupted in recovery.closed {
         log(
           "record: session \(interrupted.session) (\(interrupted.protocolName)) did not end: closed as interrupted,"
             + " between \(interrupted.delivered.lowerBound) and \(interrupted.delivered.upperBound) pulses delivered"
         )
       }
+      for unverified in recovery.unverified { log("record: \(unverified)") }
       for session in try record.unacknowledgedInterruptions() {
         try record.acknowledgeInterrupted(session, by: operatorName)
         log("record: interrupted session \(session) acknowledged by \(operatorName)")

@@ -77,8 +77,32 @@ enum RecordSchema {
           "CREATE TABLE heads (session_id TEXT PRIMARY KEY, last_seq INTEGER NOT NULL, last_hash TEXT NOT NULL)"
       )
     }
+    migrator.registerMigration("v4: chain formats") { db in
+      // How each session's links are hashed (HashChain.Format), outside the chain like the
+      // heads: a session without a row here was written before, in format 1. Changing or
+      // deleting a row makes the session's own hashes disagree with it.
+      try db.execute(
+        sql: "CREATE TABLE chain_formats (session_id TEXT PRIMARY KEY, version INTEGER NOT NULL)")
+    }
+    migrator.registerMigration("v5: a session without an end is not called running") { db in
+      // SQL cannot tell whether the writer of a session without an end is alive (only its lock
+      // can): the view says no more than that the session is not closed.
+      try db.execute(sql: "DROP VIEW session_summary")
+      try db.execute(
+        sql: """
+          CREATE VIEW session_summary AS
+            SELECT s.session_id, s.backend, s.simulated, s.device, s.protocol_name, s.operator, s.started_at,
+                   e.ended_at, COALESCE(e.outcome, '\(notClosed)') AS outcome,
+                   (SELECT COUNT(*) FROM pulses p WHERE p.session_id = s.session_id) AS pulses_recorded,
+                   e.delivered_min, e.delivered_max
+            FROM sessions s LEFT JOIN session_ends e USING (session_id)
+          """)
+    }
     return migrator
   }
+
+  /// The outcome `session_summary` gives a session without an end.
+  static let notClosed = "not closed"
 
   /// Columns that came with the second migration (so the first creates the tables as they were).
   static let addedInV2: Set<String> = ["supervisor_count"]

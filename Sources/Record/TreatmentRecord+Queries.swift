@@ -17,16 +17,31 @@ public struct SessionSummaryRow: Sendable, Equatable, Codable {
 }
 
 extension TreatmentRecord {
+  /// The outcome of a session without an end whose writer holds its lock.
+  public static let running = "running"
+  /// The outcome of a session without an end whose writer is gone (killed, the power lost):
+  /// recovery closes it as `interrupted` at the next treatment or `irectl records recover`.
+  public static let interruptedNotClosed = "interrupted (not yet closed)"
+
   public func sessions() throws -> [SessionSummaryRow] {
     try queue.read { db in
       try Row.fetchAll(db, sql: "SELECT * FROM session_summary ORDER BY started_at, session_id").map { row in
-        SessionSummaryRow(
-          session: row["session_id"], backend: row["backend"], simulated: (row["simulated"] as Int) == 1,
+        let session: String = row["session_id"]
+        let ended: String? = row["ended_at"]
+        let outcome: String = row["outcome"]
+        return SessionSummaryRow(
+          session: session, backend: row["backend"], simulated: (row["simulated"] as Int) == 1,
           device: row["device"], protocolName: row["protocol_name"], startedAt: row["started_at"],
-          endedAt: row["ended_at"], outcome: row["outcome"], pulses: row["pulses_recorded"],
-          deliveredMin: row["delivered_min"], deliveredMax: row["delivered_max"])
+          endedAt: ended, outcome: outcome == RecordSchema.notClosed ? openOutcome(of: session) : outcome,
+          pulses: row["pulses_recorded"], deliveredMin: row["delivered_min"],
+          deliveredMax: row["delivered_max"])
       }
     }
+  }
+
+  /// What a session without an end is: running only while its writer holds its lock.
+  func openOutcome(of session: String) -> String {
+    isBeingWritten(session) ? Self.running : Self.interruptedNotClosed
   }
 
   /// Interrupted sessions nobody has acknowledged yet.
@@ -112,7 +127,7 @@ extension TreatmentRecord {
         protocolName: s["protocol_name"], protocolSHA256: s["protocol_sha256"],
         boardSHA256: s["board_sha256"],
         softwareVersion: s["software_version"], operatorName: s["operator"], startedAt: s["started_at"],
-        endedAt: end?["ended_at"], outcome: end?["outcome"] ?? "running",
+        endedAt: end?["ended_at"], outcome: end?["outcome"] ?? openOutcome(of: session),
         deliveredBounds: (end?["outcome"] as String?) == "interrupted"
           ? min.flatMap { lo in max.map { lo...$0 } } : nil)
       let pairs = try Row.fetchAll(

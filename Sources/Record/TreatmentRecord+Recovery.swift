@@ -14,11 +14,38 @@ public struct InterruptedSession: Sendable, Equatable {
   public var delivered: ClosedRange<Int>
 }
 
+/// A session found without an end whose chain does not verify. It is left as it is: closing it
+/// would extend, and so seal, whatever was done to it.
+public struct UnverifiedSession: Sendable, Equatable, CustomStringConvertible {
+  public var session: String
+  public var protocolName: String
+  public var simulated: Bool
+  /// Where its chain breaks.
+  public var chainBreak: ChainBreak
+
+  public var description: String {
+    "session \(session) (\(protocolName)) did not end, and its chain does not verify:"
+      + " \(chainBreak.table) row seq \(chainBreak.seq) \(chainBreak.problem); it was left as it is, not closed"
+      + " (irectl records verify names the break)"
+  }
+}
+
+/// What recovery found among the sessions that did not end.
+public struct Recovery: Sendable, Equatable {
+  /// Closed now as interrupted, with their delivered counts bounded.
+  public var closed: [InterruptedSession] = []
+  /// Not closed: their chain does not verify. The operator must hear of them too.
+  public var unverified: [UnverifiedSession] = []
+
+  public var isEmpty: Bool { closed.isEmpty && unverified.isEmpty }
+}
+
 extension TreatmentRecord {
   /// Finds every session that did not end (the process was killed, the power lost), closes it
   /// as `interrupted` with its delivered count bounded from its intents and outcomes, and
-  /// returns them so that the operator can be told before anything else starts.
-  public func recoverInterrupted() throws -> [InterruptedSession] {
+  /// returns them so that the operator can be told before anything else starts; and returns,
+  /// beside them, every such session whose chain does not verify, which is left as it is.
+  public func recoverInterrupted() throws -> Recovery {
     let open = try queue.read { db in
       try Row.fetchAll(
         db,
@@ -28,13 +55,19 @@ extension TreatmentRecord {
           ORDER BY s.rowid
           """)
     }
-    var recovered: [InterruptedSession] = []
+    var recovery = Recovery()
     for row in open {
       let id: String = row["session_id"]
       // A session still being written is alive; a chain that does not verify is not extended
-      // (that would seal whatever was done to it): it is left for `verify` to report.
+      // (that would seal whatever was done to it): it is reported as it is.
       if isBeingWritten(id) { continue }
-      if try verify(session: id) != nil { continue }
+      if let broken = try verify(session: id) {
+        recovery.unverified.append(
+          UnverifiedSession(
+            session: id, protocolName: row["protocol_name"], simulated: (row["simulated"] as Int) == 1,
+            chainBreak: broken))
+        continue
+      }
       let bounds = try queue.read { db -> ClosedRange<Int> in
         let delivered =
           try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pulses WHERE session_id = ?", arguments: [id]) ?? 0
@@ -54,12 +87,12 @@ extension TreatmentRecord {
         ["interrupted", TreatmentRecord.timestamp(), bounds.lowerBound, bounds.upperBound, nil as Double?, 1])
       try writer.commit()
       unlink(lockPath(for: id))
-      recovered.append(
+      recovery.closed.append(
         InterruptedSession(
           session: id, protocolName: row["protocol_name"], simulated: (row["simulated"] as Int) == 1,
           delivered: bounds))
     }
-    return recovered
+    return recovery
   }
 
   /// Records that the operator acknowledged the interrupted `session` before a new treatment.
@@ -83,6 +116,10 @@ extension TreatmentRecord {
           .joined(separator: " UNION ALL ") + " ORDER BY seq DESC LIMIT 1", arguments: ["id": session])
     }
     guard let last else { return nil }
-    return SessionWriter(record: self, id: session, continuing: (last["seq"], last["row_hash"]))
+    let version = try queue.read { db in try Self.chainFormatVersion(of: session, in: db) }
+    // A format this software does not know cannot be continued (verify reports it).
+    guard let format = HashChain.Format(rawValue: version) else { return nil }
+    return SessionWriter(
+      record: self, id: session, format: format, continuing: (last["seq"], last["row_hash"]))
   }
 }

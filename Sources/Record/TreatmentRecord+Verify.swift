@@ -15,11 +15,11 @@ extension TreatmentRecord {
   /// first break, or `nil` when the chain is intact.
   public func verify(session: String? = nil) throws -> ChainBreak? {
     try queue.read { db in
-      // Every session named anywhere: the head table and every chained table, so that a
-      // session whose start row was deleted is still walked (and found broken).
-      let named = RecordSchema.tables.map { "SELECT session_id FROM \($0)" }.joined(separator: " UNION ")
-      let sessions =
-        try session.map { [$0] } ?? String.fetchAll(db, sql: named + " UNION SELECT session_id FROM heads")
+      // Every session named anywhere: every chained table, the heads and the chain formats, so
+      // that a session whose start row was deleted is still walked (and found broken).
+      let named = (RecordSchema.tables + ["heads", "chain_formats"]).map { "SELECT session_id FROM \($0)" }
+        .joined(separator: " UNION ")
+      let sessions = try session.map { [$0] } ?? String.fetchAll(db, sql: named)
       for id in sessions {
         if let broken = try Self.verify(id, in: db) { return broken }
       }
@@ -27,7 +27,22 @@ extension TreatmentRecord {
     }
   }
 
+  /// The version of the chain format `session` was written in (`HashChain.Format`): 1 when
+  /// `chain_formats` has no row for it, as for every session written before formats were kept.
+  static func chainFormatVersion(of session: String, in db: Database) throws -> Int {
+    try Int.fetchOne(
+      db, sql: "SELECT version FROM chain_formats WHERE session_id = ?", arguments: [session]) ?? 1
+  }
+
   static func verify(_ session: String, in db: Database) throws -> ChainBreak? {
+    let version = try chainFormatVersion(of: session, in: db)
+    guard let format = HashChain.Format(rawValue: version) else {
+      return ChainBreak(
+        session: session, table: "chain_formats", seq: 0,
+        problem:
+          "chain format \(version) is not one this software knows (known: \(HashChain.Format.allCases.map { String($0.rawValue) }.joined(separator: ", ")))"
+      )
+    }
     var rows: [(table: String, seq: Int64, values: [DatabaseValue], prev: String, hash: String)] = []
     for table in RecordSchema.tables {
       let columns = RecordSchema.columns[table] ?? []
@@ -58,8 +73,9 @@ extension TreatmentRecord {
           session: session, table: row.table, seq: row.seq, problem: "does not follow the row before it")
       }
       let hash = HashChain.link(
-        previous: previous, table: row.table, seq: row.seq, values: RecordSchema.hashed(row.table, row.values)
-      )
+        previous: previous, table: row.table, seq: row.seq,
+        values: RecordSchema.hashed(row.table, row.values),
+        format: format)
       if hash != row.hash {
         return ChainBreak(
           session: session, table: row.table, seq: row.seq, problem: "was changed after it was written")

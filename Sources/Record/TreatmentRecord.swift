@@ -11,6 +11,14 @@ import GRDB
 public final class TreatmentRecord {
   public let path: String
   let queue: DatabaseQueue
+  /// The descriptor holding this process's claim on the record (`claimForTreatment`), or -1.
+  var claim: Int32 = -1
+
+  /// How long a statement waits for another connection's write to end before SQLite reports
+  /// the record busy. The record is written from the thread that drains the event ring, never
+  /// from the timing thread: a bounded wait there delays an intent (on real time the beat is
+  /// skipped as not durable), it never delays a pulse.
+  static let busyTimeout: TimeInterval = 0.5
 
   public struct OpenError: Error, CustomStringConvertible {
     public var path: String
@@ -27,6 +35,9 @@ public final class TreatmentRecord {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
       }
       var configuration = Configuration()
+      // Another process reading or writing the file (a `records` command, a backup, a query)
+      // is waited for, within a bound, instead of failing the commit at once.
+      configuration.busyMode = .timeout(TreatmentRecord.busyTimeout)
       configuration.prepareDatabase { db in
         try db.execute(sql: "PRAGMA synchronous = FULL")
       }
@@ -40,7 +51,12 @@ public final class TreatmentRecord {
 
   /// Starts a session; its rows are appended through the returned writer.
   public func begin(_ info: SessionInfo) throws -> SessionWriter {
-    let writer = SessionWriter(record: self, id: info.id)
+    try begin(info, format: .current)
+  }
+
+  /// Starts a session whose chain is hashed in `format` (tests write older formats this way).
+  func begin(_ info: SessionInfo, format: HashChain.Format) throws -> SessionWriter {
+    let writer = SessionWriter(record: self, id: info.id, format: format)
     writer.append(
       "sessions",
       [
@@ -57,12 +73,17 @@ public final class TreatmentRecord {
     return writer
   }
 
+  deinit {
+    if claim >= 0 { close(claim) }
+  }
+
   /// Where the lock of a session being written lives, beside the record.
   func lockPath(for session: String) -> String { "\(path).\(session).lock" }
 
-  /// Whether some process still writes `session` (holds its lock).
+  /// Whether some process still writes `session` (holds its lock). The lock is opened to read
+  /// only, so that anyone who may read the record can tell.
   func isBeingWritten(_ session: String) -> Bool {
-    let fd = open(lockPath(for: session), O_RDWR | O_CLOEXEC)
+    let fd = open(lockPath(for: session), O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { return false }
     defer { close(fd) }
     return flock(fd, LOCK_EX | LOCK_NB) != 0
@@ -146,10 +167,21 @@ public final class SessionWriter {
   private var seq: Int64 = 0
   private var lastHash: String
   private var pending: [(table: String, seq: Int64, values: [DatabaseValue], prev: String, hash: String)] = []
+  /// How this session's links are hashed: the current format for a new session, the session's
+  /// own when continuing it.
+  let format: HashChain.Format
+  /// The format still to be written to `chain_formats`, with the session's first rows (format 1
+  /// is the absence of a row).
+  private var unrecordedFormat: HashChain.Format?
 
-  init(record: TreatmentRecord, id: String, continuing: (seq: Int64, hash: String)? = nil) {
+  init(
+    record: TreatmentRecord, id: String, format: HashChain.Format,
+    continuing: (seq: Int64, hash: String)? = nil
+  ) {
     self.record = record
     self.id = id
+    self.format = format
+    self.unrecordedFormat = continuing == nil && format != .joinedByNewline ? format : nil
     self.seq = continuing?.seq ?? 0
     self.lastHash = continuing?.hash ?? HashChain.genesis(id)
     if continuing == nil {
@@ -175,7 +207,8 @@ public final class SessionWriter {
     seq += 1
     let databaseValues = values.map { $0?.databaseValue ?? .null }
     let hash = HashChain.link(
-      previous: lastHash, table: table, seq: seq, values: RecordSchema.hashed(table, databaseValues))
+      previous: lastHash, table: table, seq: seq, values: RecordSchema.hashed(table, databaseValues),
+      format: format)
     pending.append((table, seq, databaseValues, lastHash, hash))
     lastHash = hash
   }
@@ -194,7 +227,26 @@ public final class SessionWriter {
           "a \(row.table) row has \(row.values.count) values, the table \(RecordSchema.columns[row.table]?.count ?? 0)"
       )
     }
+    let format = unrecordedFormat
+    try TreatmentRecord.retryingTransientErrors {
+      try write(rows, format: format)
+    }
+    pending.removeAll(keepingCapacity: true)
+    unrecordedFormat = nil
+  }
+
+  /// One transaction holding `rows` (and the session's chain format, when it is still to be
+  /// written), and the session's head moved to the last of them.
+  private func write(
+    _ rows: [(table: String, seq: Int64, values: [DatabaseValue], prev: String, hash: String)],
+    format: HashChain.Format?
+  ) throws {
     try record.queue.write { db in
+      if let format {
+        try db.execute(
+          sql: "INSERT INTO chain_formats (session_id, version) VALUES (?, ?)",
+          arguments: [id, format.rawValue])
+      }
       for row in rows {
         let columns = RecordSchema.columns[row.table] ?? []
         let names = (["session_id", "seq"] + columns + ["prev_hash", "row_hash"]).joined(separator: ", ")
@@ -213,11 +265,43 @@ public final class SessionWriter {
           arguments: [id, last.seq, last.hash])
       }
     }
-    pending.removeAll(keepingCapacity: true)
   }
 }
 
 extension TreatmentRecord {
+  /// How many times a commit is tried when SQLite reports a transient error, and the pause
+  /// between tries. With the busy timeout, a commit gives up after about 1.6 s.
+  static let commitAttempts = 3
+  static let retryPause: useconds_t = 50_000
+
+  /// Whether a write that failed with `error` may succeed if tried again: the record busy or
+  /// locked by another connection, or an I/O error of the moment. A full disk (`SQLITE_FULL`)
+  /// is not: it stays full, and no retry may hide it; neither is anything else (a constraint,
+  /// a corrupt file).
+  static func isTransient(_ error: any Error) -> Bool {
+    guard let error = error as? DatabaseError else { return false }
+    switch error.resultCode {
+    case .SQLITE_BUSY, .SQLITE_LOCKED, .SQLITE_IOERR: return true
+    default: return false
+    }
+  }
+
+  /// Runs `body` up to `commitAttempts` times while it fails with a transient error; the last
+  /// error, or any other at once, is thrown. A failed transaction was rolled back before the
+  /// next try, and a try that did commit cannot be repeated unnoticed (every row's `seq` is
+  /// a primary key).
+  static func retryingTransientErrors<T>(_ body: () throws -> T) throws -> T {
+    var attempt = 1
+    while true {
+      do {
+        return try body()
+      } catch  where attempt < commitAttempts && isTransient(error) {
+        attempt += 1
+        usleep(retryPause)
+      }
+    }
+  }
+
   /// The SHA-256 of a file's bytes, in hex: the record keeps it for the board and protocol
   /// files, so that exactly which configuration ran is never in doubt.
   public static func sha256(ofFile path: String) throws -> String {

@@ -43,8 +43,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
       #if DEBUG
-        FileHandle.standardError.write(
-          Data("irectl: a debug build measures unoptimised code; build with `swift build -c release`\n".utf8))
+        TerminalWriter.say("a debug build measures unoptimised code; build with `swift build -c release`")
       #endif
       let report: TimingBenchmark.Report
       var withRecord: TimingBenchmark.Report?
@@ -64,7 +63,7 @@ struct Bench: ParsableCommand {
           withRecord = try TimingBenchmark.run(pulses: pulses, rate: rate, boardPath: board, recordPath: path)
         }
       } catch let error as SessionError {
-        FileHandle.standardError.write(Data("irectl: \(error)\n".utf8))
+        TerminalWriter.say("\(error)")
         switch error {
         case .invalidInput: throw ExitCode(2)
         case .environment: throw ExitCode(3)

@@ -54,7 +54,7 @@ final class ConsoleChild: @unchecked Sendable {
       var status: Int32 = 0
       while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     }
-    for line in lock.withLock({ held }) { FileHandle.standardError.write(Data("irectl: \(line)\n".utf8)) }
+    for line in lock.withLock({ held }) { TerminalWriter.say(line) }
   }
 }
 

@@ -83,7 +83,7 @@ struct Records: ParsableCommand {
       let record = try location.open()
       let id = try session.map { try location.session($0, in: record) }
       if let broken = try record.verify(session: id) {
-        FileHandle.standardError.write(Data("irectl: record NOT intact: \(broken)\n".utf8))
+        TerminalWriter.say("record NOT intact: \(broken)")
         throw ExitCode(1)
       }
       print("record intact: \(id.map { "session \($0)" } ?? "every session")")
@@ -92,17 +92,22 @@ struct Records: ParsableCommand {
 
   struct Recover: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Close sessions a crash left open as interrupted, with their delivered-count bounds.")
+      abstract: "Close sessions a crash left open as interrupted, with their delivered-count bounds.",
+      discussion: "Exit 1 when a session could not be closed because its chain does not verify (named).")
     @OptionGroup var location: Location
     func run() throws {
       let record = try location.open()
-      let recovered = try record.recoverInterrupted()
-      for interrupted in recovered {
+      let recovery = try record.recoverInterrupted()
+      for interrupted in recovery.closed {
         print(
           "session \(interrupted.session) closed as interrupted: between \(interrupted.delivered.lowerBound) and "
             + "\(interrupted.delivered.upperBound) pulses delivered")
       }
-      if recovered.isEmpty { print("no session to recover (a session still being written is left alone)") }
+      if recovery.isEmpty { print("no session to recover (a session still being written is left alone)") }
+      // A session that cannot be closed because its chain is broken is the record's problem:
+      // exit 1, as verify does.
+      for unverified in recovery.unverified { note("\(unverified)") }
+      if !recovery.unverified.isEmpty { throw ExitCode(1) }
     }
   }
 
@@ -155,7 +160,7 @@ struct Report: ParsableCommand {
 
 func jsonValue(_ value: RecordValue) -> Any { value.json }
 
-func note(_ text: String) { FileHandle.standardError.write(Data("irectl: \(text)\n".utf8)) }
+func note(_ text: String) { TerminalWriter.say(text) }
 
 func fail(_ text: String, status: Int32) -> Never {
   note(text)

@@ -20,11 +20,11 @@ struct SelfTestCommand: ParsableCommand {
     do {
       report = try SelfTest.run(boardPath: board)
     } catch let error as SessionError {
-      FileHandle.standardError.write(Data("irectl: \(error)\n".utf8))
+      TerminalWriter.say("\(error)")
       if case .environment = error { throw ExitCode(3) }
       throw ExitCode(2)
     } catch {
-      FileHandle.standardError.write(Data("irectl: \(error)\n".utf8))
+      TerminalWriter.say("\(error)")
       throw ExitCode(2)
     }
     print(report.table)

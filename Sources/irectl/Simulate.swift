@@ -113,7 +113,7 @@ struct Simulate: ParsableCommand {
         if let console {
           console.hold(line)
         } else {
-          FileHandle.standardError.write(Data("irectl: \(line)\n".utf8))
+          TerminalWriter.say(line)
         }
       })
     options.simulatorCounterPath = simulatorCounter
@@ -158,7 +158,7 @@ struct Simulate: ParsableCommand {
   }
 
   private func report(_ text: String) {
-    FileHandle.standardError.write(Data("irectl: \(text)\n".utf8))
+    TerminalWriter.say(text)
   }
 }
 

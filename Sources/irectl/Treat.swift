@@ -46,7 +46,7 @@ struct Treat: ParsableCommand {
     var options = HardwareOptions(
       protocolPath: protocolFile, boardPath: board, summaryPath: summaryJSON, recordPath: record,
       pauseLimit: .seconds(pauseLimit), operatorName: operatorName,
-      log: { FileHandle.standardError.write(Data("irectl: \($0)\n".utf8)) })
+      log: { TerminalWriter.say($0) })
     options.telemetryPath = telemetrySocket
     let board: BoardDescription
     let plan: TreatmentProtocol
@@ -94,6 +94,6 @@ struct Treat: ParsableCommand {
   }
 
   private func report(_ text: String) {
-    FileHandle.standardError.write(Data("irectl: \(text)\n".utf8))
+    TerminalWriter.say(text)
   }
 }

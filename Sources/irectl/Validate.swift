@@ -1,4 +1,5 @@
 import ArgumentParser
+import Controller
 import Foundation
 import Protocol
 
@@ -37,7 +38,7 @@ struct Validate: ParsableCommand {
         }
       } catch {
         invalid += 1
-        FileHandle.standardError.write(Data("invalid  \(file)\n\(error)\n".utf8))
+        TerminalWriter.write("invalid  \(file)\n\(error)\n")
       }
     }
     if invalid > 0 { throw ExitCode(2) }

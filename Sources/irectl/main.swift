@@ -20,6 +20,9 @@ struct IRECtl: ParsableCommand {
 /// Runs the command line, mapping every error to the documented exit status; the argument
 /// parser's own usage errors become status 2.
 func main() -> Never {
+  // A terminal or pipe that goes away must not kill the controller: EPIPE is an error of the
+  // write (which TerminalWriter drops), never a signal.
+  SignalRelay.ignoreBrokenPipes()
   do {
     var command = try IRECtl.parseAsRoot()
     try command.run()
@@ -31,7 +34,7 @@ func main() -> Never {
     if status == .success {
       IRECtl.exit(withError: error)  // --help and --version print and exit 0
     }
-    FileHandle.standardError.write(Data((IRECtl.fullMessage(for: error) + "\n").utf8))
+    TerminalWriter.write(IRECtl.fullMessage(for: error) + "\n")
     exit(2)
   }
 }

@@ -34,9 +34,11 @@ struct HardwareCommandTests {
   }
 
   @Test func nothingIsArmedWithoutARM() throws {
+    let record = Paths.temporary("treat-not-armed.sqlite")
+    defer { try? FileManager.default.removeItem(atPath: record) }
     for input in ["", "yes\n", "arm\n"] {
       let (status, _, err) = try Self.irectl(
-        ["treat", Self.protocolPath, "--board", Self.board], input: input)
+        ["treat", Self.protocolPath, "--board", Self.board, "--record", record], input: input)
       #expect(status == 1, "input \(input.debugDescription)")
       #expect(err.contains("Type ARM"))
       #expect(err.contains("not armed: nothing was charged or fired"))

@@ -82,8 +82,46 @@ struct RecordTamperTests {
     let record = try TreatmentRecord(path: path)
     let broken = try #require(try record.verify(session: session))
     #expect(broken.problem.contains("rows were cut off the end"))
-    #expect(try record.recoverInterrupted().isEmpty, "recovery does not seal a cut chain")
+    let recovery = try record.recoverInterrupted()
+    #expect(recovery.closed.isEmpty, "recovery does not seal a cut chain")
+    #expect(recovery.unverified.map(\.session) == [session], "it tells of it instead")
     #expect(try record.verify(session: session) != nil)
+  }
+
+  /// A session left open whose chain is broken is not closed, and not passed over in silence
+  /// either: the operator is told which session and where its chain breaks, by simulate and
+  /// treat before they start, and by records recover (exit 1).
+  @Test func anOpenSessionWithABrokenChainIsToldToTheOperator() throws {
+    let (path, session, seqs) = try recorded("open-broken")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let cut = try #require(seqs[60])
+    // Its end gone (as if killed), and a pulse changed.
+    try tamper(path, "DELETE FROM session_ends; DELETE FROM heads")
+    try tamper(path, "UPDATE pulses SET current_a = 1 WHERE seq = \(cut)")
+    let told =
+      "session \(session) (pancreas-2probe) did not end, and its chain does not verify: pulses row seq \(cut)"
+      + " was changed after it was written; it was left as it is, not closed (irectl records verify names the break)"
+
+    let (status, error) = try Self.irectl(["records", "recover", "--record", path])
+    #expect(status == 1)
+    #expect(error.contains(told), "\(error)")
+
+    #expect(try HardwareSession.unacknowledgedInterruptions(record: path) == [told])
+
+    final class Lines: @unchecked Sendable {
+      let lock = NSLock()
+      var all: [String] = []
+      func add(_ line: String) { lock.withLock { all.append(line) } }
+    }
+    let lines = Lines()
+    _ = try SimulationSession.run(
+      SimulationOptions(
+        protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: Paths.simBoard, seed: 4,
+        recordPath: path, showProgress: false, log: { lines.add($0) }))
+    #expect(lines.all.contains("record: \(told)"), "\(lines.all)")
+    let sessions = try TreatmentRecord(path: path).sessions()
+    #expect(
+      sessions.first { $0.session == session }?.outcome == "interrupted (not yet closed)", "left as it is")
   }
 
   @Test func aDeletedSessionRowIsFound() throws {

@@ -1,5 +1,6 @@
 import Controller
 import Foundation
+import GRDB
 import Record
 import Sequencer
 import Simulator
@@ -92,5 +93,127 @@ struct RecordWriterTests {
     #expect(result.summary.fault?.interlock == "record")
     // The pulse whose intent was on disk before the failure may still go; none after it.
     #expect(result.board.fireEdges.filter { $0 >= failed }.count <= 1, "no pulse without its intent on disk")
+  }
+
+  /// Another connection (a query, a backup) takes the record's write lock and keeps it for
+  /// `seconds`, on its own thread; returns once it holds the lock, with what signals its end.
+  static func holdWriteLock(_ path: String, for seconds: Double) throws -> DispatchSemaphore {
+    var configuration = Configuration()
+    configuration.busyMode = .timeout(5)
+    let queue = try DatabaseQueue(path: path, configuration: configuration)
+    let held = DispatchSemaphore(value: 0)
+    let done = DispatchSemaphore(value: 0)
+    Thread.detachNewThread {
+      do {
+        try queue.writeWithoutTransaction { db in
+          try db.execute(sql: "BEGIN IMMEDIATE")
+          held.signal()
+          Thread.sleep(forTimeInterval: seconds)
+          try db.execute(sql: "COMMIT")
+        }
+      } catch {
+        held.signal()
+      }
+      done.signal()
+    }
+    held.wait()
+    return done
+  }
+
+  @Test func anotherConnectionHoldingTheRecordBrieflyDoesNotEndTheTreatment() throws {
+    let path = Paths.temporary("record-held.sqlite")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    final class Holder: @unchecked Sendable { var released: DispatchSemaphore? }
+    let holder = Holder()
+    let result = try SimulationSession.run(
+      SimulationOptions(
+        protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: Paths.simBoard, seed: 9,
+        recordPath: path, showProgress: false),
+      prepare: { board in
+        // Mid-treatment, 100 ms of someone else's write transaction: the next intent's commit
+        // meets it.
+        board.clock.schedule(at: Instant(sinceOrigin: .seconds(30))) {
+          holder.released = try? Self.holdWriteLock(path, for: 0.1)
+        }
+      })
+    let released = try #require(holder.released, "the other connection held the record mid-treatment")
+    released.wait()
+    #expect(result.summary.outcome == "completed", "\(result.summary.fault?.reason ?? "")")
+    #expect(result.summary.pulses.count == 100)
+    #expect(try TreatmentRecord(path: path).verify() == nil)
+  }
+
+  @Test func aSecondTreatmentOnTheSameRecordIsRefusedBeforeAnythingMoves() throws {
+    let path = Paths.temporary("record-claimed.sqlite")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let first = try TreatmentRecord(path: path)
+    try first.claimForTreatment()
+    final class Box: @unchecked Sendable { var board: SimulatedBoard? }
+    let box = Box()
+    #expect {
+      try SimulationSession.run(
+        SimulationOptions(
+          protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: Paths.simBoard, recordPath: path,
+          showProgress: false),
+        prepare: { box.board = $0 })
+    } throws: { error in
+      guard case SessionError.environment(let text) = error else { return false }
+      return text == RecordInUse(path: path, holder: getpid()).description
+    }
+    #expect(box.board?.fireEdges.isEmpty == true)
+    #expect((try box.board?.gpio.read(.hvEnable)) == false, "never charged")
+    #expect(try first.sessions().isEmpty, "nothing written to the record")
+  }
+
+  /// Two processes: while `irectl simulate` writes a record, a second one on the same file
+  /// exits 3 naming it and the process that holds it, and `records list` and `verify` read it.
+  @Test func whileATreatmentWritesTheRecordASecondIsRefusedAndReadersRead() throws {
+    let directory = Paths.temporary("claim-cli")
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let protocolPath = directory + "/kill-test.yaml"
+    try KillTests.fastProtocol.write(toFile: protocolPath, atomically: true, encoding: .utf8)
+    let record = directory + "/record.sqlite"
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Paths.irectl)
+    process.arguments = [
+      "simulate", protocolPath, "--board", Paths.simBoard, "--speed", "realtime", "--record", record,
+      "--telemetry-socket", directory + "/telemetry.sock",
+    ]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    defer {
+      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+      process.waitUntilExit()
+    }
+    let deadline = Date().addingTimeInterval(20)
+    while Date() < deadline {
+      if FileManager.default.fileExists(atPath: record),
+        let pulses = try? TreatmentRecord(path: record).sessions().first?.pulses, pulses > 0
+      {
+        break
+      }
+      Thread.sleep(forTimeInterval: 0.1)
+    }
+
+    let (refused, _, refusal) = try HardwareCommandTests.irectl([
+      "simulate", protocolPath, "--board", Paths.simBoard, "--record", record,
+    ])
+    #expect(refused == 3, "\(refusal)")
+    #expect(
+      refusal.contains(
+        "the record \(record) is in use by another treatment (process \(process.processIdentifier))"),
+      "\(refusal)")
+    let (listed, list, _) = try HardwareCommandTests.irectl(["records", "list", "--record", record])
+    #expect(listed == 0)
+    #expect(list.contains("kill-test  running"), "\(list)")
+    #expect(list.split(separator: "\n").count == 1, "the refused treatment left no session")
+    let (verified, _, _) = try HardwareCommandTests.irectl(["records", "verify", "--record", record])
+    #expect(verified == 0)
+
+    kill(process.processIdentifier, SIGTERM)
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 1, "stopped safely by SIGTERM")
   }
 }

@@ -62,12 +62,16 @@ struct WatchdogAndRecoveryTests {
 
   @Test func sigtermStopsSafelyWritesEverythingAndExitsOne() throws {
     let summary = Paths.temporary("sigterm-summary.json")
-    defer { try? FileManager.default.removeItem(atPath: summary) }
+    let record = Paths.temporary("sigterm-record.sqlite")
+    defer {
+      try? FileManager.default.removeItem(atPath: summary)
+      try? FileManager.default.removeItem(atPath: record)
+    }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Paths.irectl)
     process.arguments = [
       "simulate", Paths.protocolFile("pancreas-2probe"), "--board", Paths.simBoard, "--speed", "realtime",
-      "--summary-json", summary,
+      "--summary-json", summary, "--record", record,
     ]
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice

@@ -59,10 +59,27 @@ import Units
     #expect(try bench.bus.readWord(address: 0x48, register: 0x00) == 0x20D1)
   }
 
-  @Test func overRangeClampsAtFullScale() throws {
-    let (driver, _) = adc([5.0, 0, 0, 0])
-    let volts = try driver.readSingleEnded(.ain0)
-    #expect(isClose(volts.value, 4.096 - lsb))
+  /// The chip clamps an input beyond its full scale to the end of its code range: such a
+  /// reading is a clipped sensor, not a voltage (a bank far above its set-point must not read
+  /// as 4.096 V times the divider).
+  @Test(arguments: [(5.0, "+4.096 V", "0x7FFF"), (4.096, "+4.096 V", "0x7FFF"), (-5.0, "-4.096 V", "0x8000")])
+  func aReadingAtEitherRailIsClipped(input: Double, rail: String, code: String) {
+    let (driver, model) = adc([0, 0, input, 0])
+    let error = #expect(throws: HALError.self) { try driver.readSingleEnded(.ain2) }
+    #expect(
+      error
+        == .unexpectedValue(
+          address: 0x48, register: 0x00,
+          detail: "AIN2 clipped: the ADC is clipped at its \(rail) full scale (conversion \(code));"
+            + " the input is beyond what it can measure"))
+    #expect(String(describing: error).contains("the ADC is clipped"))
+    #expect(model.conversion == (input > 0 ? Int16.max : Int16.min))
+  }
+
+  @Test func theCodesNextToTheRailsAreValues() throws {
+    let (driver, _) = adc([4.096 - 1.6 * lsb, -4.096 + 1.4 * lsb, 0, 0])
+    #expect(isClose(try driver.readSingleEnded(.ain0).value, 4.096 - 2 * lsb))
+    #expect(isClose(try driver.readSingleEnded(.ain1).value, -4.096 + lsb))
   }
 
   @Test func conversionThatNeverCompletesTimesOut() {

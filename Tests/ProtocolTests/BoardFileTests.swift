@@ -104,6 +104,33 @@ struct BoardFileTests {
       ])
   }
 
+  /// The ADS1115 reads ±4.096 V: through the divider it must cover the highest bank the
+  /// controller may meet (the board's maximum plus the tolerance) with 10 % to spare, or a bank
+  /// above its set-point would clip instead of faulting as a voltage.
+  @Test func theBankDividerMustKeepTheBankInsideTheADCsFullScale() {
+    #expect(
+      errors([("bank_divider", "bank_divider: 800")]) == [
+        "b.yaml:33:17: interlocks.bank_divider: the ADC's 4.096 V full scale times bank_divider must cover"
+          + " limits.max_voltage_v (3000 V) times 1 + interlocks.bank_voltage_tolerance (0.05) with 10 % to"
+          + " spare, or a bank reading clips (allowed: >= 846; found: 800)"
+      ])
+    #expect(
+      errors([
+        ("bank_divider", "bank_divider: 966"), ("bank_voltage_tolerance", "bank_voltage_tolerance: 0.2"),
+      ])
+        == [
+          "b.yaml:33:17: interlocks.bank_divider: the ADC's 4.096 V full scale times bank_divider must cover"
+            + " limits.max_voltage_v (3000 V) times 1 + interlocks.bank_voltage_tolerance (0.2) with 10 % to"
+            + " spare, or a bank reading clips (allowed: >= 966.8; found: 966)"
+        ])
+    #expect(errors([("bank_divider", "bank_divider: 846")]) == ["no error"])
+    #expect(
+      errors([("bank_divider", "bank_divider: 800"), ("max_voltage_v", "max_voltage_v: 2000")]) == [
+        "no error"
+      ],
+      "a lower maximum needs less")
+  }
+
   @Test func simulatorSectionOnlyWithTheSimulatorBackend() {
     #expect(
       BoardSample.errors([], text: BoardSample.text + BoardSample.simulator) == [

@@ -55,8 +55,15 @@ struct ProtocolFileTests {
       ])
     #expect(
       errors([("train", "train: { pulses: 8, period_us: 150 }")]) == [
-        "p.yaml:10:34: pulse.train.period_us: out of range (allowed: 200..1000000; found: 150)"
+        "p.yaml:10:34: pulse.train.period_us: out of range (allowed: 200..65535; found: 150)"
       ])
+    // The supervisor's train-period register is 16 bits: a longer period is refused here, not
+    // found at start-up.
+    #expect(
+      errors([("train", "train: { pulses: 8, period_us: 65536 }")]) == [
+        "p.yaml:10:34: pulse.train.period_us: out of range (allowed: 200..65535; found: 65536)"
+      ])
+    #expect(errors([("train", "train: { pulses: 2, period_us: 65535 }")]) == ["no error"])
   }
 
   @Test func ecgTimings() {

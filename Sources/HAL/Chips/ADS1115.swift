@@ -34,6 +34,8 @@ public final class ADS1115 {
   /// Config.COMP_QUE[1:0] = 11: comparator disabled (COMP_MODE, COMP_POL, COMP_LAT at 0).
   static let comparatorDisabled: UInt16 = 0b00011
 
+  /// The full scale at PGA = 001: the ADC measures -4.096 V to +4.096 V.
+  public static let fullScale = Volts(4.096)
   /// Volts per LSB of the Conversion register at PGA = 001 (4.096 V / 32768).
   public static let voltsPerCount = 4.096 / 32768
 
@@ -66,6 +68,11 @@ public final class ADS1115 {
   /// conversion), waits about 1.2 ms, polls Config.OS until the conversion is done (bounded;
   /// `HALError.timeout` otherwise), checks that the Config register still holds the MUX and
   /// PGA written, and reads the Conversion register (signed, 4.096 V / 32768 per LSB).
+  ///
+  /// A conversion at either end of the code range (0x7FFF, 0x8000) is not a voltage: the input
+  /// is at or beyond the full scale, and the chip clamps it there, so that a bank far above its
+  /// set-point would read as 4.096 V times the divider. It is a sensor fault
+  /// (`HALError.unexpectedValue`, "clipped"), never a value.
   public func readSingleEnded(_ channel: ADCChannel) throws -> Volts {
     // COMP_LAT (bit 2) means nothing with the comparator disabled (COMP_QUE = 11); it changes
     // with every conversion so that the full Config read back proves the chip took this write
@@ -94,6 +101,14 @@ public final class ADS1115 {
         detail: "Config read back \(hex(found)), wrote \(hex(expected)) (Config \(hex(status)))")
     }
     let raw = Int16(bitPattern: try readWord(ADS1115.conversionRegister))
+    guard raw != Int16.max, raw != Int16.min else {
+      let rail = raw == Int16.max ? "+" : "-"
+      throw HALError.unexpectedValue(
+        address: address, register: ADS1115.conversionRegister,
+        detail:
+          "AIN\(channel.rawValue) clipped: the ADC is clipped at its \(rail)\(ADS1115.fullScale) full scale"
+          + " (conversion \(hex(UInt16(bitPattern: raw)))); the input is beyond what it can measure")
+    }
     return Volts(Double(raw) * ADS1115.voltsPerCount)
   }
 

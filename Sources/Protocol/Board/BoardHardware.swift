@@ -11,7 +11,9 @@ struct BoardHardware {
     let gpio = top.required("gpio").flatMap(GPIOConfiguration.read)
     let i2c = top.required("i2c").flatMap(I2CConfiguration.read)
     let limits = top.required("limits").flatMap(BoardLimits.read)
-    let interlocks = top.required("interlocks").flatMap(InterlockSettings.read)
+    let interlocks = top.required("interlocks").flatMap {
+      InterlockSettings.read($0, maxVoltage: limits?.maxVoltage)
+    }
     let timing = top.required("timing").flatMap {
       TimingSettings.read($0, maxPulseRate: limits?.maxPulseRate)
     }

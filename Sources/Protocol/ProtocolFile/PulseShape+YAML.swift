@@ -1,8 +1,11 @@
+import HAL
 import Units
 
 extension PulseShape {
   /// Reads `pulse:`. The width is set on the pulse board, which accepts 10 µs steps; a train's
-  /// period must leave room for its pulse (and be at least the board's 200 µs).
+  /// period must leave room for its pulse and fit the supervisor's train-period register
+  /// (200 µs up to its 16-bit maximum, 65535 µs), so that a protocol the validator accepts is
+  /// never refused by the board at start-up.
   static func read(_ value: YAMLValue) -> PulseShape? {
     guard let pulse = value.mapping(keys: ["width_us", "field_v_per_cm", "train"]) else { return nil }
     let width = pulse.required("width_us")?.integer(in: 20...100, step: 10)
@@ -12,6 +15,9 @@ extension PulseShape {
     return PulseShape(width: Microseconds(width), field: VoltsPerCentimetre(field), train: train)
   }
 
+  /// What register 0x08 (TRAIN_PERIOD) of the supervisor takes, in µs.
+  static let trainPeriodRange = Supervisor.minimumTrainPeriod.value...Int(UInt16.max)
+
   private static func readTrain(_ value: YAMLValue, width: Int?) -> PulseTrain? {
     guard let train = value.mapping(keys: ["pulses", "period_us"]) else { return nil }
     guard let pulses = train.required("pulses")?.integer(in: 1...100) else { return nil }
@@ -20,7 +26,7 @@ extension PulseShape {
       return train.has("period_us") ? nil : PulseTrain(pulses: 1, period: nil)
     }
     guard let periodValue = train.required("period_us"),
-      let period = periodValue.integer(in: 200...1_000_000)
+      let period = periodValue.integer(in: trainPeriodRange)
     else { return nil }
     if let width, period <= width {
       periodValue.report(
