@@ -9,8 +9,9 @@ public struct InterruptedSession: Sendable, Equatable {
   public var session: String
   public var protocolName: String
   public var simulated: Bool
-  /// The pulses delivered lie in this range: the outcomes on record, and at most the pulses
-  /// whose intent was durable (one train more).
+  /// The pulses delivered lie in this range: at least those measured on record, at most every
+  /// pulse listed (an edge driven, measured or not) and every pulse whose intent was durable
+  /// (one train more).
   public var delivered: ClosedRange<Int>
 }
 
@@ -69,7 +70,13 @@ extension TreatmentRecord {
         continue
       }
       let bounds = try queue.read { db -> ClosedRange<Int> in
-        let delivered =
+        // Known delivered: the pulses the supervisor counted and measured. A pulse listed
+        // without a measurement (its edge went out, its read-back failed) may have been.
+        let measured =
+          try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM pulses WHERE session_id = ? AND current_a IS NOT NULL",
+            arguments: [id]) ?? 0
+        let listed =
           try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pulses WHERE session_id = ?", arguments: [id]) ?? 0
         // At most the last durable intent's train went out after the last recorded outcome.
         let last = try Row.fetchOne(
@@ -78,8 +85,7 @@ extension TreatmentRecord {
             "SELECT pulse_index, train_pulses FROM pulse_intents WHERE session_id = ? ORDER BY seq DESC LIMIT 1",
           arguments: [id])
         let reach = last.map { ($0["pulse_index"] as Int) + ($0["train_pulses"] as Int) } ?? 0
-        let outstanding = max(0, reach - delivered)
-        return delivered...(delivered + outstanding)
+        return measured...max(listed, reach)
       }
       guard let writer = try continuing(id) else { continue }
       writer.append(
