@@ -11,6 +11,7 @@ let package = Package(
   products: [
     .executable(name: "irectl", targets: ["irectl"]),
     .executable(name: "board-emulator", targets: ["BoardEmulator"]),
+    .executable(name: "explore", targets: ["explore"]),
     .executable(name: "kernel-checks", targets: ["KernelChecks"]),
   ],
   dependencies: [
@@ -62,6 +63,17 @@ let package = Package(
         "Controller", "Protocol", "Record", "Console", "Telemetry",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // The safety core tried at every step: one interruption at one step of a simulated run, and
+    // every invariant checked after it (scripts/explore).
+    .target(
+      name: "Exploration",
+      dependencies: ["Controller", "Simulator", "Protocol", "Record", "Safety", "Sequencer", "HAL"]),
+    .executableTarget(
+      name: "explore",
+      dependencies: [
+        "Exploration", "Controller", "Simulator",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
     // The kernel's test drivers (gpio-sim, i2c-stub) seen from the board's side, and the
     // reference board behind them: for the kernel-driver tests (scripts/kernel-tests).
     .target(name: "KernelFixtures", dependencies: ["HAL", "Protocol", "CGPIOD", "LinuxBackend"]),
@@ -98,6 +110,8 @@ let package = Package(
       // Records written by earlier versions, as SQL: read by the tests from their path.
       exclude: ["Fixtures"]),
     .testTarget(name: "SequencerTests", dependencies: ["Sequencer"]),
+    .testTarget(
+      name: "ExplorationTests", dependencies: ["Exploration", "Controller", "Simulator", "Protocol", "Units"]),
     .testTarget(
       name: "ControllerTests",
       dependencies: [

@@ -49,6 +49,14 @@ public final class SimulatedBoard {
     edges.reserveCapacity(4096)
     return edges
   }()
+  /// For each fire edge: the controller's step that raised it, and whether the controller's
+  /// own HV outputs (`hv_enable`, `bleed_release`) were on then, as they are only while the
+  /// safety machine is ready (or delivering).
+  public private(set) var fireDetails: [(step: Int, armed: Bool)] = {
+    var details: [(step: Int, armed: Bool)] = []
+    details.reserveCapacity(4096)
+    return details
+  }()
   public internal(set) var pulsesDelivered = 0
   /// Pulses the board delivered on its own, without a fire edge (the `extra-pulse` fault).
   public internal(set) var spontaneousPulses = 0
@@ -72,14 +80,15 @@ public final class SimulatedBoard {
   private var pendingFire: Instant?
   /// What the fault injector has done to the board (see SimulatedBoard+Faults).
   var faults = InjectedFaults()
-  /// Faults armed for "before the N-th delivered pulse".
-  var faultsAwaitingPulse: [(pulse: Int, spec: FaultSpec)] = []
+  /// What is armed for "before the N-th delivered pulse" (faults, the operator's acts).
+  var actionsAwaitingPulse: [(pulse: Int, action: () -> Void)] = []
   /// Every injected fault and the instant it took effect.
   public internal(set) var activatedFaults: [(spec: FaultSpec, at: Instant)] = []
   /// The external watchdog (BOARD.md): its timeout, the last kick, whether it holds HV off, and
   /// every time it tripped.
   public let watchdogTimeout = Nanoseconds.milliseconds(20)
-  private var lastKick: Instant?
+  /// The last toggle of `watchdog_kick`; `nil` until the controller first kicks.
+  public private(set) var lastKick: Instant?
   public private(set) var watchdogHolding = false
   public private(set) var watchdogTrips: [Instant] = []
   /// Every change of what the charger actually saw (outputs and watchdog together).
@@ -256,13 +265,14 @@ public final class SimulatedBoard {
   private func fire() {
     settle()
     fireEdges.append(clock.now)
+    fireDetails.append((clock.steps.count, gpio.output(.hvEnable) && gpio.output(.bleedRelease)))
     pendingFire = clock.now
   }
 
   /// The train fired at `now`, through whatever the relays connect; the supervisor posts its
   /// measurements when the train is over.
   private func deliver(edgeAt now: Instant) {
-    defer { activatePulseFaults() }
+    defer { runPulseActions() }
     guard !faults.missingFires else { return }
     let count = supervisor.trainPulses
     let bank = charger.voltage(at: now)

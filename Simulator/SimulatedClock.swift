@@ -16,6 +16,8 @@ public final class SimulatedClock: MonotonicClock {
   }
 
   public let pace: Pace
+  /// The controller's calls into the simulated board, this clock's sleeps among them.
+  public let steps = StepLog()
   /// Virtual time (fast), or where the real clock was at the last look (realtime).
   private var cursor: Instant
   /// Real monotonic time at virtual zero (realtime).
@@ -46,6 +48,13 @@ public final class SimulatedClock: MonotonicClock {
   }
 
   public func sleep(until deadline: Instant) {
+    steps.take(.sleep)
+    sleepUncounted(until: deadline)
+  }
+
+  /// A sleep of the simulated world itself (a thread woken by an edge), not a call of the
+  /// controller's: it is not a step.
+  func sleepUncounted(until deadline: Instant) {
     switch pace {
     case .fast: advance(to: max(deadline, cursor) + wakeLatency())
     case .realtime: advance(to: deadline)
@@ -55,6 +64,7 @@ public final class SimulatedClock: MonotonicClock {
   /// On virtual time the spin takes no time: whatever is scheduled up to the (late) wake-up
   /// happens first, and the caller's last look sees it.
   public func sleepPrecisely(until deadline: Instant, unless stop: () -> Bool) {
+    steps.take(.sleepPrecisely)
     switch pace {
     case .fast: advance(to: max(deadline, cursor) + wakeLatency())
     case .realtime:

@@ -15,15 +15,18 @@ public final class SimulatedGPIO: GPIOLines {
     for role in LineRole.outputs { outputs[role] = role.safeValue ?? false }
   }
 
-  func output(_ role: LineRole) -> Bool { outputs[role] ?? false }
+  /// What the controller last drove `role` to (not a step: the simulation's own look).
+  public func output(_ role: LineRole) -> Bool { outputs[role] ?? false }
 
   public func read(_ role: LineRole) throws -> Bool {
+    board.clock.steps.take(.read(role))
     if role.direction == .output { return output(role) }
     let physical = try board.physicalInput(role)
     return physical != (board.description.gpio.lines[role]?.activeLow ?? false)
   }
 
   public func write(_ role: LineRole, _ value: Bool) throws {
+    board.clock.steps.take(.write(role, value))
     guard role.direction == .output else { throw HALError.wrongDirection(role: role) }
     let previous = output(role)
     outputs[role] = value
@@ -31,14 +34,15 @@ public final class SimulatedGPIO: GPIOLines {
   }
 
   public func nextEdge(on role: LineRole, notAfter deadline: Instant) throws -> Edge? {
+    board.clock.steps.take(.edgeWait)
     guard role.watchesEdges else { throw HALError.wrongDirection(role: role) }
     if let edge = try board.heart.triggerEdge(nextTrigger, notAfter: deadline) {
       nextTrigger += 1
       // The waiting thread wakes a little after the edge, as on a real kernel.
-      board.clock.sleep(until: max(edge, board.clock.now))
+      board.clock.sleepUncounted(until: max(edge, board.clock.now))
       return Edge(role: role, rising: true, timestamp: edge)
     }
-    board.clock.sleep(until: deadline)
+    board.clock.sleepUncounted(until: deadline)
     return nil
   }
 }

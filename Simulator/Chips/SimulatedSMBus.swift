@@ -19,6 +19,9 @@ public final class SimulatedSMBus: SMBus {
 
   /// Addresses that do not acknowledge, whether or not a device is attached (fault injection).
   public var nakAddresses: Set<UInt8> = []
+  /// Addresses whose transfers are acknowledged but whose data line is stuck high (fault
+  /// injection): every read returns all ones, every write is lost.
+  public var stuckAddresses: Set<UInt8> = []
   /// Transfers attempted so far, acknowledged or not.
   public private(set) var transferCount = 0
 
@@ -70,31 +73,43 @@ public final class SimulatedSMBus: SMBus {
 
   public func readByte(address: UInt8, register: UInt8) throws -> UInt8 {
     let device = try begin(address: address, register: register, taking: SimulatedSMBus.readByteTime)
+    if stuckAddresses.contains(address) { return 0xFF }
     return try device.readByte(register: register)
   }
 
   public func writeByte(address: UInt8, register: UInt8, value: UInt8) throws {
-    let device = try begin(address: address, register: register, taking: SimulatedSMBus.writeByteTime)
+    let device = try begin(
+      address: address, register: register, taking: SimulatedSMBus.writeByteTime, writing: true)
+    if stuckAddresses.contains(address) { return }
     try device.writeByte(register: register, value: value)
   }
 
   public func readWord(address: UInt8, register: UInt8) throws -> UInt16 {
     let device = try begin(address: address, register: register, taking: SimulatedSMBus.readWordTime)
+    if stuckAddresses.contains(address) { return 0xFFFF }
     let bytes = try device.readWord(register: register)
     return UInt16(bytes.first) | UInt16(bytes.second) << 8
   }
 
   public func writeWord(address: UInt8, register: UInt8, value: UInt16) throws {
-    let device = try begin(address: address, register: register, taking: SimulatedSMBus.writeWordTime)
+    let device = try begin(
+      address: address, register: register, taking: SimulatedSMBus.writeWordTime, writing: true)
+    if stuckAddresses.contains(address) { return }
     try device.writeWord(
       register: register, first: UInt8(truncatingIfNeeded: value),
       second: UInt8(truncatingIfNeeded: value >> 8))
   }
 
-  /// Counts the transfer, spends its time on the wire and returns the device that acknowledged
-  /// it, or throws `noAcknowledge` (after the address byte's time) when none did.
-  private func begin(address: UInt8, register: UInt8, taking time: Nanoseconds) throws -> any RegisterDevice {
+  /// Counts the transfer (a step of the controller's), spends its time on the wire and returns
+  /// the device that acknowledged it, or throws `noAcknowledge` (after the address byte's time)
+  /// when none did.
+  private func begin(address: UInt8, register: UInt8, taking time: Nanoseconds, writing: Bool = false) throws
+    -> any RegisterDevice
+  {
     transferCount += 1
+    clock.steps.take(
+      writing
+        ? .busWrite(address: address, register: register) : .busRead(address: address, register: register))
     guard !nakAddresses.contains(address), let device = devices[address] else {
       clock.advance(to: clock.now + SimulatedSMBus.nakTime)
       throw HALError.noAcknowledge(address: address, register: register)

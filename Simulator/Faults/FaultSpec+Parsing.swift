@@ -8,7 +8,7 @@ extension FaultSpec {
   }
 
   public static let syntax =
-    "KIND[:ARG]@pulse=N or KIND[:ARG]@t=SECONDS; KIND one of "
+    "KIND[:ARG]@WHEN, WHEN one of \(When.syntax); KIND one of "
     + Kind.allCases.map(\.rawValue).joined(separator: ", ")
 
   /// Reads `KIND[:ARG]@WHEN`, e.g. `estop@pulse=40`, `asystole:6@t=120`, `i2c-nak:0x48@t=30`.
@@ -23,7 +23,8 @@ extension FaultSpec {
       )
     }
     let argument = head.count == 2 ? head[1] : nil
-    let when = try FaultSpec.when(halves[1], fail: fail)
+    let when: When
+    do { when = try When(parsing: halves[1]) } catch { throw fail(error.problem) }
     var duration: Nanoseconds?
     var address: UInt8?
     switch kind.argument {
@@ -50,28 +51,69 @@ extension FaultSpec {
     self.init(kind: kind, when: when, duration: duration, address: address)
   }
 
-  private static func when(_ text: String, fail: (String) -> ParseError) throws -> When {
-    let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-    guard parts.count == 2 else { throw fail("WHEN must be pulse=N or t=SECONDS") }
-    switch parts[0] {
-    case "pulse":
-      guard let n = Int(parts[1]), n >= 0 else { throw fail("pulse=N needs a whole number N >= 0") }
-      return .pulse(n)
-    case "t":
-      // Bounded to a day of treatment time: far beyond any protocol, and well inside the
-      // nanosecond clock (a larger number would overflow it).
-      guard let seconds = Double(parts[1]), seconds.isFinite, (0...86_400).contains(seconds) else {
-        throw fail("t=SECONDS needs seconds in 0...86400; found \"\(parts[1])\"")
-      }
-      return .time(Instant(sinceOrigin: .seconds(seconds)))
-    default:
-      throw fail("WHEN must be pulse=N or t=SECONDS")
-    }
-  }
-
   private static func address(_ text: String) -> UInt8? {
     let value = text.hasPrefix("0x") ? UInt8(text.dropFirst(2), radix: 16) : UInt8(text)
     guard let value, (0x03...0x77).contains(value) else { return nil }
     return value
+  }
+}
+
+extension FaultSpec.When {
+  /// Why a WHEN did not parse.
+  public struct ParseError: Error, Equatable {
+    public var problem: String
+  }
+
+  public static let syntax = "pulse=N, t=SECONDS or step=K"
+
+  /// Reads `pulse=N` (before the N-th delivered pulse, from 0), `t=SECONDS` (on the treatment's
+  /// clock, to the nanosecond) or `step=K` (right before the controller's K-th call into the
+  /// simulated board, from 1).
+  public init(parsing text: String) throws(ParseError) {
+    let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else { throw ParseError(problem: "WHEN must be \(Self.syntax)") }
+    switch parts[0] {
+    case "pulse":
+      guard let n = Int(parts[1]), n >= 0 else {
+        throw ParseError(problem: "pulse=N needs a whole number N >= 0")
+      }
+      self = .pulse(n)
+    case "t":
+      // Bounded to a day of treatment time: far beyond any protocol, and well inside the
+      // nanosecond clock (a larger number would overflow it).
+      guard let seconds = Double(parts[1]), seconds.isFinite, (0...86_400).contains(seconds) else {
+        throw ParseError(problem: "t=SECONDS needs seconds in 0...86400; found \"\(parts[1])\"")
+      }
+      self = .time(Instant(sinceOrigin: .seconds(seconds)))
+    case "step":
+      guard let k = Int(parts[1]), k >= 1 else {
+        throw ParseError(problem: "step=K needs a whole number K >= 1; found \"\(parts[1])\"")
+      }
+      self = .step(k)
+    default:
+      throw ParseError(problem: "WHEN must be \(Self.syntax)")
+    }
+  }
+
+  /// The text `init(parsing:)` reads back to this moment.
+  public var text: String {
+    switch self {
+    case .pulse(let n): "pulse=\(n)"
+    case .time(let t): "t=\(FaultSpec.seconds(t.sinceOrigin))"
+    case .step(let k): "step=\(k)"
+    }
+  }
+}
+
+extension FaultSpec {
+  /// Seconds to the nanosecond, as the parser reads them back exactly.
+  static func seconds(_ span: Nanoseconds) -> String {
+    let whole = span.value / 1_000_000_000
+    let fraction = span.value % 1_000_000_000
+    guard fraction != 0 else { return String(whole) }
+    var digits = String(fraction)
+    digits = String(repeating: "0", count: 9 - digits.count) + digits
+    while digits.hasSuffix("0") { digits.removeLast() }
+    return "\(whole).\(digits)"
   }
 }

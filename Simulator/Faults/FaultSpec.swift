@@ -20,6 +20,7 @@ public struct FaultSpec: Sendable, Equatable, CustomStringConvertible {
     case hwFault = "hw-fault"
     case i2cNak = "i2c-nak"
     case sensorStuck = "sensor-stuck"
+    case busStuck = "bus-stuck"
     case triggerDouble = "trigger-double"
     case asystole
     case ectopic
@@ -28,7 +29,7 @@ public struct FaultSpec: Sendable, Equatable, CustomStringConvertible {
     /// What the argument is for this kind.
     var argument: Argument {
       switch self {
-      case .i2cNak, .sensorStuck: .address
+      case .i2cNak, .sensorStuck, .busStuck: .address
       case .asystole: .requiredSeconds
       case .stall: .requiredMilliseconds
       case .estop, .footswitchRelease, .footswitchDisagree, .lidOpen, .arc, .overcurrent, .openCircuit,
@@ -42,16 +43,19 @@ public struct FaultSpec: Sendable, Equatable, CustomStringConvertible {
     case address, requiredSeconds, requiredMilliseconds, optionalSeconds
   }
 
-  public enum When: Sendable, Equatable {
+  public enum When: Sendable, Equatable, Hashable {
+    /// Right after the pulse before the N-th delivered one (from 0).
     case pulse(Int)
     case time(Instant)
+    /// Right before the controller's K-th call into the simulated board (`StepLog`, from 1).
+    case step(Int)
   }
 
   public var kind: Kind
   public var when: When
   /// How long it lasts; `nil` to the end of the run.
   public var duration: Nanoseconds?
-  /// The I2C address, for `i2c-nak` and `sensor-stuck`.
+  /// The I2C address, for `i2c-nak`, `sensor-stuck` and `bus-stuck`.
   public var address: UInt8?
 
   public init(kind: Kind, when: When, duration: Nanoseconds? = nil, address: UInt8? = nil) {
@@ -61,11 +65,17 @@ public struct FaultSpec: Sendable, Equatable, CustomStringConvertible {
     self.address = address
   }
 
+  /// The text `init(parsing:)` reads back to this fault, as `--fault` takes it.
   public var description: String {
-    let argument = address.map { ":0x" + String($0, radix: 16) } ?? duration.map { ":\($0.seconds)s" } ?? ""
-    switch when {
-    case .pulse(let n): return "\(kind.rawValue)\(argument)@pulse=\(n)"
-    case .time(let t): return "\(kind.rawValue)\(argument)@t=\(t.sinceOrigin.seconds)"
+    var argument = ""
+    if let address {
+      argument = ":0x" + String(address, radix: 16)
+    } else if let duration {
+      argument =
+        ":"
+        + (kind.argument == .requiredMilliseconds
+          ? FaultSpec.seconds(duration * 1000) : FaultSpec.seconds(duration))
     }
+    return "\(kind.rawValue)\(argument)@\(when.text)"
   }
 }

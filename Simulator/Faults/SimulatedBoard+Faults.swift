@@ -11,25 +11,33 @@ struct InjectedFaults {
 }
 
 extension SimulatedBoard {
-  /// Arms `spec`: it takes effect at its time, or right after the pulse before its pulse; with
-  /// a duration it is undone after that long.
+  /// Arms `spec`: it takes effect at its moment; with a duration it is undone after that long.
   public func inject(_ spec: FaultSpec) {
-    switch spec.when {
+    schedule(spec.when) { [unowned self] in activate(spec) }
+  }
+
+  /// Runs `action` at `moment`: at its time, right after the pulse before its pulse, or right
+  /// before the controller's call of its step. The fault injector and the scripted operator's
+  /// told moments both come through here.
+  public func schedule(_ moment: FaultSpec.When, _ action: @escaping () -> Void) {
+    switch moment {
     case .time(let instant):
-      clock.schedule(at: instant) { [unowned self] in activate(spec) }
+      clock.schedule(at: instant, action)
     case .pulse(let n) where n <= pulsesDelivered:
-      clock.schedule(at: clock.now) { [unowned self] in activate(spec) }
+      clock.schedule(at: clock.now, action)
     case .pulse(let n):
-      faultsAwaitingPulse.append((n, spec))
+      actionsAwaitingPulse.append((n, action))
+    case .step(let k):
+      clock.steps.schedule(atStep: k, action)
     }
   }
 
-  /// Called after each train: faults armed for a pulse now reached take effect.
-  func activatePulseFaults() {
-    let due = faultsAwaitingPulse.filter { $0.pulse <= pulsesDelivered }
+  /// Called after each train: what was armed for a pulse now reached happens.
+  func runPulseActions() {
+    let due = actionsAwaitingPulse.filter { $0.pulse <= pulsesDelivered }
     guard !due.isEmpty else { return }
-    faultsAwaitingPulse.removeAll { $0.pulse <= pulsesDelivered }
-    for entry in due { activate(entry.spec) }
+    actionsAwaitingPulse.removeAll { $0.pulse <= pulsesDelivered }
+    for entry in due { entry.action() }
   }
 
   private func activate(_ spec: FaultSpec) {
@@ -78,6 +86,10 @@ extension SimulatedBoard {
     case .sensorStuck:
       if let address = spec.address {
         if on { bus.freeze(address: address) } else { bus.thaw(address: address) }
+      }
+    case .busStuck:
+      if let address = spec.address {
+        if on { bus.stuckAddresses.insert(address) } else { bus.stuckAddresses.remove(address) }
       }
     case .triggerDouble: heart.doubleTriggerEveryBeat(on)
     case .asystole:

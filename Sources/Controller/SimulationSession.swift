@@ -19,6 +19,8 @@ public struct SimulationOptions: Sendable {
   public var heartAnomalies: HeartAnomalies
   /// Faults to inject (`--fault`).
   public var faults: [FaultSpec]
+  /// What the scripted operator does at given moments (`--operator`).
+  public var operatorActs: [OperatorAct] = []
   /// The scripted operator clears the causes of a latched fault, acknowledges and goes on.
   public var resumeAfterFault: Bool
   /// How long the scripted operator waits out a pause whose cause does not go away.
@@ -80,6 +82,10 @@ public struct SimulationResult {
   public var outcome: TreatmentOutcome
   public var summary: TreatmentSummary
   public var table: String
+  /// Every pulse listed, as the sequencer announced it (scheduled and fired instants).
+  public var pulses: [DeliveredPulse]
+  /// The session the run wrote into the record (`nil` without a record).
+  public var recordSession: String?
   /// The simulator's own count of pulses delivered, to judge the controller's by.
   public var simulatorPulseCount: Int
   /// The bank voltage when the run ended.
@@ -115,15 +121,28 @@ public enum SimulationSession {
         throw SessionError.environment(String(describing: error))
       }
     }
+    let scripted = ScriptedOperator(
+      patience: options.pauseLimit, resumeAfterFault: options.resumeAfterFault,
+      clearCauses: { simulated.clearInjectedFaults() })
+    let running = RunningSequencer()
+    for act in options.operatorActs {
+      simulated.schedule(act.when) {
+        let now = simulated.clock.now
+        switch act.kind {
+        case .pause: running.sequencer?.inbox.push(.pause)
+        case .abort: running.sequencer?.inbox.push(.abort(reason: "abort told by --operator \(act)"))
+        case .resume: scripted.resume(at: now)
+        case .acknowledge: scripted.acknowledge(at: now)
+        }
+      }
+    }
     prepare(simulated)
 
     let execution = TreatmentExecution(
       plan: plan, board: board,
       generator: PulseGenerator(
         board: board, gpio: simulated.gpio, bus: simulated.bus, clock: simulated.clock),
-      treatmentOperator: ScriptedOperator(
-        patience: options.pauseLimit, resumeAfterFault: options.resumeAfterFault,
-        clearCauses: { simulated.clearInjectedFaults() }),
+      treatmentOperator: scripted,
       backend: "simulator", realtime: options.pace == .realtime ? board.timing : nil, enforceRealtime: false,
       virtualTime: options.pace == .fast, protocolPath: options.protocolPath, boardPath: options.boardPath,
       operatorName: "scripted operator (simulator)", seed: options.seed,
@@ -132,7 +151,10 @@ public enum SimulationSession {
       telemetryRequired: options.telemetryRequired, telemetryReady: options.telemetryReady,
       boardCounts: { (simulated.pulsesDelivered, simulated.spontaneousPulses) }, log: options.log)
     options.log("SIMULATOR: \(plan.name) on \(board.name), seed \(options.seed), \(options.pace.rawValue)")
-    let result = try execution.run(attach: attach) { error, now, delivered in
+    let result = try execution.run(attach: {
+      running.sequencer = $0
+      attach($0)
+    }) { error, now, delivered in
       // A recorded RR series that ran out ends the run as aborted, and is the user's input error.
       guard let exhausted = error as? Heart.SeriesExhausted else { throw error }
       return (
@@ -147,6 +169,7 @@ public enum SimulationSession {
     return SimulationResult(
       outcome: outcome, summary: summary,
       table: PairTable.render(plan: plan, pulses: collector.pulses, skipped: collector.skipped),
+      pulses: collector.pulses, recordSession: result.session,
       simulatorPulseCount: simulated.pulsesDelivered, finalBankVoltage: simulated.charger.voltage(at: end),
       board: simulated)
   }
@@ -159,6 +182,11 @@ public enum SimulationSession {
     }
     close(fd)
   }
+}
+
+/// The sequencer of the run, once it exists: what the operator's acts reach it through.
+private final class RunningSequencer {
+  var sequencer: TreatmentSequencer?
 }
 
 /// The files and options of a simulation, read and checked.

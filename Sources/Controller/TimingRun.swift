@@ -18,10 +18,12 @@ final class TimingRun: @unchecked Sendable {
 
   /// Feeds every event to `observer` as it arrives, until the treatment has ended and its last
   /// event is delivered; then returns how it ended (or rethrows what ended it).
-  /// Events from other threads (`side`, a console's commands) are passed on with them.
+  /// Events from other threads (`side`, a console's commands) are passed on with them. With
+  /// nothing to drain it naps `idle` microseconds: on virtual time the timing thread may be
+  /// waiting for an intent to be made durable, and every nap is time it waits.
   func finish(
     draining ring: SPSCRing<TreatmentEvent>, into observer: any TreatmentObserver, side: SideEvents? = nil,
-    heartbeat: (() -> Void)? = nil
+    heartbeat: (() -> Void)? = nil, idle: UInt32 = 500
   ) throws -> TreatmentOutcome {
     var lastBeat = PosixTime.monotonicNow()
     while true {
@@ -40,7 +42,7 @@ final class TimingRun: @unchecked Sendable {
         drained = true
       }
       if finished { break }
-      if !drained { usleep(500) }
+      if !drained { usleep(idle) }
     }
     thread.join()
     // A console's command that came while the last events were drained is recorded too.

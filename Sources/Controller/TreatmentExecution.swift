@@ -50,6 +50,8 @@ struct TreatmentExecution {
     var outcome: TreatmentOutcome
     var summary: TreatmentSummary
     var collector: SummaryCollector
+    /// The session this run wrote into the record, if it had one.
+    var session: String?
   }
 
   /// Runs the treatment. Where the board requires real-time scheduling (and `enforceRealtime`),
@@ -108,7 +110,8 @@ struct TreatmentExecution {
     do {
       outcome = try run.finish(
         draining: publisher.ring, into: ObserverGroup(observers.compactMap { $0 }), side: side,
-        heartbeat: telemetry.map { telemetry in { telemetry.heartbeat(at: clock.now) } })
+        heartbeat: telemetry.map { telemetry in { telemetry.heartbeat(at: clock.now) } },
+        idle: virtualTime ? 20 : 500)
     } catch {
       (outcome, failure) = try abandon(error, clock.now, collector.pulses.count)
     }
@@ -137,7 +140,7 @@ struct TreatmentExecution {
       throw SessionError.environment(
         "\(publisher.lostEvents) treatment events were lost: the record and summary are incomplete")
     }
-    return Result(outcome: outcome, summary: summary, collector: collector)
+    return Result(outcome: outcome, summary: summary, collector: collector, session: record?.session.id)
   }
 
   /// The telemetry socket and its publisher, or `nil` when none was asked for or (not required)

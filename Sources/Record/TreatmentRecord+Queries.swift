@@ -25,18 +25,28 @@ extension TreatmentRecord {
 
   public func sessions() throws -> [SessionSummaryRow] {
     try queue.read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM session_summary ORDER BY started_at, session_id").map { row in
-        let session: String = row["session_id"]
-        let ended: String? = row["ended_at"]
-        let outcome: String = row["outcome"]
-        return SessionSummaryRow(
-          session: session, backend: row["backend"], simulated: (row["simulated"] as Int) == 1,
-          device: row["device"], protocolName: row["protocol_name"], startedAt: row["started_at"],
-          endedAt: ended, outcome: outcome == RecordSchema.notClosed ? openOutcome(of: session) : outcome,
-          pulses: row["pulses_recorded"], deliveredMin: row["delivered_min"],
-          deliveredMax: row["delivered_max"])
-      }
+      try Row.fetchAll(db, sql: "SELECT * FROM session_summary ORDER BY started_at, session_id").map(
+        summaryRow)
     }
+  }
+
+  /// One session's line, found by its full id; `nil` if the record has no such session.
+  public func session(_ id: String) throws -> SessionSummaryRow? {
+    try queue.read { db in
+      try Row.fetchOne(db, sql: "SELECT * FROM session_summary WHERE session_id = ?", arguments: [id])
+        .map(summaryRow)
+    }
+  }
+
+  private func summaryRow(_ row: Row) -> SessionSummaryRow {
+    let session: String = row["session_id"]
+    let ended: String? = row["ended_at"]
+    let outcome: String = row["outcome"]
+    return SessionSummaryRow(
+      session: session, backend: row["backend"], simulated: (row["simulated"] as Int) == 1,
+      device: row["device"], protocolName: row["protocol_name"], startedAt: row["started_at"],
+      endedAt: ended, outcome: outcome == RecordSchema.notClosed ? openOutcome(of: session) : outcome,
+      pulses: row["pulses_recorded"], deliveredMin: row["delivered_min"], deliveredMax: row["delivered_max"])
   }
 
   /// What a session without an end is: running only while its writer holds its lock.

@@ -117,7 +117,8 @@ public final class PulseGenerator {
 
   /// What became of a fire attempt.
   public enum FireResult: Equatable, Sendable {
-    /// The edge went out; the instant was read right after it.
+    /// The edge went out. The pulse's instant: the clock read immediately before the call
+    /// that raised `pulse_fire` (the edge happens inside that call).
     case fired(Instant)
     /// The permission's deadline had passed when the sleep returned: skipped, never late.
     case expired
@@ -133,23 +134,23 @@ public final class PulseGenerator {
   /// The one path to `pulse_fire`. It takes a permission, which only the safety machine's
   /// fire check makes, and consumes it. Right before the edge it asks the machine whether the
   /// permission still stands (no state change since it was granted), takes a last look at the
-  /// interlock lines, and last of all asks `stopPending` whether a stop waits that the machine
-  /// has not taken yet.
+  /// interlock lines, asks `stopPending` whether a stop waits that the machine has not taken
+  /// yet, and last of all reads the clock: past the permission's deadline, nothing fires.
   public func fire(
     _ permission: consuming FirePermission, machine: borrowing SafetyMachine, stopPending: () -> Bool
   ) throws -> FireResult {
     guard machine.stillPermits(permission) else { return .voided }
-    guard clock.now <= permission.notAfter else { return .expired }
     let go = permission.stillHolds(
       estopOK: try gpio.read(.estopOK), footswitchA: try gpio.read(.footswitchA),
       footswitchB: try gpio.read(.footswitchB), lidClosed: try gpio.read(.lidClosed),
       hardwareFault: try gpio.read(.hwFault))
     guard go else { return .refused }
     guard !stopPending() else { return .stopPending }
+    let instant = clock.now
+    guard instant <= permission.notAfter else { return .expired }
     try gpio.write(.pulseFire, true)
-    let edge = clock.now
     try gpio.write(.pulseFire, false)
     try gpio.write(.beeper, true)
-    return .fired(edge)
+    return .fired(instant)
   }
 }

@@ -45,6 +45,13 @@ struct Simulate: ParsableCommand {
     help: ArgumentHelp("Inject a fault (repeatable).", discussion: FaultSpec.syntax, valueName: "spec"))
   var faults: [String] = []
 
+  @Option(
+    name: .customLong("operator"),
+    help: ArgumentHelp(
+      "What the scripted operator does, and when (repeatable): pause and abort as a console would,"
+        + " resume and acknowledge as at the terminal.", discussion: OperatorAct.syntax, valueName: "act"))
+  var operatorActs: [String] = []
+
   @Flag(
     name: .customLong("resume-after-fault"),
     help: "After a latched fault, the scripted operator clears the cause, acknowledges and goes on.")
@@ -84,9 +91,11 @@ struct Simulate: ParsableCommand {
   func run() throws {
     let anomalies: HeartAnomalies
     let injected: [FaultSpec]
+    let acts: [OperatorAct]
     do {
       anomalies = try heartAnomalies.map(HeartAnomalies.init(parsing:)) ?? .none
       injected = try faults.map(FaultSpec.init(parsing:))
+      acts = try operatorActs.map(OperatorAct.init(parsing:))
       guard pauseLimit.isFinite, (1...3600).contains(pauseLimit) else {
         throw ValidationError("--pause-limit: allowed 1...3600 seconds; found \(pauseLimit)")
       }
@@ -117,6 +126,7 @@ struct Simulate: ParsableCommand {
         }
       })
     options.simulatorCounterPath = simulatorCounter
+    options.operatorActs = acts
     if pace == .realtime {
       options.telemetryPath = console?.socket ?? telemetrySocket ?? TelemetryLocation.defaultPath()
       options.telemetryRequired = telemetrySocket != nil || console != nil

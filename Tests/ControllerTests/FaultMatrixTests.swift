@@ -89,7 +89,7 @@ struct FaultMatrixTests {
     case .hvSag: .faulted(["bank_voltage", "charger"])
     case .overtemp: .faulted(["over_temperature"])
     case .hwFault: .faulted(["hardware_fault"])
-    case .i2cNak, .sensorStuck: .faulted(["sensor"])
+    case .i2cNak, .sensorStuck, .busStuck: .faulted(["sensor"])
     case .triggerDouble, .asystole, .ectopic: .skipsBeats
     case .stall: phase == .beforeArming ? .harmless : .faulted(["timing"])
     }
@@ -97,7 +97,7 @@ struct FaultMatrixTests {
 
   static func spec(_ kind: FaultSpec.Kind, _ phase: Phase, address: UInt8 = 0x48) -> FaultSpec {
     switch kind {
-    case .i2cNak, .sensorStuck: FaultSpec(kind: kind, when: when(phase), address: address)
+    case .i2cNak, .sensorStuck, .busStuck: FaultSpec(kind: kind, when: when(phase), address: address)
     case .asystole: FaultSpec(kind: kind, when: when(phase), duration: .seconds(6))
     case .stall: FaultSpec(kind: kind, when: when(phase), duration: .milliseconds(80))
     default: FaultSpec(kind: kind, when: when(phase))
@@ -144,6 +144,7 @@ struct FaultMatrixTests {
   func everyChipThatStopsOrFreezesIsCaught(address: UInt8) throws {
     try check(Self.spec(.i2cNak, .therapy, address: address), phase: .therapy)
     try check(Self.spec(.sensorStuck, .therapy, address: address), phase: .therapy)
+    try check(Self.spec(.busStuck, .therapy, address: address), phase: .therapy)
   }
 
   func check(_ spec: FaultSpec, phase: Phase, sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -168,6 +169,20 @@ struct FaultMatrixTests {
       })
     let summary = result.summary
     #expect(board.chargerSafe(at: board.clock.now), "outputs safe at the end", sourceLocation: sourceLocation)
+    // What the board delivered lies within the record's bounds, and when every pulse could be
+    // measured the summary lists exactly what the board delivered.
+    let ended = try #require(try stored.sessions().first, sourceLocation: sourceLocation)
+    let low = try #require(ended.deliveredMin, sourceLocation: sourceLocation)
+    let high = try #require(ended.deliveredMax, sourceLocation: sourceLocation)
+    let count = try #require(summary.boardCount, sourceLocation: sourceLocation)
+    #expect(
+      low <= count && count <= high, "\(spec): board \(count), record \(low)...\(high)",
+      sourceLocation: sourceLocation)
+    if summary.pulses.allSatisfy(\.measured) {
+      #expect(
+        summary.pulses.count == count, "\(spec): summary \(summary.pulses.count), board \(count)",
+        sourceLocation: sourceLocation)
+    }
     let bank = board.charger.voltage(at: board.clock.now)
     #expect(bank < Volts(50), "\(spec): bank at \(bank) at the end", sourceLocation: sourceLocation)
 

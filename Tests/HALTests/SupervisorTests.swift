@@ -30,6 +30,16 @@ import Units
     #expect(text.contains("0x30"))
   }
 
+  /// A bus stuck high reads 0xFFFF: that is nonsense, not every fault latched at once.
+  @Test func aStatusWithUnusedBitsSetIsNonsense() throws {
+    bench.bus.stuckAddresses.insert(0x30)
+    let error = #expect(throws: HALError.self) { try supervisor.status() }
+    #expect(error.map(String.init(describing:))?.contains("bits 4-15 are unused") == true)
+    bench.bus.stuckAddresses.remove(0x30)
+    model.latch(.arcLatched)
+    #expect(try supervisor.status() == [.arcLatched])
+  }
+
   @Test func setpointRoundTripsMSBFirst() throws {
     try supervisor.setSetpoint(Volts(2400))
     #expect(model.setpoint == Volts(2400))

@@ -20,7 +20,7 @@ struct FaultSpecTests {
     for kind in FaultSpec.Kind.allCases {
       let argument =
         switch kind {
-        case .i2cNak, .sensorStuck: ":0x30"
+        case .i2cNak, .sensorStuck, .busStuck: ":0x30"
         case .asystole, .stall: ":5"
         default: ""
         }
@@ -28,10 +28,22 @@ struct FaultSpecTests {
     }
   }
 
+  /// What the explorer prints is what `--fault` reads back.
+  @Test(arguments: [
+    "estop@pulse=40", "asystole:6@t=120", "stall:80@t=1.5", "i2c-nak:0x48@step=1234",
+    "bus-stuck:0x30@t=0.000001", "lid-open:2.5@t=10.123456789", "footswitch-release@step=1",
+  ])
+  func printsWhatItReads(text: String) throws {
+    let spec = try FaultSpec(parsing: text)
+    #expect(spec.description == text)
+    #expect(try FaultSpec(parsing: spec.description) == spec)
+  }
+
   @Test(arguments: [
     ("bogus@t=1", "unknown kind \"bogus\""),
     ("estop", "expected KIND[:ARG]@WHEN"),
-    ("estop@later", "WHEN must be pulse=N or t=SECONDS"),
+    ("estop@later", "WHEN must be pulse=N, t=SECONDS or step=K"),
+    ("estop@step=0", "step=K needs a whole number K >= 1"),
     ("estop@pulse=-1", "pulse=N needs a whole number N >= 0"),
     ("estop@t=nan", "t=SECONDS needs seconds in 0...86400; found \"nan\""),
     ("estop@t=1e12", "t=SECONDS needs seconds in 0...86400; found \"1e12\""),

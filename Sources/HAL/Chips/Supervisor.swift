@@ -91,7 +91,17 @@ public final class Supervisor {
   public func lastPeakVoltage() throws -> Volts { Volts(Double(try read(.peakVoltage))) }
 
   /// Register 0x05 (STATUS).
-  public func status() throws -> SupervisorStatus { SupervisorStatus(rawValue: try read(.status)) }
+  /// Bits 4–15 are unused and read 0: a status with any of them set is nonsense (a bus stuck
+  /// high reads 0xFFFF), never taken for latched faults.
+  public func status() throws -> SupervisorStatus {
+    let raw = try read(.status)
+    guard raw & ~SupervisorStatus.defined == 0 else {
+      throw HALError.unexpectedValue(
+        address: address, register: Register.status.rawValue,
+        detail: "STATUS reads \(hex(raw)): bits 4-15 are unused and read 0")
+    }
+    return SupervisorStatus(rawValue: raw)
+  }
 
   /// Writes 0xA5A5 to register 0x06 (LATCH_CLEAR), which clears STATUS bits 1–3.
   public func clearLatches() throws { try write(.latchClear, Supervisor.latchClearKey) }

@@ -15,6 +15,9 @@ public struct SupervisorStatus: OptionSet, Sendable, Hashable, CustomStringConve
   /// STATUS bit 3: a width, train-length or train-period write was refused (latched).
   public static let widthError = SupervisorStatus(rawValue: 1 << 3)
 
+  /// The bits STATUS defines; the others read 0.
+  public static let defined: UInt16 = 0x000F
+
   /// The bits the supervisor latches (cleared only by a write of 0xA5A5 to register 0x06).
   public static let latches: SupervisorStatus = [.overCurrentLatched, .arcLatched, .widthError]
 
@@ -24,7 +27,7 @@ public struct SupervisorStatus: OptionSet, Sendable, Hashable, CustomStringConve
     if contains(.overCurrentLatched) { names.append("over-current") }
     if contains(.arcLatched) { names.append("arc") }
     if contains(.widthError) { names.append("width error") }
-    let unknown = rawValue & ~0x000F
+    let unknown = rawValue & ~SupervisorStatus.defined
     if unknown != 0 { names.append("unknown bits \(hex(unknown))") }
     return "[" + names.joined(separator: ", ") + "]"
   }

@@ -1,0 +1,76 @@
+import Controller
+import Foundation
+import Protocol
+import Simulator
+import Testing
+import Units
+
+@testable import Exploration
+
+/// The explorer's own checks: they hold on the controller's runs, and they catch a run that
+/// breaks them (a fire edge raised behind the controller's back).
+@Suite("The explorer")
+struct ExplorationTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+  static let fixture = root.appendingPathComponent("Tests/Fixtures/short-fixed-rate.yaml").path
+  static let board = root.appendingPathComponent("firmware-config/boards/reference-sim.yaml").path
+
+  func explorer() throws -> Explorer {
+    try Explorer(protocolPath: Self.fixture, boardPath: Self.board)
+  }
+
+  @Test func theUninterruptedRunHoldsAndIsCutIntoClasses() throws {
+    let (baseline, classes) = try explorer().baseline(seed: 1)
+    #expect(baseline.violations.isEmpty, "\(baseline.violations)")
+    #expect(baseline.outcome == "completed")
+    #expect(baseline.fireSteps.count == 5)
+    #expect(
+      classes.count > 100 && classes.count < baseline.steps, "\(classes.count) of \(baseline.steps) steps")
+    // Consecutive, and covering every step once.
+    #expect(classes.first?.first == 1 && classes.last?.last == baseline.steps)
+    #expect(zip(classes, classes.dropFirst()).allSatisfy { $0.last + 1 == $1.first })
+  }
+
+  /// Every kind, at every step from the first edge's fire check to the edge itself.
+  @Test func everyKindAroundTheFirstEdgeHolds() throws {
+    let explorer = try explorer()
+    let edge = try #require(explorer.baseline(seed: 1).verdict.fireSteps.first)
+    for step in (edge - 40)...edge {
+      for kind in explorer.kinds {
+        let verdict = explorer.run(seed: 1, kind, at: step)
+        #expect(verdict.violations.isEmpty, "\(kind)@step=\(step): \(verdict.violations)")
+      }
+    }
+  }
+
+  /// A fire edge that the controller did not raise breaks the invariants, and they say so.
+  @Test func aRunThatBreaksTheInvariantsIsCaught() throws {
+    let board = try BoardFile.load(path: Self.board)
+    let plan = try ProtocolFile.load(path: Self.fixture, board: board)
+    let result = try SimulationSession.run(
+      SimulationOptions(protocolPath: Self.fixture, boardPath: Self.board, seed: 1, showProgress: false)
+    ) { simulated in
+      simulated.clock.schedule(at: Instant(sinceOrigin: .milliseconds(2))) {
+        try? simulated.gpio.write(.pulseFire, true)
+        try? simulated.gpio.write(.pulseFire, false)
+      }
+    }
+    let scenario = Scenario(
+      protocolPath: Self.fixture, boardPath: Self.board, seed: 1, interruption: nil, step: 0)
+    let violations = Exploration.check(result, plan: plan, scenario: scenario, at: nil, kicked: true)
+    #expect(violations.contains { $0.contains("while the HV outputs were off") }, "\(violations)")
+    #expect(violations.contains { $0.contains("the summary lists") }, "\(violations)")
+  }
+
+  @Test func aFailurePrintsTheCommandsThatReproduceIt() {
+    let scenario = Scenario(
+      protocolPath: "p.yaml", boardPath: "b.yaml", seed: 7, interruption: .fault(.i2cNak, address: 0x30),
+      step: 123)
+    #expect(scenario.replayCommand.hasSuffix("--seed 7 --replay i2c-nak:0x30@step=123"))
+    #expect(scenario.simulateCommand.hasSuffix("--fault i2c-nak:0x30@step=123"))
+    let pause = Scenario(
+      protocolPath: "p.yaml", boardPath: "b.yaml", seed: 1, interruption: .act(.pause), step: 9)
+    #expect(pause.simulateCommand.hasSuffix("--operator pause@step=9"))
+  }
+}
