@@ -147,7 +147,7 @@ public enum SelfTest {
     ]
   }
 
-  /// What the fire check must leave of its lead (`TreatmentSequencer.checkLead`): the
+  /// What the fire check must leave of its lead (`timing.fire_check_lead_us`): the
   /// permission, the watchdog kick, and the sleep's wake-up before the spin to the edge.
   static let fireCheckSlack = Nanoseconds.milliseconds(1)
   static let fireCheckRuns = 20
@@ -157,7 +157,8 @@ public enum SelfTest {
   /// 100 kHz does not (docs/hardware.md sets 400 kHz); nor does a bus that retries.
   public static func fireCheck(_ generator: PulseGenerator) -> Check {
     let clock = generator.clock
-    let budget = TreatmentSequencer.checkLead - fireCheckSlack
+    let lead = generator.board.timing.fireCheckLead.nanoseconds
+    let budget = lead - fireCheckSlack
     var longest = Nanoseconds.zero
     do {
       for _ in 0..<fireCheckRuns {
@@ -170,7 +171,8 @@ public enum SelfTest {
     }
     let detail =
       "longest of \(fireCheckRuns): \(formatted(longest.milliseconds)) ms; must fit"
-      + " \(formatted(budget.milliseconds)) ms of its \(formatted(TreatmentSequencer.checkLead.milliseconds)) ms lead"
+      + " \(formatted(budget.milliseconds)) ms of its \(formatted(lead.milliseconds)) ms lead"
+      + " (timing.fire_check_lead_us)"
     return Check(name: "fire check", result: longest <= budget ? .pass : .fail, detail: detail)
   }
 

@@ -88,7 +88,8 @@ public enum Exploration {
       broken.append(
         "fire edge \(index) at step \(detail.step) while the HV outputs were off (the machine not ready)")
     }
-    broken += windows(result.pulses, plan: plan)
+    broken += windows(
+      result.pulses, plan: plan, lead: board.description.timing.fireCheckLead.nanoseconds)
     let train = board.supervisor.trainPulses
     if board.fireEdges.count * train != result.pulses.count {
       broken.append(
@@ -117,8 +118,8 @@ public enum Exploration {
 
   /// Every pulse inside its window: not before its scheduled instant, not after the
   /// permission's deadline (the ECG delivery window, or the fire check's lead at a fixed rate).
-  static func windows(_ pulses: [DeliveredPulse], plan: TreatmentProtocol) -> [String] {
-    let window = plan.ecgGating.map { $0.window.nanoseconds } ?? TreatmentSequencer.checkLead
+  static func windows(_ pulses: [DeliveredPulse], plan: TreatmentProtocol, lead: Nanoseconds) -> [String] {
+    let window = plan.ecgGating.map { $0.window.nanoseconds } ?? lead
     var broken: [String] = []
     for pulse in pulses {
       let late = pulse.fired - pulse.scheduled

@@ -183,13 +183,21 @@ public struct TimingSettings: Sendable, Equatable {
   /// up to date: the controller reads them no sooner.
   public var supervisorLatency: Microseconds
   public static let defaultSupervisorLatency = Microseconds(200)
+  /// How long before each fire edge the fresh check is taken: long enough for its SMBus
+  /// transfers and conversion on this board's bus (`irectl selftest` measures them), and the
+  /// longest a fixed-rate pulse may be late. About 3 ms of transfers on the reference board at
+  /// 400 kHz: 5 ms by default.
+  public var fireCheckLead: Microseconds
+  public static let defaultFireCheckLead = Microseconds(5_000)
   public init(
     priority: Int, lockMemory: Bool, requireRealtime: Bool,
-    supervisorLatency: Microseconds = TimingSettings.defaultSupervisorLatency
+    supervisorLatency: Microseconds = TimingSettings.defaultSupervisorLatency,
+    fireCheckLead: Microseconds = TimingSettings.defaultFireCheckLead
   ) {
     self.priority = priority
     self.lockMemory = lockMemory
     self.requireRealtime = requireRealtime
     self.supervisorLatency = supervisorLatency
+    self.fireCheckLead = fireCheckLead
   }
 }

@@ -88,7 +88,8 @@ public final class PulseGenerator {
   /// Everything the fire check reads, in one place: every chip's liveness, the supervisor's
   /// counter, the bank, a fresh snapshot of the inputs and the relays against `relays`. About
   /// seventeen SMBus transfers and one ADC conversion: it must fit the check's lead before the
-  /// edge (`TreatmentSequencer.checkLead`), which `irectl selftest` measures on the board.
+  /// edge (the board file's `timing.fire_check_lead_us`), which `irectl selftest` measures on the
+  /// board.
   public func freshReadings(relays: MatrixSetting?) throws -> FreshReadings {
     try verifyAlive()
     let count = try supervisor.pulseCount()

@@ -29,9 +29,9 @@ public final class TreatmentSequencer {
   let watchdogTimeout = Nanoseconds.milliseconds(20)
   /// The fresh check before a pulse is taken this long before its deadline: enough for the
   /// interlock inputs, the relay read-back and one ADC conversion (~1.2 ms; about 3 ms with the
-  /// bus transfers at 400 kHz) with margin. `irectl selftest` measures the check on the board.
-  public static let checkLead = Nanoseconds.milliseconds(5)
-  var checkLead: Nanoseconds { TreatmentSequencer.checkLead }
+  /// bus transfers at 400 kHz) with margin; the board file's `timing.fire_check_lead_us`.
+  /// `irectl selftest` measures the check on the board.
+  let checkLead: Nanoseconds
   /// Longest wait for the bank to bleed below the board's safe level.
   let bleedTimeout = Nanoseconds.milliseconds(2_000)
 
@@ -90,6 +90,7 @@ public final class TreatmentSequencer {
     self.commands = commands
     self.inbox = CommandInbox(commands)
     self.clock = generator.clock
+    self.checkLead = generator.board.timing.fireCheckLead.nanoseconds
     self.operatorConsole = `operator`
     self.observer = observer
     self.machine = SafetyMachine(limits: limits)

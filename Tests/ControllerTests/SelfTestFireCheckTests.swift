@@ -39,8 +39,9 @@ struct SelfTestFireCheckTests {
     }
   }
 
-  func check(busSlowdown factor: Int64) throws -> SelfTest.Check {
-    let description = try BoardFile.load(path: Paths.simBoard)
+  func check(busSlowdown factor: Int64, lead: Microseconds? = nil) throws -> SelfTest.Check {
+    var description = try BoardFile.load(path: Paths.simBoard)
+    if let lead { description.timing.fireCheckLead = lead }
     let board = SimulatedBoard(
       description: description, settings: try #require(description.simulator), pace: .fast, seed: 1)
     let generator = PulseGenerator(
@@ -57,6 +58,11 @@ struct SelfTestFireCheckTests {
   @Test func atOneHundredKilohertzItDoesNot() throws {
     let result = try check(busSlowdown: 4)
     #expect(result.result == .fail, "\(result.detail)")
-    #expect(result.detail.contains("must fit 4 ms of its 5 ms lead"))
+    #expect(result.detail.contains("must fit 4 ms of its 5 ms lead (timing.fire_check_lead_us)"))
+  }
+
+  @Test func aBoardWhoseBusIsSlowerGivesTheCheckMoreLead() throws {
+    let result = try check(busSlowdown: 4, lead: Microseconds(12_000))
+    #expect(result.result == .pass, "\(result.detail)")
   }
 }

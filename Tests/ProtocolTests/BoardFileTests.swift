@@ -202,3 +202,21 @@ struct SupervisorLatencyTests {
     #expect((try? decode("  supervisor_latency_us: 99999\n")) != nil)
   }
 }
+
+/// `timing.fire_check_lead_us`: optional, 5 ms by default; a board whose bus takes longer for
+/// the fire check (the kernel-test VM's, under emulation) says so.
+struct FireCheckLeadTests {
+  func decode(_ extra: String) throws -> BoardDescription {
+    try SupervisorLatencyTests().decode(extra)
+  }
+
+  @Test func defaultsToFiveMilliseconds() throws {
+    #expect(try decode("").timing.fireCheckLead == Microseconds(5_000))
+    #expect(try decode("  fire_check_lead_us: 20000\n").timing.fireCheckLead == Microseconds(20_000))
+  }
+
+  @Test func outOfRangeIsAnError() {
+    #expect(throws: ConfigurationErrors.self) { try decode("  fire_check_lead_us: 1000\n") }
+    #expect(throws: ConfigurationErrors.self) { try decode("  fire_check_lead_us: 50000\n") }
+  }
+}

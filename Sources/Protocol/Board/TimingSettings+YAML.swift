@@ -5,7 +5,7 @@ extension TimingSettings {
   /// board's `limits.max_pulse_rate_hz`) bounds the supervisor's latency: its measurements
   /// must be in before the next fire edge may come.
   static func read(_ value: YAMLValue, maxPulseRate: Hertz?) -> TimingSettings? {
-    let keys = ["priority", "lock_memory", "require_realtime", "supervisor_latency_us"]
+    let keys = ["priority", "lock_memory", "require_realtime", "supervisor_latency_us", "fire_check_lead_us"]
     guard let timing = value.mapping(keys: keys) else { return nil }
     let priority = timing.required("priority")?.integer(in: 1...99)
     let lock = timing.required("lock_memory")?.boolean
@@ -14,7 +14,11 @@ extension TimingSettings {
     let latency =
       timing["supervisor_latency_us"].map { $0.integer(in: 10...1_000_000) }
       ?? TimingSettings.defaultSupervisorLatency.value
-    guard let priority, let lock, let require, let latency else { return nil }
+    // Optional: 5 ms unless the board's bus needs longer for the fire check (selftest says).
+    let lead =
+      timing["fire_check_lead_us"].map { $0.integer(in: 2_000...40_000) }
+      ?? TimingSettings.defaultFireCheckLead.value
+    guard let priority, let lock, let require, let latency, let lead else { return nil }
     if let rate = maxPulseRate?.value, rate > 0, Double(latency) >= 1e6 / rate,
       let given = timing["supervisor_latency_us"]
     {
@@ -26,6 +30,6 @@ extension TimingSettings {
     }
     return TimingSettings(
       priority: priority, lockMemory: lock, requireRealtime: require,
-      supervisorLatency: Microseconds(latency))
+      supervisorLatency: Microseconds(latency), fireCheckLead: Microseconds(lead))
   }
 }
