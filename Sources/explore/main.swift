@@ -121,8 +121,9 @@ struct Explore: ParsableCommand {
     print("\(verdict.scenario.simulateCommand)")
     print(
       "interrupted at \(verdict.interruptedAt.map { "\($0)" } ?? "no step (the run was shorter)"); outcome"
-        + " \(verdict.outcome); \(verdict.steps) steps; fire edges at steps"
-        + " \(verdict.fireSteps.map(String.init).joined(separator: ", "))")
+        + " \(verdict.outcome); \(verdict.steps) steps; \(verdict.fireSteps.count) fire edges, at steps"
+        + " \(verdict.fireSteps.prefix(12).map(String.init).joined(separator: ", "))"
+        + (verdict.fireSteps.count > 12 ? ", ..." : ""))
     tally.add(verdict, kinds: [interruption])
   }
 }
