@@ -21,6 +21,8 @@ public struct HardwareOptions: Sendable {
   /// Where consoles connect; `nil`: the default place, and the treatment goes on without
   /// consoles if it cannot be opened.
   public var telemetryPath: String?
+  /// Where consoles connect when `telemetryPath` does not say.
+  public var defaultTelemetryPath = TelemetryLocation.defaultPath()
   public var log: @Sendable (String) -> Void
 
   public init(
@@ -103,7 +105,7 @@ public enum HardwareSession {
       protocolPath: options.protocolPath, boardPath: options.boardPath, operatorName: options.operatorName,
       seed: nil, summaryPath: options.summaryPath, recordPath: options.recordPath,
       showProgress: options.showProgress,
-      telemetryPath: options.telemetryPath ?? TelemetryLocation.defaultPath(),
+      telemetryPath: options.telemetryPath ?? options.defaultTelemetryPath,
       telemetryRequired: options.telemetryPath != nil, log: options.log)
     execution.extraObservers = [terminal]
     let result = try execution.run(attach: attach)

@@ -31,7 +31,7 @@ extension TreatmentRecord {
   /// `report`) takes no claim and goes on while a treatment writes. Claiming twice is harmless.
   public func claimForTreatment() throws {
     guard claim < 0 else { return }
-    let descriptor = open(claimPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    let descriptor = TreatmentRecord.openFile(claimPath, O_RDWR | O_CREAT | O_CLOEXEC)
     guard descriptor >= 0 else {
       throw OpenError(
         path: path, detail: "cannot open its lock \(claimPath): \(String(cString: strerror(errno)))")

@@ -34,6 +34,13 @@ public final class TreatmentRecord {
       if !directory.isEmpty {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
       }
+      // Created here, not by SQLite, so that a shared record gets the group's mode (SQLite
+      // gives its -wal and -shm files the database's mode).
+      let created = TreatmentRecord.openFile(path, O_RDWR | O_CREAT | O_CLOEXEC)
+      guard created >= 0 else {
+        throw OpenError(path: path, detail: String(cString: strerror(errno)))
+      }
+      close(created)
       var configuration = Configuration()
       // Another process reading or writing the file (a `records` command, a backup, a query)
       // is waited for, within a bound, instead of failing the commit at once.
@@ -76,6 +83,27 @@ public final class TreatmentRecord {
   deinit {
     if claim >= 0 { close(claim) }
   }
+
+  /// Opens (with `O_CREAT`, creates) one of the record's files: the database, its claim, a
+  /// session's lock. In a setgid directory — the board's shared record, `/var/lib/irectl` of
+  /// the group `irectl` — every technician of the group writes the same record, so its files
+  /// are the group's to read and write (and nobody else's), whatever the umask of whoever made
+  /// them; elsewhere they are made as before (0644 less the umask).
+  static func openFile(_ path: String, _ flags: Int32) -> Int32 {
+    let descriptor = open(path, flags, 0o644)
+    guard descriptor >= 0 else { return descriptor }
+    let parent = (path as NSString).deletingLastPathComponent
+    var directory = stat()
+    var file = stat()
+    guard stat(parent.isEmpty ? "." : parent, &directory) == 0, directory.st_mode & mode_t(S_ISGID) != 0,
+      fstat(descriptor, &file) == 0, file.st_uid == geteuid(), file.st_mode & 0o777 != sharedMode
+    else { return descriptor }
+    _ = fchmod(descriptor, sharedMode)
+    return descriptor
+  }
+
+  /// The mode of a shared record's files.
+  static let sharedMode: mode_t = 0o660
 
   /// Where the lock of a session being written lives, beside the record.
   func lockPath(for session: String) -> String { "\(path).\(session).lock" }
@@ -185,7 +213,7 @@ public final class SessionWriter {
     self.seq = continuing?.seq ?? 0
     self.lastHash = continuing?.hash ?? HashChain.genesis(id)
     if continuing == nil {
-      lock = open(record.lockPath(for: id), O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+      lock = TreatmentRecord.openFile(record.lockPath(for: id), O_RDWR | O_CREAT | O_CLOEXEC)
       if lock >= 0 { _ = flock(lock, LOCK_EX) }
     }
   }

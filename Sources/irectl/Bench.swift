@@ -27,7 +27,7 @@ struct Bench: ParsableCommand {
     var json = false
 
     @Option(help: "Simulator board file.")
-    var board: String = Defaults.boardPath
+    var board: String = InstalledPaths.current.simulatorBoard
 
     @Flag(
       name: .customLong("compare-record"),

@@ -2,7 +2,7 @@ import ArgumentParser
 import Controller
 import Foundation
 
-/// `irectl selftest --board FILE`: is this board fit to treat?
+/// `irectl selftest [--board FILE]`: is this board fit to treat?
 struct SelfTestCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "selftest",
@@ -13,7 +13,7 @@ struct SelfTestCommand: ParsableCommand {
       """)
 
   @Option(help: "The board file (its backend must be linux).")
-  var board: String
+  var board: String = InstalledPaths.current.boardFile
 
   func run() throws {
     let report: SelfTest.Report
@@ -28,6 +28,13 @@ struct SelfTestCommand: ParsableCommand {
       throw ExitCode(2)
     }
     print(report.table)
+    // For irectl info: when the board was last found fit (or not), and by whom.
+    let state = InstalledPaths.current.selftestStateForWriting(board: board)
+    do {
+      try SelfTestVerdict(report: report, boardPath: board).save(to: state)
+    } catch {
+      TerminalWriter.say("the verdict could not be kept for irectl info: \(error)")
+    }
     if !report.fitToTreat { throw ExitCode(1) }
   }
 }

@@ -18,7 +18,7 @@ struct Simulate: ParsableCommand {
   var protocolFile: String
 
   @Option(help: "Board file; its backend must be the simulator.")
-  var board: String = Defaults.boardPath
+  var board: String = InstalledPaths.current.simulatorBoard
 
   @Option(help: "Seed of the simulated patient and generator (same seed, same run).")
   var seed: UInt64 = 1

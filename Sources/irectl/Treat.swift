@@ -4,7 +4,7 @@ import Foundation
 import Protocol
 import Telemetry
 
-/// `irectl treat PROTOCOL --board FILE`: a treatment on the real board.
+/// `irectl treat PROTOCOL [--board FILE]`: a treatment on the real board.
 struct Treat: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run a treatment protocol on a Linux board (real lines and chips).",
@@ -19,20 +19,30 @@ struct Treat: ParsableCommand {
   var protocolFile: String
 
   @Option(help: "The board file (its backend must be linux).")
-  var board: String
+  var board: String = InstalledPaths.current.boardFile
 
   @Option(name: .customLong("summary-json"), help: "Write the summary as one JSON object to this path.")
   var summaryJSON: String?
 
-  @Option(help: "The treatment record (SQLite). Default: \(RecordLocation.defaultPath()).")
-  var record: String = RecordLocation.defaultPath()
+  @Option(
+    help: ArgumentHelp(
+      "The treatment record (SQLite).",
+      discussion:
+        "Default: the board's shared record, \(InstalledPaths.current.sharedRecord), where its directory exists;"
+        + " else \(RecordLocation.defaultPath())."))
+  var record: String = InstalledPaths.current.treatmentRecord()
 
   @Option(name: .customLong("pause-limit"), help: "Seconds a pause may last before the treatment is aborted.")
   var pauseLimit = 60.0
 
   @Option(
     name: .customLong("telemetry-socket"),
-    help: "Where consoles connect (irectl monitor). Default: \(TelemetryLocation.defaultPath()).")
+    help: ArgumentHelp(
+      "Where consoles connect (irectl monitor).",
+      discussion:
+        "Default: \(InstalledPaths.current.treatmentSocket()) (the board's, in \(InstalledPaths.current.runtimeDirectory),"
+        + " where that directory exists; else the user's). The treatment goes on without consoles if the default"
+        + " cannot be opened; a socket named here must open."))
   var telemetrySocket: String?
 
   @Option(name: .customLong("operator"), help: "The operator's name, for the record.")
@@ -47,7 +57,10 @@ struct Treat: ParsableCommand {
       protocolPath: protocolFile, boardPath: board, summaryPath: summaryJSON, recordPath: record,
       pauseLimit: .seconds(pauseLimit), operatorName: operatorName,
       log: { TerminalWriter.say($0) })
+    // The default socket is tried, and the treatment goes on without consoles if it cannot be
+    // opened; a socket the operator named must open.
     options.telemetryPath = telemetrySocket
+    options.defaultTelemetryPath = InstalledPaths.current.treatmentSocket()
     let board: BoardDescription
     let plan: TreatmentProtocol
     do {

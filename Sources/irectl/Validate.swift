@@ -16,8 +16,13 @@ struct Validate: ParsableCommand {
   @Argument(help: "Protocol or board files.")
   var files: [String]
 
-  @Option(help: "Board file whose limits protocols are checked against.")
-  var board: String = Defaults.boardPath
+  @Option(
+    help: ArgumentHelp(
+      "Board file whose limits protocols are checked against.",
+      discussion:
+        "Default: this machine's board (\(InstalledPaths.current.boardFile)) where it has one, else the simulated reference board."
+    ))
+  var board: String = InstalledPaths.current.validationBoard
 
   func run() throws {
     var invalid = 0
@@ -43,9 +48,4 @@ struct Validate: ParsableCommand {
     }
     if invalid > 0 { throw ExitCode(2) }
   }
-}
-
-enum Defaults {
-  /// The simulated reference board, relative to the working directory (the repository root).
-  static let boardPath = "firmware-config/boards/reference-sim.yaml"
 }

@@ -11,9 +11,10 @@ struct IRECtl: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "irectl",
     abstract: "Controller for the IRE pulse generator.",
+    version: Version.current,
     subcommands: [
-      Validate.self, Simulate.self, Monitor.self, Treat.self, SelfTestCommand.self, Records.self, Report.self,
-      Bench.self,
+      Validate.self, Simulate.self, Monitor.self, Treat.self, SelfTestCommand.self, Info.self, Records.self,
+      Report.self, Bench.self,
     ])
 }
 
