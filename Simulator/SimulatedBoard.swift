@@ -49,11 +49,18 @@ public final class SimulatedBoard {
     edges.reserveCapacity(4096)
     return edges
   }()
-  /// For each fire edge: the controller's step that raised it, and whether the controller's
-  /// own HV outputs (`hv_enable`, `bleed_release`) were on then, as they are only while the
-  /// safety machine is ready (or delivering).
-  public private(set) var fireDetails: [(step: Int, armed: Bool)] = {
-    var details: [(step: Int, armed: Bool)] = []
+  /// What the pulse board saw at one fire edge.
+  public struct FireDetail: Sendable {
+    /// The controller's step that raised it.
+    public var step: Int
+    /// Whether the charger was really on then: the controller's own HV outputs (`hv_enable`,
+    /// `bleed_release`) on, as they are only while the safety machine is ready (or
+    /// delivering), and the external watchdog not holding them off.
+    public var armed: Bool
+  }
+
+  public private(set) var fireDetails: [FireDetail] = {
+    var details: [FireDetail] = []
     details.reserveCapacity(4096)
     return details
   }()
@@ -265,7 +272,10 @@ public final class SimulatedBoard {
   private func fire() {
     settle()
     fireEdges.append(clock.now)
-    fireDetails.append((clock.steps.count, gpio.output(.hvEnable) && gpio.output(.bleedRelease)))
+    fireDetails.append(
+      FireDetail(
+        step: clock.steps.count,
+        armed: gpio.output(.hvEnable) && gpio.output(.bleedRelease) && !watchdogHolding))
     pendingFire = clock.now
   }
 

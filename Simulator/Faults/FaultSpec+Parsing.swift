@@ -64,7 +64,7 @@ extension FaultSpec.When {
     public var problem: String
   }
 
-  public static let syntax = "pulse=N, t=SECONDS or step=K"
+  public static let syntax = "pulse=N, t=SECONDS, step=K or step=K+SECONDS"
 
   /// Reads `pulse=N` (before the N-th delivered pulse, from 0), `t=SECONDS` (on the treatment's
   /// clock, to the nanosecond) or `step=K` (right before the controller's K-th call into the
@@ -86,10 +86,18 @@ extension FaultSpec.When {
       }
       self = .time(Instant(sinceOrigin: .seconds(seconds)))
     case "step":
-      guard let k = Int(parts[1]), k >= 1 else {
+      let pieces = parts[1].split(separator: "+", maxSplits: 1).map(String.init)
+      guard let k = Int(pieces[0]), k >= 1 else {
         throw ParseError(problem: "step=K needs a whole number K >= 1; found \"\(parts[1])\"")
       }
-      self = .step(k)
+      guard pieces.count == 2 else {
+        self = .step(k)
+        return
+      }
+      guard let seconds = Double(pieces[1]), seconds.isFinite, (0...86_400).contains(seconds) else {
+        throw ParseError(problem: "step=K+SECONDS needs seconds in 0...86400; found \"\(pieces[1])\"")
+      }
+      self = .afterStep(k, .seconds(seconds))
     default:
       throw ParseError(problem: "WHEN must be \(Self.syntax)")
     }
@@ -101,13 +109,14 @@ extension FaultSpec.When {
     case .pulse(let n): "pulse=\(n)"
     case .time(let t): "t=\(FaultSpec.seconds(t.sinceOrigin))"
     case .step(let k): "step=\(k)"
+    case .afterStep(let k, let span): "step=\(k)+\(FaultSpec.seconds(span))"
     }
   }
 }
 
 extension FaultSpec {
   /// Seconds to the nanosecond, as the parser reads them back exactly.
-  static func seconds(_ span: Nanoseconds) -> String {
+  public static func seconds(_ span: Nanoseconds) -> String {
     let whole = span.value / 1_000_000_000
     let fraction = span.value % 1_000_000_000
     guard fraction != 0 else { return String(whole) }

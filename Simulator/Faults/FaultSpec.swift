@@ -49,6 +49,8 @@ public struct FaultSpec: Sendable, Equatable, CustomStringConvertible {
     case time(Instant)
     /// Right before the controller's K-th call into the simulated board (`StepLog`, from 1).
     case step(Int)
+    /// This long after step K came (the operator acting a moment after something happened).
+    case afterStep(Int, Nanoseconds)
   }
 
   public var kind: Kind

@@ -29,6 +29,8 @@ extension SimulatedBoard {
       actionsAwaitingPulse.append((n, action))
     case .step(let k):
       clock.steps.schedule(atStep: k, action)
+    case .afterStep(let k, let span):
+      clock.steps.schedule(atStep: k) { [unowned self] in clock.schedule(at: clock.now + span, action) }
     }
   }
 

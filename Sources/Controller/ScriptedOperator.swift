@@ -28,6 +28,13 @@ public final class ScriptedOperator: TreatmentOperator {
   /// fault (`--operator acknowledge@…`), each used once.
   public private(set) var resumes: [Instant] = []
   public private(set) var acknowledgements: [Instant] = []
+  /// Acknowledgements the script holds for later, at moments not known yet (after a step):
+  /// a latched fault waits for them, within the operator's patience.
+  public private(set) var acknowledgementsToCome = 0
+  /// Since when the operator's own pause, and a trigger loss, have stood (as the scripted
+  /// operator saw them): what it waits out, and what a resume answers, is each its own.
+  private var operatorPauseSince: Instant?
+  private var triggerLossSince: Instant?
   private let clearCauses: () -> Void
 
   public init(
@@ -46,7 +53,13 @@ public final class ScriptedOperator: TreatmentOperator {
   public func resume(at instant: Instant) { resumes.append(instant) }
 
   /// The operator acknowledges at `instant` (if a latched fault waits then).
-  public func acknowledge(at instant: Instant) { acknowledgements.append(instant) }
+  public func acknowledge(at instant: Instant) {
+    acknowledgements.append(instant)
+    acknowledgementsToCome = max(acknowledgementsToCome - 1, 0)
+  }
+
+  /// The script will acknowledge once more, at a moment not known yet.
+  public func willAcknowledge() { acknowledgementsToCome += 1 }
 
   public func recover(from fault: Fault, latchedAt: Instant, now: Instant) -> RecoveryDecision {
     if resumeAfterFault {
@@ -55,7 +68,8 @@ public final class ScriptedOperator: TreatmentOperator {
     }
     if take(&acknowledgements, from: latchedAt, to: now) { return .acknowledge }
     // Told to acknowledge later, within its patience: it waits for that moment.
-    if acknowledgements.contains(where: { $0 > now && $0 - latchedAt < patience }) { return .wait }
+    let told = acknowledgements.contains { $0 > now } || acknowledgementsToCome > 0
+    if told && now - latchedAt < patience { return .wait }
     return .end
   }
 
@@ -70,15 +84,20 @@ public final class ScriptedOperator: TreatmentOperator {
       let reasons = pause.causes.interlocks.map(\.reason).joined(separator: "; ")
       return .abort(reason: "paused for \(formatted(pause.duration.seconds)) s: \(reasons)")
     }
+    operatorPauseSince = pause.causes.contains(.operatorPause) ? operatorPauseSince ?? pause.now : nil
+    triggerLossSince = pause.causes.contains(.ecgTrigger) ? triggerLossSince ?? pause.now : nil
     // Only the causes that are the operator's to end are worth a resume; the footswitch and
-    // the heat-sink end theirs by themselves.
-    guard !pause.causes.isDisjoint(with: .endedByResume) else { return .wait }
-    if take(&resumes, from: pause.began, to: pause.now) { return .resume }
+    // the heat-sink end theirs by themselves. A resume answers the causes that stood when it
+    // was told, none that joined later.
+    let since = [operatorPauseSince, triggerLossSince].compactMap { $0 }.min()
+    guard let since else { return .wait }
+    if take(&resumes, from: max(since, pause.began), to: pause.now) { return .resume }
     let operatorDone =
-      !pause.causes.contains(.operatorPause)
-      || resumeAfterOperatorPause.map { pause.duration >= $0 } ?? false
+      operatorPauseSince.map { since in resumeAfterOperatorPause.map { pause.now - since >= $0 } ?? false }
+      ?? true
     let triggerDone =
-      !pause.causes.contains(.ecgTrigger) || resumeAfterTriggerLoss.map { pause.duration >= $0 } ?? false
+      triggerLossSince.map { since in resumeAfterTriggerLoss.map { pause.now - since >= $0 } ?? false }
+      ?? true
     return operatorDone && triggerDone ? .resume : .wait
   }
 

@@ -115,6 +115,9 @@ public enum SimulationSession {
     simulated.place(plan.probes)
     simulated.footswitchA = true
     simulated.footswitchB = true
+    // What the caller prepares comes first: an action it schedules at the same moment as an
+    // injected fault sees the board before the fault takes effect.
+    prepare(simulated)
     for fault in options.faults { simulated.inject(fault) }
     if let path = options.simulatorCounterPath {
       do { try simulated.persistCount(to: path) } catch {
@@ -126,6 +129,7 @@ public enum SimulationSession {
       clearCauses: { simulated.clearInjectedFaults() })
     let running = RunningSequencer()
     for act in options.operatorActs {
+      if act.kind == .acknowledge { scripted.willAcknowledge() }
       simulated.schedule(act.when) {
         let now = simulated.clock.now
         switch act.kind {
@@ -136,7 +140,6 @@ public enum SimulationSession {
         }
       }
     }
-    prepare(simulated)
 
     let execution = TreatmentExecution(
       plan: plan, board: board,

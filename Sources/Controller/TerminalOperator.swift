@@ -19,12 +19,15 @@ public final class TerminalOperator: TreatmentOperator, TreatmentObserver, @unch
   public let patience: Nanoseconds
   private let nextLine: @Sendable () -> String?
   private let say: @Sendable (String) -> Void
-  /// A pause that the operator's resume can end stands now (set by the timing thread).
-  private let awaitingResume = ManagedAtomic<Bool>(false)
-  /// `RESUME` was typed while such a pause stood (set by the reader, taken by the timing thread).
-  private let resumeTyped = ManagedAtomic<Bool>(false)
-  /// The pause the timing thread last asked about (timing thread only).
+  /// The pause, by number, that the operator's resume can end now; 0 when none (set by the
+  /// timing thread).
+  private let awaitingResume = ManagedAtomic<Int>(0)
+  /// The pause `RESUME` was typed for (set by the reader, read by the timing thread): a RESUME
+  /// answers the pause that stood when it was typed, and no later one.
+  private let resumeTyped = ManagedAtomic<Int>(0)
+  /// The pause the timing thread last asked about, and its number (timing thread only).
   private var currentPause: Instant?
+  private var pauseNumber = 0
 
   /// `nextLine` reads the terminal (standard input by default); `say` writes to it.
   public init(
@@ -43,8 +46,9 @@ public final class TerminalOperator: TreatmentOperator, TreatmentObserver, @unch
       while let line = nextLine() {
         let word = line.trimmingCharacters(in: .whitespaces)
         guard !word.isEmpty else { continue }
-        if word == "RESUME", awaitingResume.load(ordering: .acquiring) {
-          resumeTyped.store(true, ordering: .releasing)
+        let awaiting = awaitingResume.load(ordering: .acquiring)
+        if word == "RESUME", awaiting != 0 {
+          resumeTyped.store(awaiting, ordering: .releasing)
           say("RESUME taken: delivery goes on once every other cause is gone")
         } else if word == "RESUME" {
           say("nothing to resume: delivery is not paused by the operator or by the trigger")
@@ -63,17 +67,19 @@ public final class TerminalOperator: TreatmentOperator, TreatmentObserver, @unch
       return .abort(reason: "paused for \(formatted(pause.duration.seconds)) s: \(reasons)")
     }
     if currentPause != pause.began {
-      // A new pause: a RESUME typed for an earlier one is no answer to this one.
+      // A new pause, with a number of its own: a RESUME typed for an earlier one is no answer.
       currentPause = pause.began
-      resumeTyped.store(false, ordering: .releasing)
+      pauseNumber += 1
     }
     guard !pause.causes.isDisjoint(with: .endedByResume) else {
-      awaitingResume.store(false, ordering: .releasing)
+      awaitingResume.store(0, ordering: .releasing)
       return .wait
     }
-    awaitingResume.store(true, ordering: .releasing)
-    guard resumeTyped.exchange(false, ordering: .acquiringAndReleasing) else { return .wait }
-    awaitingResume.store(false, ordering: .releasing)
+    awaitingResume.store(pauseNumber, ordering: .releasing)
+    guard resumeTyped.load(ordering: .acquiring) == pauseNumber else { return .wait }
+    awaitingResume.store(0, ordering: .releasing)
+    // Used: the same pause, asked again, waits for another RESUME.
+    pauseNumber += 1
     return .resume
   }
 
@@ -92,7 +98,7 @@ public final class TerminalOperator: TreatmentOperator, TreatmentObserver, @unch
   public func treatment(_ event: TreatmentEvent) {
     guard case .state(let state, _) = event else { return }
     guard case .paused(let causes) = state else {
-      awaitingResume.store(false, ordering: .releasing)
+      awaitingResume.store(0, ordering: .releasing)
       return
     }
     let reasons = causes.interlocks.map(\.reason).joined(separator: "; ")

@@ -122,7 +122,11 @@ struct TreatmentExecution {
       summary.boardCount = counts.answered
       summary.boardSpontaneous = counts.spontaneous
     }
-    record?.close(outcome: outcome, delivered: collector.delivered)
+    // The sequencer's own count of the pulses it listed is the upper bound: were events lost on
+    // their way here (real time, a drain far behind), the summary would be short of it.
+    let listed = collector.delivered
+    record?.close(
+      outcome: outcome, delivered: listed.lowerBound...max(listed.upperBound, sequencer.delivered))
     telemetry?.ended(outcome, at: end)
     telemetry?.server.flush()
     if let path = summaryPath {

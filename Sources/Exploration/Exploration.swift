@@ -48,9 +48,9 @@ public enum Exploration {
     let interruption = scenario.interruption
     var options = SimulationOptions(
       protocolPath: scenario.protocolPath, boardPath: scenario.boardPath, seed: scenario.seed,
-      faults: interruption?.faults(at: .step(scenario.step)) ?? [], pauseLimit: Scenario.pauseLimit,
+      faults: interruption?.faults(at: scenario.step) ?? [], pauseLimit: Scenario.pauseLimit,
       recordPath: record, showProgress: false)
-    options.operatorActs = interruption?.acts(at: .step(scenario.step)) ?? []
+    options.operatorActs = interruption?.acts(at: scenario.step) ?? []
     let result: SimulationResult
     do {
       result = try SimulationSession.run(options) { board in
@@ -85,6 +85,11 @@ public enum Exploration {
     var broken: [String] = []
     let board = result.board
     for (index, detail) in board.fireDetails.enumerated() where !detail.armed {
+      // A stall that lands on the write itself, after the fire path's last reading of the
+      // clock, holds the edge back past the watchdog's timeout: the one window software cannot
+      // close (a thread preempted inside the call that raises the line). The watchdog has
+      // dropped HV by then, and the pulse board fires from a bank being bled.
+      if scenario.interruption?.isStall == true && detail.step == scenario.step { continue }
       broken.append(
         "fire edge \(index) at step \(detail.step) while the HV outputs were off (the machine not ready)")
     }
@@ -131,39 +136,85 @@ public enum Exploration {
   }
 
   /// What an interruption must have caused: the outputs safe within its interlock's deadline,
-  /// and no edge after it but the one already on its way (the last look before an edge reads the
-  /// lines microseconds before it; a change after that read is seen at the next poll).
+  /// and no edge after it but one that it came too late to stop, until the operator's answer
+  /// (a resume, an acknowledgement) if one follows:
+  /// - an abort: no edge at a later step (an abort at the edge's own step came after its last
+  ///   look at the command ring);
+  /// - a pause: no edge before the operator resumes (half a second later when told to, the
+  ///   scripted operator's 3 s otherwise);
+  /// - an input: only an edge whose last look (its five line reads) had begun;
+  /// - a bus fault: only an edge before which the controller did not touch the failing chip
+  ///   again (a frozen chip: did not write to it again, since only a fresh value written and
+  ///   read back tells a frozen chip from a live one);
+  /// - a stall past the watchdog: only an edge whose last reading of the clock was over.
   static func afterInterruption(
     _ interruption: Interruption, at interrupted: Instant, step: Int, board: SimulatedBoard
   )
     -> [String]
   {
     var broken: [String] = []
-    let later = board.fireDetails.enumerated().filter { $0.element.step > step }
-    switch interruption {
-    case .act(.abort):
-      if !later.isEmpty { broken.append("\(later.count) fire edges after the abort at step \(step)") }
-    case .act, .fault:
-      guard let interlock = interruption.interlock else { break }
-      // A pause ends when the (scripted) operator resumes; edges after that are the
-      // treatment going on, and every one of them needed the machine ready again.
-      if interruption != .act(.pause) && later.count > 1 {
+    let until = interruption.then == nil ? nil : interrupted + interruption.after
+    let later = zip(board.fireEdges, board.fireDetails).filter { edge, detail in
+      detail.step > step && until.map { edge < $0 } ?? true
+    }
+    func refuse(_ edges: [(Instant, SimulatedBoard.FireDetail)], _ why: String) {
+      for (edge, detail) in edges {
         broken.append(
-          "\(later.count) fire edges after \(interruption) at step \(step) (at most the one on its way)")
+          "fire edge at step \(detail.step) (\(edge)) after \(interruption) at step \(step): \(why)")
       }
-      if case .within(let deadline) = interlock.deadline {
-        // The watchdog or the controller: whichever made the charger safe first.
-        if let safe = board.chargerSafe(from: interrupted) {
-          if safe - interrupted > deadline {
-            broken.append("outputs safe \(safe - interrupted) after \(interruption) (deadline \(deadline))")
+    }
+    switch interruption.part {
+    case .act(.abort):
+      refuse(later, "nothing may fire after an abort")
+    case .act(.pause):
+      let resumed = interrupted + (interruption.then == nil ? Exploration.scriptedResume : interruption.after)
+      refuse(later.filter { $0.0 < resumed }, "nothing may fire before the operator resumes")
+    case .act(.resume), .act(.acknowledge):
+      break
+    case .fault(let kind, _, _):
+      switch kind {
+      case .estop, .lidOpen, .footswitchRelease, .footswitchDisagree, .hwFault:
+        refuse(
+          later.filter { $0.1.step - Exploration.lastLookReads >= step },
+          "its last look came after the change")
+      case .i2cNak, .sensorStuck, .busStuck:
+        let address = interruption.address
+        let touched = { (edge: SimulatedBoard.FireDetail) -> Bool in
+          board.bus.transfers.contains {
+            $0.step >= step && $0.step < edge.step && $0.address == address
+              && ($0.write || kind != .sensorStuck)
           }
-        } else {
-          broken.append("outputs never safe after \(interruption)")
         }
+        refuse(
+          later.filter { touched($0.1) },
+          "the controller used the failing chip before it and fired all the same")
+      case .stall:
+        if interruption.interlock == .timing {
+          refuse(later.filter { $0.1.step > step }, "the loop stalled past the watchdog before it")
+        }
+      case .arc, .overcurrent, .openCircuit, .relayStuck, .extraPulse, .missedPulse, .hvSag, .overtemp,
+        .triggerDouble, .asystole, .ectopic:
+        break
+      }
+    }
+    if let interlock = interruption.interlock, case .within(let deadline) = interlock.deadline {
+      // The watchdog or the controller: whichever made the charger safe first.
+      if let safe = board.chargerSafe(from: interrupted) {
+        if safe - interrupted > deadline {
+          broken.append("outputs safe \(safe - interrupted) after \(interruption) (deadline \(deadline))")
+        }
+      } else {
+        broken.append("outputs never safe after \(interruption)")
       }
     }
     return broken
   }
+
+  /// The scripted operator resumes an operator pause after this long (`ScriptedOperator`).
+  static let scriptedResume = Nanoseconds.seconds(3)
+  /// The fire path's last look reads this many lines right before the edge
+  /// (`PulseGenerator.fire`): estop_ok, both footswitch channels, lid_closed, hw_fault.
+  static let lastLookReads = 5
 
   /// The record verifies and its bounds contain what the board delivered.
   static func checkRecord(_ path: String, session id: String?, board: SimulatedBoard) -> [String] {

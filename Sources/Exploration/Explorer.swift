@@ -31,9 +31,8 @@ public struct Explorer {
     plan = try ProtocolFile.load(path: protocolPath, board: board)
     let i2c = board.i2c
     kinds = Interruption.all(
-      board: SimulatedBoardAddresses([
-        i2c.supervisor, i2c.adc, i2c.temperature, i2c.relaysPlus, i2c.relaysMinus,
-      ]))
+      addresses: [i2c.supervisor, i2c.adc, i2c.temperature, i2c.relaysPlus, i2c.relaysMinus],
+      ecg: plan.ecgGating != nil)
   }
 
   /// A class of steps where an interruption has the same effect (see above).

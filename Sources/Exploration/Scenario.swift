@@ -24,20 +24,20 @@ public struct Scenario: Sendable, Hashable {
     self.step = step
   }
 
-  /// The `irectl simulate` command that makes the same run.
+  /// The `irectl simulate` command that makes the same run (into a record of its own).
   public var simulateCommand: String {
     var words = [
       "irectl simulate", protocolPath, "--board", boardPath, "--seed", String(seed), "--pause-limit",
-      String(Int(Scenario.pauseLimit.seconds)),
+      String(Int(Scenario.pauseLimit.seconds)), "--record explore-run.sqlite",
     ]
-    if let interruption { words.append(interruption.option(at: .step(step))) }
+    words += interruption?.options(at: step) ?? []
     return words.joined(separator: " ")
   }
 
   /// The explorer's command that makes the same run and checks it again.
   public var replayCommand: String {
     var words = ["scripts/explore --protocol", protocolPath, "--board", boardPath, "--seed", String(seed)]
-    if let interruption { words += ["--replay", "\(interruption)@step=\(step)"] }
+    for spec in interruption?.specs(at: step) ?? [] { words += ["--replay", spec] }
     return words.joined(separator: " ")
   }
 }

@@ -29,12 +29,6 @@ public struct PauseCauses: OptionSet, Sendable, Hashable {
   /// The interlocks behind the causes, in a fixed order (allocates: for displays and records).
   public var interlocks: [Interlock] { Self.all.filter { contains($0.0) }.map(\.1) }
 
-  /// The first cause in that order, for a display with room for one.
-  public var primary: Interlock {
-    for (cause, interlock) in Self.all where contains(cause) { return interlock }
-    return .operatorPause
-  }
-
   /// The causes as the record and the telemetry write them: interlock names joined by `+`.
   public var names: String { interlocks.map(\.rawValue).joined(separator: "+") }
 }

@@ -119,8 +119,13 @@ public final class PulseGenerator {
   /// What became of a fire attempt.
   public enum FireResult: Equatable, Sendable {
     /// The edge went out. The pulse's instant: the clock read immediately before the call
-    /// that raised `pulse_fire` (the edge happens inside that call).
-    case fired(Instant)
+    /// that raised `pulse_fire` (the edge happens inside that call). `failedAfter`: what
+    /// failed once the edge was out (the falling edge, the beeper): the pulse happened all the
+    /// same.
+    case fired(Instant, failedAfter: HALError?)
+    /// The last watchdog kick is so long ago that the external watchdog may have dropped HV:
+    /// the loop stalled, and nothing fired.
+    case watchdogLapsed
     /// The permission's deadline had passed when the sleep returned: skipped, never late.
     case expired
     /// An interlock input changed since the check: nothing fired.
@@ -136,9 +141,12 @@ public final class PulseGenerator {
   /// fire check makes, and consumes it. Right before the edge it asks the machine whether the
   /// permission still stands (no state change since it was granted), takes a last look at the
   /// interlock lines, asks `stopPending` whether a stop waits that the machine has not taken
-  /// yet, and last of all reads the clock: past the permission's deadline, nothing fires.
+  /// yet, and last of all reads the clock: past `kickDeadline` (the external watchdog's
+  /// timeout after the last kick, less a margin) or past the permission's deadline, nothing
+  /// fires.
   public func fire(
-    _ permission: consuming FirePermission, machine: borrowing SafetyMachine, stopPending: () -> Bool
+    _ permission: consuming FirePermission, machine: borrowing SafetyMachine, kickDeadline: Instant,
+    stopPending: () -> Bool
   ) throws -> FireResult {
     guard machine.stillPermits(permission) else { return .voided }
     let go = permission.stillHolds(
@@ -148,10 +156,17 @@ public final class PulseGenerator {
     guard go else { return .refused }
     guard !stopPending() else { return .stopPending }
     let instant = clock.now
+    guard instant <= kickDeadline else { return .watchdogLapsed }
     guard instant <= permission.notAfter else { return .expired }
     try gpio.write(.pulseFire, true)
-    try gpio.write(.pulseFire, false)
-    try gpio.write(.beeper, true)
-    return .fired(instant)
+    do {
+      try gpio.write(.pulseFire, false)
+      try gpio.write(.beeper, true)
+    } catch let error as HALError {
+      return .fired(instant, failedAfter: error)
+    } catch {
+      return .fired(instant, failedAfter: .io(String(describing: error)))
+    }
+    return .fired(instant, failedAfter: nil)
   }
 }

@@ -84,6 +84,9 @@ public final class TimingThread: @unchecked Sendable {
     guard let context else { return nil }
     let this = Unmanaged<TimingThread>.fromOpaque(context).takeRetainedValue()
     this.body()
+    // The body holds what it runs (a sequencer, its board): let it go, or every run would keep
+    // the one before alive through the thread object that its owner holds.
+    this.body = {}
     this.done.store(true, ordering: .releasing)
     return nil
   }

@@ -62,17 +62,21 @@ extension TreatmentSequencer {
         publishedIntent = intent
         observer.treatment(.intent(intent))
       }
-      guard try readyToDeliver() else { return result }
+      guard try readyToDeliver(pair: pair, index: index, polarity: polarity) else { return result }
       guard let slot = try nextSlot(pair: index) else { continue }
       guard let fired = try fire(at: slot, intent: intent, pair: index) else { continue }
       pausedSinceLastPulse = nil
       heldBeats = 0
       lastFire = fired
-      // The edge went out. Whatever fails from here on (the outputs, the read-back), every
-      // pulse of the train is listed before the error goes further: it went through the
-      // patient whether or not it can be measured.
+      // The edge went out. Whatever fails from here on (the falling edge, the outputs, the
+      // read-back), every pulse of the train is listed before the error goes further: it went
+      // through the patient whether or not it can be measured.
       let measured: PulseMeasurement
       do {
+        if let failure = firedButFailed {
+          firedButFailed = nil
+          throw failure
+        }
         try handle(.fired)
         measured = try measure(kind: kind, pair: pair, expected: intent.pulses)
       } catch {
@@ -85,6 +89,12 @@ extension TreatmentSequencer {
       let first = delivered - intent.pulses
       pulseUnderJudgement = first + max(min(measured.counted, intent.pulses) - 1, 0)
       try handle(.measured(measured))
+      // A treatment that has ended (an abort taken while the train was measured) judges nothing
+      // more, but what this pulse's measurement shows is still said, in the record and the
+      // summary.
+      if case .finished = machine.state, let fault = SafetyMachine.judge(measured, limits: machine.limits) {
+        observer.treatment(.fault(fault, at: clock.now, pulseIndex: faultPulseIndex))
+      }
       pulseUnderJudgement = nil
       try generator.gpio.write(.beeper, false)
       previousCurrent = measured.peakCurrent
@@ -119,11 +129,13 @@ extension TreatmentSequencer {
   }
 
   /// Brings the machine to `ready` (charging when idle, waiting out pauses). `false` when
-  /// delivery must stop (a fault, a stopped pair, an abort).
-  private func readyToDeliver() throws -> Bool {
+  /// delivery must stop (a fault, a stopped pair, an abort). Relays that are not switched in and
+  /// read back (a switch a pause cut short) are switched again before anything charges.
+  private func readyToDeliver(pair: ProbePair, index: Int, polarity: Polarity) throws -> Bool {
     while outcome == nil {
       switch machine.state {
       case .ready: return true
+      case .idle where matrixSetting == nil: try switchRelays(to: pair, index: index, polarity: polarity)
       case .idle: try charge()
       case .paused: try waitOutPause()
       case .latched, .pairStopped, .finished: return false
@@ -201,16 +213,28 @@ extension TreatmentSequencer {
       try settle(after: before)
       return nil
     case .fire(let permission):
-      // From the permission to the edge: a command taken by the kick, a timing fault it
+      // From the permission to the edge: a command taken by a kick, a timing fault it
       // latches, or a stop command that arrives during the sleep and the spin voids the
       // permission; the generator asks the machine and the command ring once more right
+      // before the edge. The way there is kicked slice by slice (a board's lead may be longer
+      // than the watchdog's timeout) but reads nothing: the last look does, microseconds
       // before the edge.
       try settle(after: before)
       try kick()
+      try wait(until: slot.target - kickInterval, polling: false)
       clock.sleepPrecisely(until: slot.target, unless: { self.stopPending })
-      switch try generator.fire(permission, machine: machine, stopPending: { self.stopPending }) {
-      case .fired(let instant):
+      let kickDeadline = (lastKick ?? clock.now) + watchdogTimeout - watchdogMargin
+      switch try generator.fire(
+        permission, machine: machine, kickDeadline: kickDeadline, stopPending: { self.stopPending })
+      {
+      case .fired(let instant, let failedAfter):
+        // The edge went out: it is listed whatever failed after it, then the failure goes on.
+        firedButFailed = failedAfter
         return instant
+      case .watchdogLapsed:
+        // The external watchdog may already have dropped HV: the loop stalled.
+        try handle(.timingOverrun(late: clock.now - (lastKick ?? clock.now)))
+        return nil
       case .expired:
         skip(.late, pair: pair, at: clock.now)
         return nil

@@ -30,7 +30,9 @@ extension TreatmentSequencer {
   /// Commands the relays to `step`, waits for them to settle and reads them back.
   private func move(to step: MatrixSetting) throws -> Bool {
     try generator.matrix.apply(step)
-    try wait(for: generator.board.interlocks.relaySettle.nanoseconds)
+    // Relays that were commanded move whatever happens meanwhile (a pause with the bank bled
+    // changes nothing for them): their contacts are read once they have settled.
+    try wait(for: generator.board.interlocks.relaySettle.nanoseconds, throughStateChanges: true)
     return try generator.matrix.verify(step)
   }
 

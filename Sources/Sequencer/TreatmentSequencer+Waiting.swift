@@ -27,12 +27,13 @@ extension TreatmentSequencer {
   /// footswitch, `hw_fault` or a hot heat-sink acts within its deadline whatever the loop waits
   /// for. Returns early once the machine's state changes, since what the caller waited for no
   /// longer holds; `throughStateChanges` waits on regardless (the end of a train, whose
-  /// measurement is read whatever happened meanwhile).
-  func wait(until deadline: Instant, throughStateChanges: Bool = false) throws {
+  /// measurement is read whatever happened meanwhile; relays that are moving). Without
+  /// `polling` it only kicks and takes commands (the way from a permission to its edge).
+  func wait(until deadline: Instant, throughStateChanges: Bool = false, polling: Bool = true) throws {
     let changes = machine.stateChanges
     while clock.now < deadline {
       try kick()
-      if clock.now >= nextPoll { try poll() }
+      if polling && clock.now >= nextPoll { try poll() }
       if !throughStateChanges && machine.stateChanges != changes { return }
       let slice = min(deadline, clock.now + kickInterval)
       clock.sleep(until: slice)

@@ -27,6 +27,12 @@ public final class TreatmentSequencer {
   let kickInterval = Nanoseconds.milliseconds(2)
   /// The external watchdog drops HV this long after the last toggle (BOARD.md).
   let watchdogTimeout = Nanoseconds.milliseconds(20)
+  /// No edge later than this before the watchdog's timeout after the last kick: the write and
+  /// the clock's reading of it fit in it many times over.
+  let watchdogMargin = Nanoseconds.milliseconds(1)
+  /// A failure after the rising edge went out (the falling edge, the beeper), kept until the
+  /// edge's pulses are listed.
+  var firedButFailed: HALError?
   /// The fresh check before a pulse is taken this long before its deadline: enough for the
   /// interlock inputs, the relay read-back and one ADC conversion (~1.2 ms; about 3 ms with the
   /// bus transfers at 400 kHz) with margin; the board file's `timing.fire_check_lead_us`.
@@ -36,7 +42,8 @@ public final class TreatmentSequencer {
   let bleedTimeout = Nanoseconds.milliseconds(2_000)
 
   var start: Instant
-  var delivered = 0
+  /// Pulses listed so far (every pulse of every edge driven): the next pulse's index.
+  public internal(set) var delivered = 0
   var outcome: TreatmentOutcome?
   var triggers: TriggerValidator
   var lastFire: Instant?

@@ -41,8 +41,11 @@ struct Explore: ParsableCommand {
   @Option(help: "Seeds of random runs are drawn from 1...N.")
   var seeds: UInt64 = 64
 
-  @Option(help: "One run, as SPEC@step=K (SPEC as --fault or --operator takes it).")
-  var replay: String?
+  @Option(
+    help: ArgumentHelp(
+      "One run: SPEC@step=K (SPEC as --fault or --operator takes it), and optionally a second --replay"
+        + " SPEC@step=K+SECONDS (the operator's answer)."))
+  var replay: [String] = []
 
   @Option(help: "This process's part of the work, as I/N (from 0).")
   var shard = "0/1"
@@ -61,7 +64,7 @@ struct Explore: ParsableCommand {
     }
     var tally = Tally()
     let started = Date()
-    if let replay {
+    if !replay.isEmpty {
       try replayOne(replay, explorers[0], &tally)
     } else if exhaustive {
       let explorer = explorers[0]
@@ -104,18 +107,11 @@ struct Explore: ParsableCommand {
     if tally.failures > 0 { throw ExitCode(1) }
   }
 
-  private func replayOne(_ text: String, _ explorer: Explorer, _ tally: inout Tally) throws {
-    let halves = text.split(separator: "@", maxSplits: 1).map(String.init)
-    guard halves.count == 2, halves[1].hasPrefix("step="), let step = Int(halves[1].dropFirst(5)), step >= 1
-    else { throw ValidationError("--replay: SPEC@step=K; found \(text)") }
+  private func replayOne(_ specs: [String], _ explorer: Explorer, _ tally: inout Tally) throws {
     let interruption: Interruption
-    if let act = try? OperatorAct(parsing: text) {
-      interruption = .act(act.kind)
-    } else {
-      do {
-        let spec = try FaultSpec(parsing: text)
-        interruption = .fault(spec.kind, address: spec.address, duration: spec.duration)
-      } catch { throw ValidationError("--replay: \(error)") }
+    let step: Int
+    do { (interruption, step) = try Interruption.parse(specs) } catch {
+      throw ValidationError("--replay: \(error)")
     }
     let verdict = explorer.run(seed: seed, interruption, at: step)
     print("\(verdict.scenario.simulateCommand)")
@@ -147,7 +143,7 @@ struct Tally {
     guard !verdict.violations.isEmpty else { return }
     failures += 1
     print(
-      "FAIL \(verdict.scenario.interruption.map { "\($0)@step=\(verdict.scenario.step)" } ?? "baseline"):")
+      "FAIL \(verdict.scenario.interruption.map { "\($0) at step \(verdict.scenario.step)" } ?? "baseline"):")
     for violation in verdict.violations { print("  \(violation)") }
     print("  reproduce: \(verdict.scenario.replayCommand)")
     print("  the run:   \(verdict.scenario.simulateCommand)")

@@ -50,6 +50,7 @@ struct OperatorActTests {
       "simulate", Paths.fixture("short-fixed-rate"), "--board", Paths.simBoard, "--operator", "pause@soon",
     ])
     #expect(status == 2)
-    #expect(errors.contains("--operator \"pause@soon\": WHEN must be pulse=N, t=SECONDS or step=K"))
+    #expect(
+      errors.contains("--operator \"pause@soon\": WHEN must be pulse=N, t=SECONDS, step=K or step=K+SECONDS"))
   }
 }

@@ -45,15 +45,19 @@ struct PulseGeneratorTests {
         notAfter: board.clock.now + .milliseconds(5), heldBeats: 0)
     }
 
-    /// Takes a permission, lets `between` happen, then fires through the generator.
-    func fire(between: (Bench) -> Void = { _ in }, stopPending: Bool = false) throws
-      -> PulseGenerator.FireResult
-    {
+    /// Takes a permission, lets `between` happen, then fires through the generator; the last
+    /// watchdog kick was `kickedAgo` before.
+    func fire(
+      between: (Bench) -> Void = { _ in }, stopPending: Bool = false,
+      kickedAgo: Nanoseconds = .milliseconds(2)
+    ) throws -> PulseGenerator.FireResult {
       let decision = machine.permission(try check())
       switch consume decision {
       case .fire(let permission):
         between(self)
-        return try generator.fire(permission, machine: machine, stopPending: { stopPending })
+        let kickDeadline = board.clock.now - kickedAgo + .milliseconds(19)
+        return try generator.fire(
+          permission, machine: machine, kickDeadline: kickDeadline, stopPending: { stopPending })
       case .skip(let reason):
         Issue.record("skipped: \(reason)")
         return .refused
@@ -95,6 +99,14 @@ struct PulseGeneratorTests {
   @Test func aStopThatWaitsIsSeenBeforeTheEdge() throws {
     let bench = try Bench()
     #expect(try bench.fire(stopPending: true) == .stopPending)
+    #expect(bench.board.fireEdges.isEmpty)
+  }
+
+  /// The loop stalled between the last kick and the edge: the external watchdog may have
+  /// dropped HV already, and an edge now would fire from a bank it is bleeding.
+  @Test func anEdgeLongAfterTheLastKickIsRefused() throws {
+    let bench = try Bench()
+    #expect(try bench.fire(kickedAgo: .milliseconds(25)) == .watchdogLapsed)
     #expect(bench.board.fireEdges.isEmpty)
   }
 

@@ -46,3 +46,24 @@ struct ScriptedOperatorTests {
     #expect(ScriptedOperator().recover(from: Fault(.estop), latchedAt: t(1), now: t(1)) == .end)
   }
 }
+
+extension ScriptedOperatorTests {
+  /// The operator's pause joins a footswitch pause that began earlier: its 3 s are its own.
+  @Test func anOperatorPauseIsWaitedOutFromWhenItWasAsked() {
+    let person = ScriptedOperator()
+    #expect(person.paused(pause(.footswitchReleased, began: 1, now: 4)) == .wait)
+    #expect(person.paused(pause([.footswitchReleased, .operatorPause], began: 1, now: 4.9)) == .wait)
+    #expect(person.paused(pause(.operatorPause, began: 1, now: 5)) == .wait, "asked 0.1 s ago")
+    #expect(person.paused(pause(.operatorPause, began: 1, now: 7.9)) == .resume)
+  }
+
+  /// A resume told while only the footswitch held delivery is no answer to an operator pause
+  /// that joins later.
+  @Test func aResumeIsNoAnswerToACauseThatJoinedLater() {
+    let person = ScriptedOperator(resumeAfterTriggerLoss: nil, resumeAfterOperatorPause: nil)
+    person.resume(at: t(2))
+    #expect(person.paused(pause(.footswitchReleased, began: 1, now: 2.5)) == .wait)
+    #expect(person.paused(pause([.footswitchReleased, .operatorPause], began: 1, now: 3)) == .wait)
+    #expect(person.paused(pause(.operatorPause, began: 1, now: 4)) == .wait)
+  }
+}

@@ -63,14 +63,41 @@ struct ExplorationTests {
     #expect(violations.contains { $0.contains("the summary lists") }, "\(violations)")
   }
 
-  @Test func aFailurePrintsTheCommandsThatReproduceIt() {
+  @Test func aFailurePrintsTheCommandsThatReproduceIt() throws {
     let scenario = Scenario(
-      protocolPath: "p.yaml", boardPath: "b.yaml", seed: 7, interruption: .fault(.i2cNak, address: 0x30),
-      step: 123)
+      protocolPath: "p.yaml", boardPath: "b.yaml", seed: 7,
+      interruption: Interruption(.fault(.i2cNak, address: 0x30)), step: 123)
     #expect(scenario.replayCommand.hasSuffix("--seed 7 --replay i2c-nak:0x30@step=123"))
     #expect(scenario.simulateCommand.hasSuffix("--fault i2c-nak:0x30@step=123"))
-    let pause = Scenario(
-      protocolPath: "p.yaml", boardPath: "b.yaml", seed: 1, interruption: .act(.pause), step: 9)
-    #expect(pause.simulateCommand.hasSuffix("--operator pause@step=9"))
+    let resumed = Scenario(
+      protocolPath: "p.yaml", boardPath: "b.yaml", seed: 1,
+      interruption: Interruption(.act(.pause), then: .act(.resume), after: .milliseconds(500)), step: 9)
+    #expect(resumed.simulateCommand.hasSuffix("--operator pause@step=9 --operator resume@step=9+0.5"))
+    #expect(resumed.replayCommand.hasSuffix("--replay pause@step=9 --replay resume@step=9+0.5"))
+    // What the replay command says is read back to the same run.
+    let (parsed, step) = try Interruption.parse(["pause@step=9", "resume@step=9+0.5"])
+    #expect(parsed == resumed.interruption && step == 9)
+    let acknowledged = try Interruption.parse(["estop:0.5@step=40", "acknowledge@step=40+1"])
+    #expect(
+      acknowledged.0
+        == Interruption(
+          .fault(.estop, duration: .milliseconds(500)), then: .act(.acknowledge), after: .seconds(1)))
+  }
+
+  /// The operator's answers are tried at every step too: a pause resumed half a second later
+  /// ends as the uninterrupted run does, and an e-stop released and acknowledged goes on.
+  @Test func whatUnlocksDeliveryIsTriedAndTheTreatmentGoesOn() throws {
+    let explorer = try explorer()
+    let resumed = explorer.run(
+      seed: 1, Interruption(.act(.pause), then: .act(.resume), after: .milliseconds(500)), at: 1500)
+    #expect(resumed.violations.isEmpty, "\(resumed.violations)")
+    #expect(resumed.outcome == "completed" && resumed.fireSteps.count == 5)
+    let acknowledged = explorer.run(
+      seed: 1,
+      Interruption(
+        .fault(.estop, duration: .milliseconds(500)), then: .act(.acknowledge), after: .seconds(1)),
+      at: 1500)
+    #expect(acknowledged.violations.isEmpty, "\(acknowledged.violations)")
+    #expect(acknowledged.outcome == "completed" && acknowledged.fireSteps.count == 5)
   }
 }

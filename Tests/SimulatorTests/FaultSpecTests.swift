@@ -42,7 +42,7 @@ struct FaultSpecTests {
   @Test(arguments: [
     ("bogus@t=1", "unknown kind \"bogus\""),
     ("estop", "expected KIND[:ARG]@WHEN"),
-    ("estop@later", "WHEN must be pulse=N, t=SECONDS or step=K"),
+    ("estop@later", "WHEN must be pulse=N, t=SECONDS, step=K or step=K+SECONDS"),
     ("estop@step=0", "step=K needs a whole number K >= 1"),
     ("estop@pulse=-1", "pulse=N needs a whole number N >= 0"),
     ("estop@t=nan", "t=SECONDS needs seconds in 0...86400; found \"nan\""),
