@@ -35,7 +35,8 @@ struct Explore: ParsableCommand {
   @Option(help: "Explore at random for this many seconds.")
   var seconds: Double?
 
-  @Option(help: "With --seconds: the share of runs on each protocol after the first (0...1).")
+  @Option(
+    help: "With --seconds: the share of runs on the last protocol given; the others share the rest (0...1).")
   var share: Double = 0.1
 
   @Option(help: "Seeds of random runs are drawn from 1...N.")
@@ -82,10 +83,12 @@ struct Explore: ParsableCommand {
       var random = SeededGenerator(seed: seed &+ UInt64(parts[0]) &* 7919)
       var lengths: [String: Int] = [:]
       while Date().timeIntervalSince(started) < seconds {
+        // The last protocol (the long one) gets its share; the others split the rest.
+        let last = explorers.count - 1
         let pick =
-          random.unit() < share && explorers.count > 1
-          ? 1 + Int(random.unit() * Double(explorers.count - 1)) : 0
-        let explorer = explorers[min(pick, explorers.count - 1)]
+          explorers.count == 1 || random.unit() < share
+          ? last : Int(random.unit() * Double(last)) % max(last, 1)
+        let explorer = explorers[pick]
         let runSeed = 1 + UInt64(random.unit() * Double(seeds))
         let key = "\(explorer.protocolPath)#\(runSeed)"
         let length =
