@@ -116,7 +116,7 @@ let package = Package(
     .testTarget(
       name: "ControllerTests",
       dependencies: [
-        "Controller", "Simulator", "Protocol", "Safety", "Record", "Telemetry",
+        "Controller", "Simulator", "Protocol", "Safety", "Record", "Telemetry", "LinuxBackend",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
   ]
