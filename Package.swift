@@ -77,7 +77,7 @@ let package = Package(
       ]),
     // The kernel's test drivers (gpio-sim, i2c-stub) seen from the board's side, and the
     // reference board behind them: for the kernel-driver tests (scripts/kernel-tests).
-    .target(name: "KernelFixtures", dependencies: ["HAL", "Protocol", "LinuxBackend"]),
+    .target(name: "KernelFixtures", dependencies: ["Units", "HAL", "Protocol", "LinuxBackend"]),
     .executableTarget(
       name: "BoardEmulator",
       dependencies: [
