@@ -29,6 +29,19 @@ struct SelfTestGPIOTests {
     }
   }
 
+  /// A chip this user cannot open: not fit when a line is missing (it may be there), a warning
+  /// when every line was had; no row when every chip opened.
+  @Test func aChipThatCannotBeOpenedFailsOnlyWhenALineIsMissing() throws {
+    let problem = "open /dev/gpiochip1: Permission denied (EACCES); add the user to group gpio"
+    let missing = try #require(SelfTest.chips([problem], linesFound: false))
+    #expect(missing.result == .fail)
+    #expect(missing.detail == problem)
+    let found = try #require(SelfTest.chips([problem], linesFound: true))
+    #expect(found.result == .warn)
+    #expect(found.detail.hasPrefix(problem))
+    #expect(SelfTest.chips([], linesFound: true) == nil)
+  }
+
   /// On a machine without the board, the table still opens with the library this build uses.
   @Test func theTableOpensWithTheBuildsLibgpiod() throws {
     let report = try SelfTest.run(boardPath: Paths.config("boards/reference.yaml"))
