@@ -42,8 +42,9 @@ let package = Package(
         "Units", "HAL", "Protocol", "Safety", .product(name: "Atomics", package: "swift-atomics"),
       ]),
     .target(name: "Simulator", dependencies: ["Units", "HAL", "Protocol"], path: "Simulator"),
-    // The Linux backend: libgpiod 1.6 and libi2c, wrapped once.
-    .systemLibrary(name: "CGPIOD", pkgConfig: "libgpiod", providers: [.apt(["libgpiod-dev"])]),
+    // The Linux backend: libgpiod and libi2c, wrapped once. CGPIOD is one API over libgpiod 1.x
+    // and 2.x, chosen when it is compiled from the installed gpiod.h (Debian's libgpiod-dev).
+    .target(name: "CGPIOD", linkerSettings: [.linkedLibrary("gpiod")]),
     .systemLibrary(name: "CI2C", providers: [.apt(["libi2c-dev"])]),
     .target(name: "LinuxBackend", dependencies: ["Units", "HAL", "Protocol", "CGPIOD", "CI2C"]),
     // The telemetry stream's messages and its Unix socket, shared by the controller and the console.
@@ -78,7 +79,7 @@ let package = Package(
       ]),
     // The kernel's test drivers (gpio-sim, i2c-stub) seen from the board's side, and the
     // reference board behind them: for the kernel-driver tests (scripts/kernel-tests).
-    .target(name: "KernelFixtures", dependencies: ["HAL", "Protocol", "CGPIOD", "LinuxBackend"]),
+    .target(name: "KernelFixtures", dependencies: ["Units", "HAL", "Protocol", "LinuxBackend"]),
     .executableTarget(
       name: "BoardEmulator",
       dependencies: [
@@ -117,7 +118,7 @@ let package = Package(
     .testTarget(
       name: "ControllerTests",
       dependencies: [
-        "Controller", "Simulator", "Protocol", "Safety", "Record", "Telemetry",
+        "Controller", "Simulator", "Protocol", "Safety", "Record", "Telemetry", "LinuxBackend",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
   ]

@@ -75,19 +75,26 @@ final class EmulatedBoard {
     asserted = now
   }
 
-  /// A batch of output changes from the trace, then the slow state (charger, relays, ADC).
-  func step(_ changes: [GPIOTrace.Change], at now: Instant) throws {
+  /// A batch of output changes from the trace, taken as they come: a fire edge is answered at
+  /// once, as the supervisor answers it, and a kick feeds the watchdog at the moment the kernel
+  /// set it.
+  func take(_ changes: [GPIOTrace.Change]) throws {
     let fire = lines.line(.pulseFire).global
     let kick = lines.line(.watchdogKick).global
     for change in changes {
       if change.line == fire {
-        if change.value && !fireLevel { try fired(at: now) }
+        if change.value && !fireLevel { try fired(at: change.at) }
         fireLevel = change.value
       } else if change.line == kick, change.value != kickLevel {
         kickLevel = change.value
-        lastKick = now
+        lastKick = change.at
       }
     }
+  }
+
+  /// The slow state, which the real board changes over milliseconds: the charger and the
+  /// bank, the relays' contacts, the trigger monitor, the world's levels.
+  func follow(at now: Instant) throws {
     try followCharger(at: now)
     try followRelays(at: now)
     try followHeart(at: now)
@@ -96,7 +103,10 @@ final class EmulatedBoard {
 
   /// One fire edge: the board delivers its train, counts every pulse and posts the peaks
   /// (peaks first, count last: a reader that sees the new count sees this train's peaks).
-  private func fired(at now: Instant) throws {
+  /// The log says how long after the edge the count was posted: the margin the board file's
+  /// `supervisor_latency_us` leaves.
+  private func fired(at edge: Instant) throws {
+    let now = edge
     let supervisor = board.i2c.supervisor
     let configured = Int(try readWord(supervisor, 0x07))
     let pulses = (1...100).contains(configured) ? configured : 1
@@ -108,8 +118,10 @@ final class EmulatedBoard {
     try writeWord(supervisor, 0x02, count)
     charger.discharge(pulses: pulses, at: now)
     fireEdges += 1
+    let posted = PosixTime.monotonicNow() - edge
     log(
-      "fire edge \(fireEdges): \(pulses) pulse(s) at \(Int(voltage.value)) V, \(formatted(current.value)) A; count \(count)"
+      "fire edge \(fireEdges): \(pulses) pulse(s) at \(Int(voltage.value)) V, \(formatted(current.value)) A; count \(count),"
+        + " posted \(posted.value / 1000) us after the edge"
     )
   }
 

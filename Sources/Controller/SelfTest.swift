@@ -52,9 +52,12 @@ public enum SelfTest {
       throw SessionError.invalidInput(
         "\(boardPath): board backend is \"\(board.backend.rawValue)\"; selftest checks a Linux board")
     }
-    var checks: [Check] = []
+    var checks: [Check] = [library(api: GPIOLibrary.api, version: GPIOLibrary.version)]
     let gpio = LinuxGPIO(board.gpio)
     defer { gpio.close() }
+    if let chips = chips(gpio.chipProblems, linesFound: gpio.lines.allSatisfy { $0.problem == nil }) {
+      checks.append(chips)
+    }
     for line in gpio.lines {
       let detail = "\(line.locator)" + (line.foundAt.map { " at \($0)" } ?? "")
       if let problem = line.problem {
@@ -65,7 +68,13 @@ public enum SelfTest {
       }
     }
     let linesOK = gpio.lines.allSatisfy { $0.problem == nil }
-    if linesOK { checks.append(safeOutputs(gpio)) }
+    if linesOK {
+      checks.append(safeOutputs(gpio))
+      do {
+        checks.append(
+          edgeEvents(clock: try gpio.eventClock(of: .ecgTrigger), countsLost: GPIOLibrary.countsLostEdges))
+      } catch { checks.append(Check(name: "edge events", result: .fail, detail: error.description)) }
+    }
 
     do {
       let bus = try LinuxSMBus(bus: board.i2c.bus)
@@ -78,6 +87,49 @@ public enum SelfTest {
     }
     checks.append(realtime(board.timing))
     return Report(board: "\(board.name) (\(boardPath))", checks: checks)
+  }
+
+  /// The GPIO chips this user could not open, with the fix. Not fit to treat when a line is
+  /// missing (it may be on one of them); a warning when every line was had, since a name could
+  /// still be on one of them a second time, where the search cannot see it.
+  public static func chips(_ problems: [String], linesFound: Bool) -> Check? {
+    guard !problems.isEmpty else { return nil }
+    return Check(
+      name: "gpio chips", result: linesFound ? .warn : .fail,
+      detail: problems.joined(separator: "; ")
+        + (linesFound ? " (every line was found elsewhere; a name must not also be on those chips)" : ""))
+  }
+
+  /// Which libgpiod this controller was built against (it is chosen when it is compiled): what
+  /// an engineer compares with the installed package when a line misbehaves.
+  public static func library(api: Int, version: String) -> Check {
+    let requests = api >= 2 ? "one request per chip" : "one request per line"
+    return Check(name: "libgpiod", result: .pass, detail: "\(version) (v\(api) API), \(requests)")
+  }
+
+  /// The clock of the trigger line's edge events, as the kernel reports it for the request: the
+  /// sequencer compares edge timestamps with CLOCK_MONOTONIC, so any other clock is not fit to
+  /// treat. libgpiod 1 can neither set nor read it (the kernel stamps its events on
+  /// CLOCK_MONOTONIC), nor count the edges the kernel dropped.
+  public static func edgeEvents(clock: EdgeClock, countsLost: Bool) -> Check {
+    let lost =
+      countsLost
+      ? "lost edges counted by sequence number" : "lost edges cannot be counted with libgpiod 1"
+    switch clock {
+    case .monotonic:
+      return Check(
+        name: "edge events", result: .pass, detail: "ecg_trigger on CLOCK_MONOTONIC, read back; \(lost)")
+    case .unreported:
+      return Check(
+        name: "edge events", result: .pass,
+        detail:
+          "ecg_trigger on CLOCK_MONOTONIC, the kernel's clock for libgpiod 1 events (not readable); \(lost)")
+    case .realtime, .hte:
+      return Check(
+        name: "edge events", result: .fail,
+        detail:
+          "ecg_trigger stamped on \(clock.rawValue), not CLOCK_MONOTONIC: its edges cannot be placed in time")
+    }
   }
 
   /// Every output driven to its safe value and read back through the kernel.

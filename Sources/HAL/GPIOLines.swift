@@ -7,10 +7,15 @@ public struct Edge: Sendable, Hashable {
   /// `true` for a rising logical edge (inactive to active).
   public var rising: Bool
   public var timestamp: Instant
-  public init(role: LineRole, rising: Bool, timestamp: Instant) {
+  /// Edges of this line the backend lost before this one (the kernel dropped them from a full
+  /// queue): the edge before this one is not the previous edge. 0 where none was lost, and
+  /// where the backend cannot tell (libgpiod 1).
+  public var lost: Int
+  public init(role: LineRole, rising: Bool, timestamp: Instant, lost: Int = 0) {
     self.role = role
     self.rising = rising
     self.timestamp = timestamp
+    self.lost = lost
   }
 }
 

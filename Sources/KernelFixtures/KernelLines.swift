@@ -1,4 +1,3 @@
-import CGPIOD
 import Foundation
 import HAL
 import LinuxBackend
@@ -28,14 +27,11 @@ public struct KernelLines {
         throw FixtureError("the board file does not name \(role.rawValue)")
       }
       // Found exactly as the controller finds it.
-      let (chip, line) = try LinuxGPIO.find(role, spec.locator)
-      defer { gpiod_chip_close(chip) }
-      let name = String(cString: gpiod_chip_name(chip))
-      let offset = Int(gpiod_line_offset(line))
-      let base = try KernelLines.base(ofChipLabelled: String(cString: gpiod_chip_label(chip)))
+      let found = try LinuxGPIO.find(role, spec.locator)
+      let base = try KernelLines.base(ofChipLabelled: found.label)
       lines[role] = Line(
-        role: role, activeLow: spec.activeLow, simulator: "/sys/bus/gpio/devices/\(name)/sim_gpio\(offset)",
-        global: base + offset)
+        role: role, activeLow: spec.activeLow,
+        simulator: "/sys/bus/gpio/devices/\(found.chip)/sim_gpio\(found.offset)", global: base + found.offset)
     }
   }
 

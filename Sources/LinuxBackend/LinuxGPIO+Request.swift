@@ -7,86 +7,98 @@ import Protocol
 #endif
 
 extension LinuxGPIO {
-  /// Finds a line as the board file says: by its device-tree name (`gpiod_line_find`, every
-  /// chip searched), or by chip (label, name or number, `gpiod_chip_open_lookup`) and offset.
-  /// Returns the chip handle that owns the line, to be closed with it (`gpiod_chip_close`);
-  /// the line is not requested. Public for the kernel-driver tests, which look at the same
-  /// lines from the simulator's side.
-  public static func find(_ role: LineRole, _ locator: LineLocator) throws(HALError) -> (
-    OpaquePointer, OpaquePointer
-  ) {
-    switch locator {
-    case .name(let name):
-      guard let line = gpiod_line_find(name) else {
-        let code = errno
-        let why =
-          code == ENOENT
-          ? "no GPIO chip has a line named \"\(name)\" (check gpio-line-names in the device tree, or `gpioinfo`)"
-          : "looking for \"\(name)\": \(SystemError(call: "gpiod_line_find", errno: code).reason)"
-        throw .lineUnavailable(role: role, detail: why)
+  /// A line of the board file, found, to be requested.
+  struct Wanted {
+    var role: LineRole
+    var spec: LineSpec
+    var offset: Int
+
+    /// The line's request settings: outputs at their safe value (a line without one, the
+    /// watchdog kick, starts low); the trigger monitor marks each R-wave with a rising edge, and
+    /// the falling edge means nothing: queuing it would only give the sequencer a second "beat"
+    /// to reject.
+    var configuration: irectl_gpio_line_config {
+      let mode: irectl_gpio_mode
+      switch role.direction {
+      case .output: mode = IRECTL_GPIO_OUTPUT
+      case .input: mode = role.watchesEdges ? IRECTL_GPIO_RISING_EDGES : IRECTL_GPIO_INPUT
       }
-      guard let chip = gpiod_line_get_chip(line) else {
-        throw .lineUnavailable(role: role, detail: "\"\(name)\": its chip is gone")
+      let bias: irectl_gpio_bias
+      switch spec.bias {
+      case .asIs: bias = IRECTL_GPIO_BIAS_AS_IS
+      case .disabled: bias = IRECTL_GPIO_BIAS_DISABLED
+      case .pullUp: bias = IRECTL_GPIO_BIAS_PULL_UP
+      case .pullDown: bias = IRECTL_GPIO_BIAS_PULL_DOWN
       }
-      return (chip, line)
-    case .chip(let label, let offset):
-      let chip: OpaquePointer
-      do {
-        chip = try SystemCall.check("gpiod_chip_open_lookup \(label)") { gpiod_chip_open_lookup(label) }
-      } catch {
-        throw .lineUnavailable(role: role, detail: "no GPIO chip \"\(label)\": \(error.reason)")
-      }
-      guard offset >= 0, offset < gpiod_chip_num_lines(chip),
-        let line = gpiod_chip_get_line(chip, UInt32(offset))
-      else {
-        let count = gpiod_chip_num_lines(chip)
-        gpiod_chip_close(chip)
-        throw .lineUnavailable(
-          role: role, detail: "\(label) has \(count) lines; offset \(offset) is not one of them")
-      }
-      return (chip, line)
+      return irectl_gpio_line_config(
+        offset: UInt32(offset), mode: mode, bias: bias, active_low: spec.activeLow,
+        initial: role.safeValue ?? false)
     }
   }
 
-  /// Requests one line for its role (`gpiod_line_request`). A line another process holds is
-  /// refused by the kernel with EBUSY; the message then names who holds it, as the kernel
-  /// knows it (the other request's consumer name).
-  static func request(_ line: OpaquePointer, role: LineRole, spec: LineSpec, consumer: String)
-    throws(HALError)
-  {
-    var flags: Int32 = 0
-    if spec.activeLow { flags |= Int32(GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW) }
-    switch spec.bias {
-    case .asIs: break
-    case .disabled: flags |= Int32(GPIOD_LINE_REQUEST_FLAG_BIAS_DISABLE)
-    case .pullUp: flags |= Int32(GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_UP)
-    case .pullDown: flags |= Int32(GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_DOWN)
+  /// Lines of one chip held under one request (`irectl_gpio_request_lines`), released when the
+  /// last reference goes; the chip is closed after its requests.
+  final class Request {
+    let handle: OpaquePointer
+    let chip: GPIOChips.Chip
+    let lines: [Wanted]
+
+    init(_ lines: [Wanted], on chip: GPIOChips.Chip, consumer: String) throws(SystemError) {
+      let configurations = lines.map(\.configuration)
+      handle = try SystemCall.check(GPIOLibrary.requestCall) {
+        irectl_gpio_request_lines(chip.handle, consumer, configurations, configurations.count)
+      }
+      self.chip = chip
+      self.lines = lines
     }
-    let type: Int32
-    switch role.direction {
-    case .output: type = Int32(GPIOD_LINE_REQUEST_DIRECTION_OUTPUT)
-    case .input:
-      // The trigger monitor marks each R-wave with a rising edge; the falling edge means nothing,
-      // and queuing it would only give the sequencer a second "beat" to reject.
-      type = Int32(
-        role.watchesEdges ? GPIOD_LINE_REQUEST_EVENT_RISING_EDGE : GPIOD_LINE_REQUEST_DIRECTION_INPUT)
+
+    deinit { irectl_gpio_request_release(handle) }
+  }
+
+  /// Requests the lines of one chip together. When the kernel refuses the request, each line is
+  /// tried alone to find which it refuses and why (a line another process holds is refused with
+  /// EBUSY, and named with its holder, as the kernel knows it: the other request's consumer
+  /// name); the others are then requested together without them. Returns the request (`nil`
+  /// when no line could be had) and the problem of each line that could not.
+  static func request(_ lines: [Wanted], on chip: GPIOChips.Chip, consumer: String) -> (
+    Request?, [(LineRole, HALError)]
+  ) {
+    let whole: SystemError
+    do { return (try Request(lines, on: chip, consumer: consumer), []) } catch { whole = error }
+    var problems: [(LineRole, HALError)] = []
+    var good: [Wanted] = []
+    for line in lines {
+      do {
+        _ = try Request([line], on: chip, consumer: consumer)  // released at once
+        good.append(line)
+      } catch {
+        problems.append((line.role, refusal(error, line, on: chip)))
+      }
     }
-    // The initial value is the safe one; a line without one (the watchdog kick) starts low.
-    let initial: Int32 = (role.safeValue ?? false) ? 1 : 0
-    let failure = consumer.withCString { name -> SystemError? in
-      var config = gpiod_line_request_config(consumer: name, request_type: type, flags: flags)
-      do throws(SystemError) {
-        _ = try SystemCall.check("gpiod_line_request") { gpiod_line_request(line, &config, initial) }
-        return nil
-      } catch { return error }
+    guard !good.isEmpty else { return (nil, problems) }
+    do {
+      return (try Request(good, on: chip, consumer: consumer), problems)
+    } catch {
+      // Each line alone, but not all together: the chip refuses the request as a whole.
+      let failure = problems.isEmpty ? whole : error
+      for line in good {
+        problems.append(
+          (
+            line.role,
+            .lineUnavailable(
+              role: line.role, detail: "\(line.spec.locator), with the others of \(chip.name): \(failure)")
+          ))
+      }
+      return (nil, problems)
     }
-    guard let failure else { return }
-    if failure.errno == EBUSY {
-      _ = gpiod_line_update(line)
-      let holder =
-        gpiod_line_consumer(line).map { "\"\(String(cString: $0))\"" } ?? "another process (no consumer name)"
-      throw .lineUnavailable(role: role, detail: "\(spec.locator) is already in use by \(holder)")
+  }
+
+  /// Why the kernel refused one line.
+  static func refusal(_ error: SystemError, _ line: Wanted, on chip: GPIOChips.Chip) -> HALError {
+    if error.errno == EBUSY {
+      let holder = chip.holder(of: line.offset) ?? "another process (no consumer name)"
+      return .lineUnavailable(role: line.role, detail: "\(line.spec.locator) is already in use by \(holder)")
     }
-    throw .lineUnavailable(role: role, detail: "\(spec.locator): \(failure)")
+    return .lineUnavailable(role: line.role, detail: "\(line.spec.locator): \(error)")
   }
 }

@@ -40,13 +40,14 @@ public final class LinuxSMBus: SMBus {
 
   deinit { close(fd) }
 
-  /// What an engineer bringing up a board should check, for the errors of `open`.
+  /// What an engineer bringing up a board should check, for the errors of `open`: for a
+  /// missing permission, the file's group and mode and the command that fixes it
+  /// (`DeviceAccess`).
   static func advice(for code: Int32, path: String) -> String {
     switch code {
     case ENOENT:
       "; \(path) does not exist: enable the bus (device tree, e.g. dtparam=i2c_arm=on) and load i2c-dev"
-    case EACCES, EPERM: "; add the user to the group that owns \(path) (i2c on Debian and Raspberry Pi OS)"
-    default: ""
+    default: DeviceAccess.advice(for: code, path: path, conventionalGroup: "i2c")
     }
   }
 

@@ -82,6 +82,9 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
   /// The trigger's timestamp is in the future or older than max RR: it cannot be placed on the
   /// controller's clock.
   case implausibleTimestamp = "implausible_timestamp"
+  /// The backend lost trigger edges before this one (the kernel's queue was full): the beat
+  /// before it is unknown, so its interval, and whether it is a double trigger, cannot be judged.
+  case droppedEdges = "dropped_edges"
 }
 
 /// The answer to a fire check.

@@ -81,7 +81,8 @@ extension TreatmentSequencer {
 
   /// Waits for the next valid R-wave trigger, feeding the watchdog and polling the interlocks
   /// meanwhile. Each trigger is judged by the validator (double trigger, heart rate, ectopic,
-  /// no reference); none within max RR is a missed beat. Missed beats and rejected triggers
+  /// no reference); none within max RR is a missed beat; one after edges the backend lost is
+  /// skipped as `dropped_edges`. Missed beats and rejected triggers
   /// in a row (`pause_after_missed` of them) pause delivery: a heart that gives no usable
   /// trigger, whether silent or racing, is not treated. Returns `nil` when the beat is
   /// skipped or the machine stopped.
@@ -110,6 +111,15 @@ extension TreatmentSequencer {
       // counts as a beat without a usable trigger.
       guard edge.timestamp <= clock.now else {
         skip(.implausibleTimestamp, pair: pair, at: clock.now)
+        try countUnusable(gating)
+        continue
+      }
+      // Edges lost before this one: the rhythm's last beat is unknown, so this one cannot be
+      // judged against it. Skipped, and the next trigger starts the rhythm anew, as after a
+      // missed beat.
+      if edge.lost > 0 {
+        skip(.droppedEdges, pair: pair, at: edge.timestamp)
+        triggers.missedBeat()
         try countUnusable(gating)
         continue
       }

@@ -22,8 +22,11 @@ struct LinuxSMBusTests {
     for code in [EBUSY, EINVAL, EBADF, EACCES, EOPNOTSUPP] { #expect(!LinuxSMBus.isTransient(code)) }
   }
 
-  @Test func permissionAdviceNamesTheGroup() {
-    #expect(LinuxSMBus.advice(for: EACCES, path: "/dev/i2c-1").contains("group"))
-    #expect(LinuxSMBus.advice(for: EBUSY, path: "/dev/i2c-1").isEmpty)
+  /// A bus this user may not open: its group and mode, and the command that fixes it.
+  @Test func permissionAdviceNamesTheGroupAndTheFix() {
+    let advice = LinuxSMBus.advice(for: EACCES, path: "/tmp")
+    #expect(advice.hasPrefix("; /tmp is owned by"))
+    #expect(advice.contains("sudo usermod -aG i2c "))
+    #expect(LinuxSMBus.advice(for: EBUSY, path: "/tmp").isEmpty)
   }
 }
