@@ -55,8 +55,6 @@ let package = Package(
       name: "Controller",
       dependencies: [
         "Units", "HAL", "Protocol", "Safety", "Sequencer", "Simulator", "Record", "LinuxBackend", "Telemetry",
-        // irectl info names the libgpiod it runs with (gpiod_version_string()).
-        "CGPIOD",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "Atomics", package: "swift-atomics"),
       ]),

@@ -1,5 +1,5 @@
-import CGPIOD
 import Foundation
+import LinuxBackend
 import Protocol
 import Record
 
@@ -78,7 +78,7 @@ public struct SystemInfo {
       commandLine: read(root + "proc/cmdline"), preemption: preemption,
       realtimeKernel: preemption == "PREEMPT_RT",
       rtprio: limit(__RLIMIT_RTPRIO), memlock: limit(__RLIMIT_MEMLOCK),
-      libgpiod: String(cString: gpiod_version_string()),
+      libgpiod: GPIOLibrary.version,
       gpiochips: GPIOChipInfo.all(root: root), i2cBuses: i2cBuses(root: root),
       board: boardInfo(boardPath), record: recordInfo(recordPath),
       selftest: SelfTestVerdict.latest(of: paths.selftestStates(environment: environment)))

@@ -74,11 +74,15 @@ final class GPIOChips {
 
     /// Who holds line `offset`, as the kernel knows it now (its consumer name); `nil` when free.
     func holder(of offset: Int) -> String? {
+      consumer(of: offset).map { $0.isEmpty ? "another process (no consumer name)" : "\"\($0)\"" }
+    }
+
+    /// The consumer name of line `offset` ("" for a holder without one); `nil` when free.
+    func consumer(of offset: Int) -> String? {
       var buffer = [CChar](repeating: 0, count: 64)
       let used = irectl_gpio_line_consumer(handle, UInt32(offset), &buffer, buffer.count)
       guard used == 1 else { return nil }
-      let name = GPIOChips.text(buffer)
-      return name.isEmpty ? "another process (no consumer name)" : "\"\(name)\""
+      return GPIOChips.text(buffer)
     }
 
     func eventClock(of offset: Int) -> EdgeClock {
@@ -94,6 +98,7 @@ final class GPIOChips {
   /// A chip that could not be opened: why (`open /dev/gpiochip0: Permission denied (EACCES)`)
   /// and, for a missing permission, the fix (`DeviceAccess`).
   struct Unopened {
+    var path: String
     var error: SystemError
     var advice: String
     var description: String { error.description + advice }
@@ -124,7 +129,8 @@ final class GPIOChips {
       } catch {
         unopened.append(
           Unopened(
-            error: error, advice: DeviceAccess.advice(for: error.errno, path: path, conventionalGroup: "gpio")
+            path: path, error: error,
+            advice: DeviceAccess.advice(for: error.errno, path: path, conventionalGroup: "gpio")
           ))
       }
     }
