@@ -35,32 +35,17 @@ struct DroppedEdgeTests {
     }
   }
 
-  final class Events: TreatmentObserver {
-    var skipped: [SkippedBeat] = []
-    var triggers: [Instant] = []
-    var paused = false
-    func treatment(_ event: TreatmentEvent) {
-      if case .skipped(let beat) = event { skipped.append(beat) }
-      if case .pulse(let pulse) = event, let trigger = pulse.trigger { triggers.append(trigger) }
-      if case .state(.paused, _) = event { paused = true }
-    }
-  }
-
-  func run(lossy: @escaping (Int) -> Bool) throws -> (LossyLines, Events, TreatmentOutcome) {
-    let description = try BoardFile.load(path: Paths.simBoard)
-    let plan = try ProtocolFile.load(path: Paths.protocolFile("pancreas-2probe"), board: description)
-    let settings = try #require(description.simulator)
-    let board = SimulatedBoard(description: description, settings: settings, pace: .fast, seed: 1)
-    board.place(plan.probes)
-    board.footswitchA = true
-    board.footswitchB = true
-    let lines = LossyLines(board.gpio, lossy: lossy)
-    let generator = PulseGenerator(board: description, gpio: lines, bus: board.bus, clock: board.clock)
-    let events = Events()
-    let sequencer = TreatmentSequencer(
-      plan: plan, generator: generator, operator: ScriptedOperator(patience: .seconds(20)), observer: events,
-      limits: SafetyLimits(plan: plan, board: description))
-    return (lines, events, try sequencer.run())
+  func run(lossy: @escaping (Int) -> Bool) throws -> (LossyLines, InProcessTreatment.Events, TreatmentOutcome)
+  {
+    var lossyLines: LossyLines?
+    let run = try InProcessTreatment.run(
+      Paths.protocolFile("pancreas-2probe"),
+      lines: { gpio in
+        let lines = LossyLines(gpio, lossy: lossy)
+        lossyLines = lines
+        return lines
+      })
+    return (try #require(lossyLines), run.events, run.outcome)
   }
 
   @Test func aBeatAfterLostEdgesIsSkippedAndNamed() throws {
@@ -69,13 +54,15 @@ struct DroppedEdgeTests {
     #expect(!lines.marked.isEmpty)
     #expect(
       dropped.map(\.at) == lines.marked, "every edge after a loss is a dropped_edges skip, at its timestamp")
-    #expect(Set(events.triggers).isDisjoint(with: lines.marked), "no pulse answers an edge after a loss")
+    #expect(
+      Set(events.pulses.compactMap(\.trigger)).isDisjoint(with: lines.marked),
+      "no pulse answers an edge after a loss")
     #expect(outcome.name == "completed")
   }
 
   @Test func onlyLostEdgesPauseDelivery() throws {
     let (lines, events, outcome) = try run { _ in true }
-    #expect(events.triggers.isEmpty)
+    #expect(events.pulses.compactMap(\.trigger).isEmpty)
     #expect(events.skipped.filter { $0.reason == .droppedEdges }.count >= 3)
     #expect(!lines.marked.isEmpty)
     #expect(

@@ -11,36 +11,15 @@ import Units
 /// measured, and relays that a pause caught moving are switched in before anything charges.
 @Suite("Measurements and switches that a stop cuts across")
 struct MeasurementAfterStopTests {
-  final class Events: TreatmentObserver {
-    var faults: [Fault] = []
-    var pulses: [DeliveredPulse] = []
-    func treatment(_ event: TreatmentEvent) {
-      if case .fault(let fault, _, _) = event { faults.append(fault) }
-      if case .pulse(let pulse) = event { pulses.append(pulse) }
-    }
-  }
-
   /// The short fixture on a board whose supervisor posts its measurements 20 ms after a train
   /// (as the kernel-test VM's does): a command can be taken while a train is measured.
   func run(
     _ prepare: (SimulatedBoard, TreatmentSequencer) -> Void
-  ) throws -> (SimulatedBoard, Events, TreatmentOutcome) {
-    var description = try BoardFile.load(path: Paths.simBoard)
-    description.timing.supervisorLatency = Microseconds(20_000)
-    let plan = try ProtocolFile.load(path: Paths.fixture("short-fixed-rate"), board: description)
-    let board = SimulatedBoard(
-      description: description, settings: try #require(description.simulator), pace: .fast, seed: 1)
-    board.place(plan.probes)
-    board.footswitchA = true
-    board.footswitchB = true
-    let events = Events()
-    let sequencer = TreatmentSequencer(
-      plan: plan,
-      generator: PulseGenerator(board: description, gpio: board.gpio, bus: board.bus, clock: board.clock),
-      operator: ScriptedOperator(patience: .seconds(10)), observer: events,
-      limits: SafetyLimits(plan: plan, board: description))
-    prepare(board, sequencer)
-    return (board, events, try sequencer.run())
+  ) throws -> (SimulatedBoard, InProcessTreatment.Events, TreatmentOutcome) {
+    let run = try InProcessTreatment.run(
+      Paths.fixture("short-fixed-rate"), configure: { $0.timing.supervisorLatency = Microseconds(20_000) },
+      patience: .seconds(10), prepare: prepare)
+    return (run.board, run.events, run.outcome)
   }
 
   @Test func anOverCurrentMeasuredAfterAnAbortIsStillSaid() throws {

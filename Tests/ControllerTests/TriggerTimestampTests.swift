@@ -28,43 +28,22 @@ struct TriggerTimestampTests {
     }
   }
 
-  final class Events: TreatmentObserver {
-    var skipped: [SkippedBeat] = []
-    var paused = false
-    func treatment(_ event: TreatmentEvent) {
-      if case .skipped(let beat) = event { skipped.append(beat) }
-      if case .state(.paused, _) = event { paused = true }
-    }
-  }
-
-  func run(shift: Nanoseconds) throws -> (SimulatedBoard, Events, TreatmentOutcome) {
-    let description = try BoardFile.load(path: Paths.simBoard)
-    let plan = try ProtocolFile.load(path: Paths.protocolFile("pancreas-2probe"), board: description)
-    let settings = try #require(description.simulator)
-    let board = SimulatedBoard(description: description, settings: settings, pace: .fast, seed: 1)
-    board.place(plan.probes)
-    board.footswitchA = true
-    board.footswitchB = true
-    let generator = PulseGenerator(
-      board: description, gpio: ShiftedLines(board.gpio, shift: shift), bus: board.bus, clock: board.clock)
-    let events = Events()
-    let sequencer = TreatmentSequencer(
-      plan: plan, generator: generator, operator: ScriptedOperator(patience: .seconds(20)), observer: events,
-      limits: SafetyLimits(plan: plan, board: description))
-    return (board, events, try sequencer.run())
+  func run(shift: Nanoseconds) throws -> InProcessTreatment {
+    try InProcessTreatment.run(
+      Paths.protocolFile("pancreas-2probe"), lines: { ShiftedLines($0, shift: shift) })
   }
 
   @Test func edgesStampedInTheFutureAreNeverFiredOn() throws {
-    let (board, events, outcome) = try run(shift: .milliseconds(300))
-    #expect(board.fireEdges.isEmpty)
-    #expect(events.skipped.contains { $0.reason == .implausibleTimestamp })
-    #expect(events.paused, "no usable trigger: delivery pauses")
-    #expect(outcome.name == "aborted")
+    let run = try run(shift: .milliseconds(300))
+    #expect(run.board.fireEdges.isEmpty)
+    #expect(run.events.skipped.contains { $0.reason == .implausibleTimestamp })
+    #expect(run.events.paused, "no usable trigger: delivery pauses")
+    #expect(run.outcome.name == "aborted")
   }
 
   @Test func edgesOlderThanTheLongestRRAreNeverFiredOn() throws {
-    let (board, events, _) = try run(shift: .milliseconds(-2_000))
-    #expect(board.fireEdges.isEmpty)
-    #expect(events.skipped.contains { $0.reason == .notReady })
+    let run = try run(shift: .milliseconds(-2_000))
+    #expect(run.board.fireEdges.isEmpty)
+    #expect(run.events.skipped.contains { $0.reason == .notReady })
   }
 }
