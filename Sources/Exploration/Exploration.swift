@@ -55,6 +55,7 @@ public enum Exploration {
     do {
       result = try SimulationSession.run(options) { board in
         board.clock.steps.observer = observe
+        board.bus.logsTransfers = true
         if interruption != nil {
           board.schedule(.step(scenario.step)) {
             moment.at = board.clock.now
