@@ -20,7 +20,6 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
-    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.1.0"),
     // Benchmarks only (Benchmarks/): malloc counting needs the interposer trait.
     .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]),
   ],
@@ -36,10 +35,13 @@ let package = Package(
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
+    // What Swift's Glibc module leaves out of the timing thread's set-up (GNU extensions).
+    .target(name: "CRealtime"),
     .target(
       name: "Sequencer",
       dependencies: [
-        "Units", "HAL", "Protocol", "Safety", .product(name: "Atomics", package: "swift-atomics"),
+        "Units", "HAL", "Protocol", "Safety", "CRealtime",
+        .product(name: "Atomics", package: "swift-atomics"),
       ]),
     .target(name: "Simulator", dependencies: ["Units", "HAL", "Protocol"], path: "Simulator"),
     // The Linux backend: libgpiod and libi2c, wrapped once. CGPIOD is one API over libgpiod 1.x
@@ -55,7 +57,6 @@ let package = Package(
       name: "Controller",
       dependencies: [
         "Units", "HAL", "Protocol", "Safety", "Sequencer", "Simulator", "Record", "LinuxBackend", "Telemetry",
-        .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "Atomics", package: "swift-atomics"),
       ]),
     .executableTarget(
@@ -110,7 +111,7 @@ let package = Package(
       dependencies: ["Record", "Units", .product(name: "GRDB", package: "GRDB.swift")],
       // Records written by earlier versions, as SQL: read by the tests from their path.
       exclude: ["Fixtures"]),
-    .testTarget(name: "SequencerTests", dependencies: ["Sequencer"]),
+    .testTarget(name: "SequencerTests", dependencies: ["Sequencer", "Protocol", "CRealtime", "Units"]),
     .testTarget(
       name: "ExplorationTests", dependencies: ["Exploration", "Controller", "Simulator", "Protocol", "Units"]),
     .testTarget(

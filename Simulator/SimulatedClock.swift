@@ -26,8 +26,13 @@ public final class SimulatedClock: MonotonicClock {
   private var sequence = 0
   /// How long before a precise deadline a real-time sleep stops sleeping and starts spinning.
   public var spinMargin = PosixTime.spinMargin
-  /// CPU time spent spinning to precise deadlines (realtime).
+  /// Time spent spinning to precise deadlines (realtime): CPU time, on a thread that the
+  /// spin keeps on its core.
   public private(set) var spinCPUTime = Nanoseconds.zero
+  /// Virtual time each GPIO line access costs (fast): zero, as a board's lines cost next to
+  /// nothing; set to make the controller's own reads and writes take time, so that a test can
+  /// see where in the fire path the time goes and that the edge still leaves on time.
+  public var accessCharge = Nanoseconds.zero
 
   /// How late a sleeping thread wakes after its deadline in fast mode (a real kernel is never
   /// exact). Drawn by the simulation's seeded generator; zero unless set. Unused in realtime,
@@ -63,17 +68,49 @@ public final class SimulatedClock: MonotonicClock {
 
   /// On virtual time the spin takes no time: whatever is scheduled up to the (late) wake-up
   /// happens first, and the caller's last look sees it.
-  public func sleepPrecisely(until deadline: Instant, unless stop: () -> Bool) {
+  /// In realtime, what the world does during the spin happens right after it (one look at the
+  /// schedule when nothing is due), so that the caller's last look sees it.
+  @discardableResult
+  public func sleepPrecisely(until deadline: Instant, unless stop: () -> Bool) -> PreciseWake {
     steps.take(.sleepPrecisely)
     switch pace {
-    case .fast: advance(to: max(deadline, cursor) + wakeLatency())
+    case .fast:
+      // The sleep to the spin margin wakes late by the kernel's latency; the spin absorbs what
+      // the margin covers (on virtual time it takes no steps of its own).
+      let woke = max(deadline - spinMargin, cursor) + wakeLatency()
+      advance(to: woke)
+      advance(to: deadline)
+      return PreciseWake(woke: woke, spinEnded: cursor)
     case .realtime:
       runScheduled(through: deadline - spinMargin)
-      spinCPUTime =
-        spinCPUTime
-        + PosixTime.sleepThenSpin(until: wallOrigin + deadline.sinceOrigin, margin: spinMargin, unless: stop)
-      runScheduled(through: now)
+      let wake = PosixTime.sleepThenSpin(
+        until: wallOrigin + deadline.sinceOrigin, margin: spinMargin, unless: stop)
+      spinCPUTime = spinCPUTime + (wake.spinEnded - wake.woke)
+      runScheduled(through: wake.spinEnded - wallOrigin.sinceOrigin)
+      return PreciseWake(
+        woke: wake.woke - wallOrigin.sinceOrigin, spinEnded: wake.spinEnded - wallOrigin.sinceOrigin)
     }
+  }
+
+  /// The fire path's short wait after its last look: on virtual time exact (no wake-up
+  /// latency: nothing sleeps); a step, as a window in which the world may change.
+  public func spin(until deadline: Instant, unless stop: () -> Bool) -> Instant {
+    steps.take(.sleepPrecisely)
+    switch pace {
+    case .fast:
+      advance(to: max(deadline, cursor))
+      return cursor
+    case .realtime:
+      let ended = PosixTime.spin(until: wallOrigin + deadline.sinceOrigin, unless: stop)
+      runScheduled(through: ended - wallOrigin.sinceOrigin)
+      return ended - wallOrigin.sinceOrigin
+    }
+  }
+
+  /// A GPIO line access of the controller's: costs `accessCharge` of virtual time (fast).
+  func chargeAccess() {
+    guard pace == .fast, accessCharge > .zero else { return }
+    advance(to: cursor + accessCharge)
   }
 
   /// Moves time forward to `deadline` (in realtime: waits for it), running every scheduled

@@ -20,6 +20,7 @@ public final class SimulatedGPIO: GPIOLines {
 
   public func read(_ role: LineRole) throws -> Bool {
     board.clock.steps.take(.read(role))
+    board.clock.chargeAccess()
     if role.direction == .output { return output(role) }
     let physical = try board.physicalInput(role)
     return physical != (board.description.gpio.lines[role]?.activeLow ?? false)
@@ -27,6 +28,7 @@ public final class SimulatedGPIO: GPIOLines {
 
   public func write(_ role: LineRole, _ value: Bool) throws {
     board.clock.steps.take(.write(role, value))
+    board.clock.chargeAccess()
     guard role.direction == .output else { throw HALError.wrongDirection(role: role) }
     let previous = output(role)
     outputs[role] = value

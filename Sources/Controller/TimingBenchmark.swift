@@ -1,6 +1,5 @@
 import Foundation
 import HAL
-import Histogram
 import Protocol
 import Safety
 import Sequencer
@@ -13,8 +12,11 @@ import Units
 /// plain absolute-deadline sleep (what cyclictest measures). Sleeping to a margin and spinning
 /// the rest must beat the plain wake-up; the spin's CPU cost is reported beside it.
 public enum TimingBenchmark {
-  /// Percentiles of one latency, in microseconds.
+  /// Percentiles of one latency, in microseconds: exact (nearest rank over the sorted samples,
+  /// which may be negative: a pulse early is as wrong as one late), with the smallest and the
+  /// largest.
   public struct Percentiles: Codable, Equatable, Sendable {
+    public var min: Double
     public var p50: Double
     public var p90: Double
     public var p99: Double
@@ -23,16 +25,66 @@ public enum TimingBenchmark {
     public var count: Int
 
     init(_ samples: some Sequence<Int64>) {
-      var histogram = Histogram<UInt64>(
-        highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
-      for sample in samples { histogram.record(UInt64(Swift.max(0, sample))) }
-      func us(_ ns: UInt64) -> Double { (Double(ns) / 10).rounded() / 100 }
-      p50 = us(histogram.valueAtPercentile(50))
-      p90 = us(histogram.valueAtPercentile(90))
-      p99 = us(histogram.valueAtPercentile(99))
-      p999 = us(histogram.valueAtPercentile(99.9))
-      max = us(histogram.max)
-      count = Int(histogram.totalCount)
+      let sorted = samples.sorted()
+      func us(_ ns: Int64) -> Double { (Double(ns) / 10).rounded() / 100 }
+      func rank(_ percent: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let index = Int((percent / 100 * Double(sorted.count)).rounded(.up)) - 1
+        return us(sorted[Swift.min(Swift.max(index, 0), sorted.count - 1)])
+      }
+      min = us(sorted.first ?? 0)
+      p50 = rank(50)
+      p90 = rank(90)
+      p99 = rank(99)
+      p999 = rank(99.9)
+      max = us(sorted.last ?? 0)
+      count = sorted.count
+    }
+  }
+
+  /// Where each pulse's time went on its way to the edge (`FireTrace`), as percentiles.
+  public struct FirePath: Codable, Equatable, Sendable {
+    /// How late the sleep before the spin returned after its deadline (the spin margin before
+    /// the spin's end): the operating system's wake-up, which the spin absorbs.
+    public var wakeUp: Percentiles
+    /// The spin, from the wake-up to its end.
+    public var spin: Percentiles
+    /// The last look: the machine's permission, the five interlock lines, the pending stop.
+    public var lastLook: Percentiles
+    /// The look's lead: how long before the instant the spin ended to leave room for the look.
+    public var lead: Percentiles
+    /// The wait on the clock between a look that came back early and the instant.
+    public var settle: Percentiles
+    /// The call that raised `pulse_fire`.
+    public var fireWrite: Percentiles
+    /// One clock read, as the fire path reads the clock.
+    public var clockRead: Percentiles
+
+    init(_ traces: [FireTrace], margin: Nanoseconds) {
+      wakeUp = Percentiles(traces.map { $0.wakeUp(margin: margin).value })
+      spin = Percentiles(traces.map { $0.spin.value })
+      lastLook = Percentiles(traces.map { $0.look.value })
+      lead = Percentiles(traces.map { $0.lead.value })
+      settle = Percentiles(traces.map { $0.settle.value })
+      fireWrite = Percentiles(traces.map { $0.fireWrite.value })
+      clockRead = Percentiles(traces.map { $0.clockRead.value })
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case wakeUp = "wake_up"
+      case spin
+      case lastLook = "last_look"
+      case lead, settle
+      case fireWrite = "fire_write"
+      case clockRead = "clock_read"
+    }
+
+    /// The rows of the breakdown table, in the order the time passes.
+    public var rows: [(String, Percentiles)] {
+      [
+        ("wake-up before spin", wakeUp), ("spin", spin), ("last look", lastLook), ("look lead", lead),
+        ("wait after look", settle), ("fire write", fireWrite), ("clock read", clockRead),
+      ]
     }
   }
 
@@ -40,6 +92,11 @@ public enum TimingBenchmark {
     public var onsetErrorUs: Percentiles
     public var triggerLatencyErrorUs: Percentiles
     public var wakeupLatencyUs: Percentiles
+    /// Each pulse's way from its sleep to its edge.
+    public var firePathUs: FirePath
+    /// cyclictest's wake-up latency on the same settings, run right after, where it is
+    /// installed.
+    public var cyclictest: CyclicTest.Result?
     /// Onset-error p99 over wake-up p99: below 0.5 is what the spin is for.
     public var p99Ratio: Double
     /// CPU time spent spinning to fire deadlines, as a fraction of one core over the run.
@@ -58,6 +115,8 @@ public enum TimingBenchmark {
       case onsetErrorUs = "onset_error_us"
       case triggerLatencyErrorUs = "trigger_latency_error_us"
       case wakeupLatencyUs = "wakeup_latency_us"
+      case firePathUs = "fire_path_us"
+      case cyclictest
       case p99Ratio = "p99_ratio"
       case spinCPUFraction = "spin_cpu_fraction"
       case realtime
@@ -91,7 +150,8 @@ public enum TimingBenchmark {
   /// With `consoles` > 0, that many clients connect to a telemetry socket for the whole run:
   /// all but one read and decode every line, as a console does; the last never reads.
   public static func run(
-    pulses: Int, rate: Double, boardPath: String, recordPath: String? = nil, consoles: Int = 0
+    pulses: Int, rate: Double, boardPath: String, recordPath: String? = nil, consoles: Int = 0,
+    cyclictest: Bool = false
   ) throws -> Report {
     guard (0...50).contains(consoles) else {
       throw SessionError.invalidInput("--consoles: allowed 0...50; found \(consoles)")
@@ -128,6 +188,8 @@ public enum TimingBenchmark {
       limits: SafetyLimits(plan: plan, board: board))
     let wakeups = LatencyRecorder(capacity: 4_000_000)
     sequencer.wakeLatency = wakeups
+    let traces = FireTraceRecorder(capacity: pulses)
+    sequencer.fireTraces = traces
     let collector = SummaryCollector(plan: plan, origin: simulated.clock.now)
     var observers: [any TreatmentObserver] = [collector]
     var writer: RecordWriter?
@@ -175,6 +237,11 @@ public enum TimingBenchmark {
     let wake = Percentiles(wakeups.values)
     return Report(
       onsetErrorUs: onset, triggerLatencyErrorUs: trigger, wakeupLatencyUs: wake,
+      firePathUs: FirePath(traces.values, margin: simulated.clock.spinMargin),
+      cyclictest: cyclictest
+        ? CyclicTest.run(
+          priority: board.timing.priority, interval: sequencer.kickInterval,
+          loops: min(max(wakeups.count, 1_000), 30_000), cpu: board.timing.cpu) : nil,
       p99Ratio: wake.p99 > 0 ? (onset.p99 / wake.p99 * 1000).rounded() / 1000 : 0,
       spinCPUFraction: Double(simulated.clock.spinCPUTime.value) / Double(wall.value),
       realtime: run.status.inForce, realtimeDetail: run.status.description, pulses: collector.pulses.count,

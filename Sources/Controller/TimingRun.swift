@@ -11,6 +11,8 @@ final class TimingRun: @unchecked Sendable {
 
   init(sequencer: TreatmentSequencer, realtime: TimingSettings?) {
     thread = TimingThread(realtime: realtime)
+    // On real time, what the last look costs on this board is measured before the first pulse.
+    if realtime != nil { sequencer.lookCalibrationSamples = 32 }
     thread.start { [self] in result = Result { try sequencer.run() } }
   }
 

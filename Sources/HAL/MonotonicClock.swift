@@ -10,12 +10,20 @@ public protocol MonotonicClock: AnyObject {
   /// Returns as close to `deadline` as the clock can: on a real clock, sleeps to a margin
   /// before it and spins the rest. Used for the fire edge only: spinning costs CPU. The spin
   /// asks `stop` on every turn and returns early, before `deadline`, once it says yes: a stop
-  /// command that arrives during the spin is seen before the edge, not after it.
-  func sleepPrecisely(until deadline: Instant, unless stop: () -> Bool)
+  /// command that arrives during the spin is seen before the edge, not after it. Returns when
+  /// the sleep returned and when the spin ended.
+  @discardableResult
+  func sleepPrecisely(until deadline: Instant, unless stop: () -> Bool) -> PreciseWake
+  /// Spins on the clock to `deadline`, a few microseconds away, without sleeping: returns the
+  /// last reading, at or after `deadline`, or before it once `stop` says yes.
+  func spin(until deadline: Instant, unless stop: () -> Bool) -> Instant
 }
 
 extension MonotonicClock {
   public func sleep(for span: Nanoseconds) { sleep(until: now + span) }
 
-  public func sleepPrecisely(until deadline: Instant) { sleepPrecisely(until: deadline, unless: { false }) }
+  @discardableResult
+  public func sleepPrecisely(until deadline: Instant) -> PreciseWake {
+    sleepPrecisely(until: deadline, unless: { false })
+  }
 }

@@ -43,14 +43,27 @@ public enum PosixTime {
   /// Sleeps to `margin` before `deadline`, then spins on the clock to it: the operating system
   /// wakes a sleeping thread tens of microseconds late (milliseconds on a bad day), and the
   /// spin takes the rest of the way exactly. The spin returns early once `stop` says so.
-  /// Returns the CPU time the spin cost.
+  /// Returns when the sleep returned and the spin's last clock read: nothing but clock reads
+  /// and `stop` runs after the spin's end (no CPU-time accounting there: that would be a
+  /// system call between the spin and the edge).
   @discardableResult
   public static func sleepThenSpin(
     until deadline: Instant, margin: Nanoseconds, unless stop: () -> Bool = { false }
-  ) -> Nanoseconds {
-    sleepAbsolute(until: deadline - margin)
-    let before = threadCPUTime()
-    while monotonicNow() < deadline, !stop() {}
-    return threadCPUTime() - before
+  ) -> PreciseWake {
+    // A deadline inside the margin is spun to at once: clock_nanosleep with a past deadline
+    // is a system call that returns at once, and its cost would land on the edge.
+    if monotonicNow() < deadline - margin { sleepAbsolute(until: deadline - margin) }
+    let woke = monotonicNow()
+    return PreciseWake(woke: woke, spinEnded: spin(until: deadline, from: woke, unless: stop))
+  }
+
+  /// Spins on CLOCK_MONOTONIC to `deadline`; returns the last reading (before `deadline` when
+  /// `stop` said yes).
+  public static func spin(
+    until deadline: Instant, from start: Instant? = nil, unless stop: () -> Bool = { false }
+  ) -> Instant {
+    var now = start ?? monotonicNow()
+    while now < deadline, !stop() { now = monotonicNow() }
+    return now
   }
 }

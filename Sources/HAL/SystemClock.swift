@@ -14,7 +14,12 @@ public final class SystemClock: MonotonicClock {
 
   public func sleep(until deadline: Instant) { PosixTime.sleepAbsolute(until: deadline) }
 
-  public func sleepPrecisely(until deadline: Instant, unless stop: () -> Bool) {
+  @discardableResult
+  public func sleepPrecisely(until deadline: Instant, unless stop: () -> Bool) -> PreciseWake {
     PosixTime.sleepThenSpin(until: deadline, margin: spinMargin, unless: stop)
+  }
+
+  public func spin(until deadline: Instant, unless stop: () -> Bool) -> Instant {
+    PosixTime.spin(until: deadline, unless: stop)
   }
 }

@@ -189,11 +189,15 @@ public struct TimingSettings: Sendable, Equatable {
   /// 400 kHz: 5 ms by default.
   public var fireCheckLead: Microseconds
   public static let defaultFireCheckLead = Microseconds(5_000)
+  /// The CPU the timing thread runs on (`timing.cpu`), or nil to let the scheduler choose.
+  /// A CPU of its own when the board's kernel keeps others off it (`isolcpus=`).
+  public var cpu: Int?
   public init(
     priority: Int, lockMemory: Bool, requireRealtime: Bool,
     supervisorLatency: Microseconds = TimingSettings.defaultSupervisorLatency,
-    fireCheckLead: Microseconds = TimingSettings.defaultFireCheckLead
+    fireCheckLead: Microseconds = TimingSettings.defaultFireCheckLead, cpu: Int? = nil
   ) {
+    self.cpu = cpu
     self.priority = priority
     self.lockMemory = lockMemory
     self.requireRealtime = requireRealtime

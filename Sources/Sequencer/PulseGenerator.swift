@@ -141,24 +141,33 @@ public final class PulseGenerator {
   /// fire check makes, and consumes it. Right before the edge it asks the machine whether the
   /// permission still stands (no state change since it was granted), takes a last look at the
   /// interlock lines, asks `stopPending` whether a stop waits that the machine has not taken
-  /// yet, and last of all reads the clock: past `kickDeadline` (the external watchdog's
-  /// timeout after the last kick, less a margin) or past the permission's deadline, nothing
-  /// fires.
+  /// yet, waits on the clock for `scheduled` if the look came back before it, and last of all
+  /// reads the clock: past `kickDeadline` (the external watchdog's timeout after the last kick,
+  /// less a margin) or past the permission's deadline, nothing fires. The caller spins to the
+  /// look's expected cost before `scheduled` (`LookLead`), so that the edge leaves at
+  /// `scheduled` with a look microseconds old. `trace` gets the clock readings on the way.
   public func fire(
-    _ permission: consuming FirePermission, machine: borrowing SafetyMachine, kickDeadline: Instant,
-    stopPending: () -> Bool
+    _ permission: consuming FirePermission, machine: borrowing SafetyMachine, at scheduled: Instant,
+    kickDeadline: Instant, stopPending: () -> Bool, trace: inout FireTrace
   ) throws -> FireResult {
     guard machine.stillPermits(permission) else { return .voided }
-    let go = permission.stillHolds(
-      estopOK: try gpio.read(.estopOK), footswitchA: try gpio.read(.footswitchA),
-      footswitchB: try gpio.read(.footswitchB), lidClosed: try gpio.read(.lidClosed),
-      hardwareFault: try gpio.read(.hwFault))
-    guard go else { return .refused }
+    guard try lastLook(permission) else { return .refused }
     guard !stopPending() else { return .stopPending }
-    let instant = clock.now
+    var instant = clock.now
+    trace.lookEnded = instant
+    if instant < scheduled {
+      // The look came back early: the rest of the way on the clock alone, still watching for
+      // a stop (a spin told to stop returns before `scheduled`).
+      instant = clock.spin(until: scheduled, unless: stopPending)
+      guard instant >= scheduled, !stopPending() else { return .stopPending }
+    }
     guard instant <= kickDeadline else { return .watchdogLapsed }
     guard instant <= permission.notAfter else { return .expired }
+    trace.instant = instant
     try gpio.write(.pulseFire, true)
+    let afterWrite = clock.now
+    trace.afterWrite = afterWrite
+    trace.clockRead = clock.now - afterWrite
     do {
       try gpio.write(.pulseFire, false)
       try gpio.write(.beeper, true)
@@ -168,5 +177,25 @@ public final class PulseGenerator {
       return .fired(instant, failedAfter: .io(String(describing: error)))
     }
     return .fired(instant, failedAfter: nil)
+  }
+
+  /// The last look: the five interlock lines, read as late as the edge allows.
+  private func lastLook(_ permission: borrowing FirePermission) throws -> Bool {
+    permission.stillHolds(
+      estopOK: try gpio.read(.estopOK), footswitchA: try gpio.read(.footswitchA),
+      footswitchB: try gpio.read(.footswitchB), lidClosed: try gpio.read(.lidClosed),
+      hardwareFault: try gpio.read(.hwFault))
+  }
+
+  /// What the last look costs on this board: the same five reads, timed, before the first
+  /// pulse. Reads only; nothing moves.
+  public func timeLastLook() throws -> Nanoseconds {
+    let start = clock.now
+    _ = try gpio.read(.estopOK)
+    _ = try gpio.read(.footswitchA)
+    _ = try gpio.read(.footswitchB)
+    _ = try gpio.read(.lidClosed)
+    _ = try gpio.read(.hwFault)
+    return clock.now - start
   }
 }

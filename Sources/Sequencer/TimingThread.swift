@@ -1,4 +1,5 @@
 import Atomics
+import CRealtime
 import Protocol
 
 #if canImport(Glibc)
@@ -11,11 +12,18 @@ public struct RealtimeStatus: Sendable, Equatable, CustomStringConvertible {
   public var schedulingProblem: String?
   /// `nil` when all memory is locked; otherwise why not.
   public var memoryProblem: String?
+  /// `nil` when the thread runs where the board asked (`timing.cpu`, or anywhere); otherwise
+  /// why not.
+  public var cpuProblem: String?
+  /// The CPU the thread is pinned to, if the board asked for one and got it.
+  public var cpu: Int?
   public var priority: Int
   /// Real time was not asked for (the virtual clock needs none).
   public var notRequested: Bool
 
-  public var inForce: Bool { !notRequested && schedulingProblem == nil && memoryProblem == nil }
+  public var inForce: Bool {
+    !notRequested && schedulingProblem == nil && memoryProblem == nil && cpuProblem == nil
+  }
 
   public var description: String {
     if notRequested {
@@ -23,7 +31,8 @@ public struct RealtimeStatus: Sendable, Equatable, CustomStringConvertible {
     }
     let scheduling = schedulingProblem.map { "no SCHED_FIFO (\($0))" } ?? "SCHED_FIFO priority \(priority)"
     let memory = memoryProblem.map { "memory not locked (\($0))" } ?? "memory locked"
-    return "\(scheduling), \(memory)"
+    let placement = cpuProblem.map { ", not on its CPU (\($0))" } ?? cpu.map { ", on CPU \($0)" } ?? ""
+    return "\(scheduling), \(memory)\(placement)"
   }
 }
 
@@ -62,16 +71,20 @@ public final class TimingThread: @unchecked Sendable {
     if let realtime {
       var attributes = pthread_attr_t()
       pthread_attr_init(&attributes)
+      if let cpu = realtime.cpu { pin(&attributes, to: cpu) }
       pthread_attr_setinheritsched(&attributes, Int32(PTHREAD_EXPLICIT_SCHED))
       pthread_attr_setschedpolicy(&attributes, SCHED_FIFO)
       var parameters = sched_param(sched_priority: Int32(realtime.priority))
       pthread_attr_setschedparam(&attributes, &parameters)
       created = pthread_create(&thread, &attributes, TimingThread.entry, context)
-      pthread_attr_destroy(&attributes)
       if created != 0 {
         self.status.schedulingProblem =
           "pthread_create with SCHED_FIFO: \(String(cString: strerror(created)))"
+        // Without SCHED_FIFO, still on the board's CPU.
+        pthread_attr_setinheritsched(&attributes, Int32(PTHREAD_INHERIT_SCHED))
+        created = pthread_create(&thread, &attributes, TimingThread.entry, context)
       }
+      pthread_attr_destroy(&attributes)
     }
     if created != 0 {
       let plain = pthread_create(&thread, nil, TimingThread.entry, context)
@@ -79,10 +92,36 @@ public final class TimingThread: @unchecked Sendable {
     }
   }
 
+  /// Puts the thread on `cpu` (`pthread_attr_setaffinity_np`) if this machine has it.
+  private func pin(_ attributes: inout pthread_attr_t, to cpu: Int) {
+    let cpus = Int(sysconf(Int32(_SC_NPROCESSORS_CONF)))
+    guard cpu < cpus else {
+      status.cpuProblem = "the board file asks for CPU \(cpu); this machine has CPUs 0...\(cpus - 1)"
+      return
+    }
+    let result = irectl_attr_pin_cpu(&attributes, Int32(cpu))
+    if result == 0 {
+      status.cpu = cpu
+    } else {
+      status.cpuProblem = "pthread_attr_setaffinity_np: \(String(cString: strerror(result)))"
+    }
+  }
+
+  /// Touches the first `bytes` of the thread's stack, so that the timing loop's deeper calls
+  /// never wait on a page fault for it (with memory locked, the pages stay).
+  private static func prefaultStack(bytes: Int = 256 * 1024) {
+    withUnsafeTemporaryAllocation(byteCount: bytes, alignment: 16) { buffer in
+      buffer.initializeMemory(as: UInt8.self, repeating: 0)
+      // Keeps the writes: the buffer is read back once.
+      _ = buffer.load(fromByteOffset: bytes - 1, as: UInt8.self)
+    }
+  }
+
   private static let entry: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = {
     context in
     guard let context else { return nil }
     let this = Unmanaged<TimingThread>.fromOpaque(context).takeRetainedValue()
+    if this.realtime != nil { prefaultStack() }
     this.body()
     // The body holds what it runs (a sequencer, its board): let it go, or every run would keep
     // the one before alive through the thread object that its owner holds.

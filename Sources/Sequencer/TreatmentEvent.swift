@@ -19,8 +19,8 @@ public struct DeliveredPulse: Sendable, Equatable {
   public var trigger: Instant?
   /// When the fire edge was due (trigger + delay, or the fixed-rate period).
   public var scheduled: Instant
-  /// When this pulse started, read right after the edge (for the n-th pulse of a train: the
-  /// edge plus n periods).
+  /// When this pulse started: the clock read immediately before the call that raised
+  /// `pulse_fire` (for the n-th pulse of a train: that instant plus n periods).
   public var fired: Instant
   /// The supervisor's peaks; `nil` when the pulse is not known to have been delivered: the
   /// read-back failed after the edge, or the supervisor did not count it (a missed pulse). The

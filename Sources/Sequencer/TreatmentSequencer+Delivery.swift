@@ -222,14 +222,19 @@ extension TreatmentSequencer {
       try settle(after: before)
       try kick()
       try wait(until: slot.target - kickInterval, polling: false)
-      clock.sleepPrecisely(until: slot.target, unless: { self.stopPending })
       let kickDeadline = (lastKick ?? clock.now) + watchdogTimeout - watchdogMargin
+      let lead = lookLead.lead
+      let wake = clock.sleepPrecisely(until: slot.target - lead, unless: { self.stopPending })
+      var trace = FireTrace(scheduled: slot.target, lead: lead, wake: wake)
       switch try generator.fire(
-        permission, machine: machine, kickDeadline: kickDeadline, stopPending: { self.stopPending })
+        permission, machine: machine, at: slot.target, kickDeadline: kickDeadline,
+        stopPending: { self.stopPending }, trace: &trace)
       {
       case .fired(let instant, let failedAfter):
         // The edge went out: it is listed whatever failed after it, then the failure goes on.
         firedButFailed = failedAfter
+        lookLead.observe(trace.look)
+        fireTraces?.record(trace)
         return instant
       case .watchdogLapsed:
         // The external watchdog may already have dropped HV: the loop stalled.

@@ -24,7 +24,7 @@ public final class TreatmentSequencer {
   let pollInterval = Nanoseconds.milliseconds(10)
   /// The longest the sequencer sleeps without toggling `watchdog_kick`: the external watchdog
   /// wants a toggle at 200 Hz at least (BOARD.md), so every wait is cut into slices of this.
-  let kickInterval = Nanoseconds.milliseconds(2)
+  public let kickInterval = Nanoseconds.milliseconds(2)
   /// The external watchdog drops HV this long after the last toggle (BOARD.md).
   let watchdogTimeout = Nanoseconds.milliseconds(20)
   /// No edge later than this before the watchdog's timeout after the last kick: the write and
@@ -64,6 +64,13 @@ public final class TreatmentSequencer {
   var temperatureShown: Instant?
   /// Where the sequencer records how late each plain sleep woke, when someone measures it.
   public var wakeLatency: LatencyRecorder?
+  /// Where each pulse's way to its edge went (the timing benchmark); nil in a treatment.
+  public var fireTraces: FireTraceRecorder?
+  /// How long before each pulse's instant the last look starts (`LookLead`).
+  public internal(set) var lookLead = LookLead()
+  /// Looks timed before the first pulse, on a clock that runs on real time (`TimingRun` sets
+  /// it; a virtual clock's look costs no time and its steps are the explorer's map).
+  public var lookCalibrationSamples = 0
   var missedInRow = 0
   /// Pulses delivered so far on each pair, so that a pair can be resumed where it stopped.
   var pairProgress: [(test: Int, therapy: Int)]
@@ -121,6 +128,9 @@ public final class TreatmentSequencer {
     start = clock.now
     let result: TreatmentOutcome
     do {
+      for _ in 0..<lookCalibrationSamples {
+        lookLead.observe(try generator.timeLastLook())
+      }
       result = try treatAllPairs()
     } catch {
       _ = finishSafe()

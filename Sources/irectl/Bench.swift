@@ -11,10 +11,14 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Pulse timing of the real timing thread in real time, on the simulator backend.",
       discussion: """
-        Reports, as percentiles from an HDR histogram, the pulse onset error (fired minus
-        scheduled), the trigger-to-fire latency error (fired minus trigger minus delay), and the
-        plain wake-up latency of absolute-deadline sleeps on the same thread in the same run.
-        Takes pulses / rate seconds, plus charging.
+        Reports, as exact percentiles, the pulse onset error (the pulse's instant, the clock read
+        immediately before the call that raises pulse_fire, minus its scheduled instant), the
+        trigger-to-fire latency error (instant minus trigger minus delay), the plain wake-up
+        latency of absolute-deadline sleeps on the same thread in the same run, and where each
+        pulse's time went on its way to the edge: the wake-up before the spin, the spin, the
+        last look at the interlock lines, the fire write, a clock read. Where cyclictest
+        (rt-tests) is installed, it runs right after on the same settings, as a second
+        yardstick. Takes pulses / rate seconds, plus charging.
         """)
 
     @Option(help: "Pulses to deliver (1...10000).")
@@ -52,7 +56,7 @@ struct Bench: ParsableCommand {
         if let consoles, !(1...50).contains(consoles) {
           throw SessionError.invalidInput("--consoles: allowed 1...50; found \(consoles)")
         }
-        report = try TimingBenchmark.run(pulses: pulses, rate: rate, boardPath: board)
+        report = try TimingBenchmark.run(pulses: pulses, rate: rate, boardPath: board, cyclictest: true)
         if let consoles {
           withConsoles = try TimingBenchmark.run(
             pulses: pulses, rate: rate, boardPath: board, consoles: consoles)
@@ -103,16 +107,26 @@ struct Bench: ParsableCommand {
       print(
         "\(report.pulses) pulses at \(report.rateHz) Hz in \(report.durationS) s, \(report.skippedBeats) beats skipped"
       )
-      print("latency (µs)            p50      p90      p99    p99.9      max    count")
-      for (name, p) in [
+      func table(_ rows: [(String, TimingBenchmark.Percentiles)]) {
+        print("latency (µs)                min      p50      p90      p99    p99.9      max    count")
+        for (name, p) in rows {
+          let cells = [p.min, p.p50, p.p90, p.p99, p.p999, p.max].map { String(format: "%8.2f", $0) }.joined(
+            separator: " ")
+          print(
+            name.padding(toLength: 25, withPad: " ", startingAt: 0) + cells + String(format: " %8d", p.count))
+        }
+      }
+      var rows = [
         ("onset error", report.onsetErrorUs), ("trigger-latency error", report.triggerLatencyErrorUs),
         ("plain wake-up", report.wakeupLatencyUs),
-      ] {
-        let cells = [p.p50, p.p90, p.p99, p.p999, p.max].map { String(format: "%8.2f", $0) }.joined(
-          separator: " ")
-        print(
-          name.padding(toLength: 22, withPad: " ", startingAt: 0) + cells + String(format: " %8d", p.count))
+      ]
+      if let cyclic = report.cyclictest?.latencyUs { rows.append(("cyclictest wake-up", cyclic)) }
+      table(rows)
+      if let cyclic = report.cyclictest {
+        print("cyclictest: \(cyclic.command)\(cyclic.problem.map { ": \($0)" } ?? "")")
       }
+      print("where each pulse's time went, from the sleep to the edge:")
+      table(report.firePathUs.rows)
       print(
         String(
           format: "onset p99 / wake-up p99: %.3f; spin CPU: %.4f%% of a core", report.p99Ratio,

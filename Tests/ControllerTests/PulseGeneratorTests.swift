@@ -1,4 +1,5 @@
 import Foundation
+import HAL
 import Protocol
 import Safety
 import Sequencer
@@ -51,13 +52,25 @@ struct PulseGeneratorTests {
       between: (Bench) -> Void = { _ in }, stopPending: Bool = false,
       kickedAgo: Nanoseconds = .milliseconds(2)
     ) throws -> PulseGenerator.FireResult {
+      try fire(between: between, stopPending: { stopPending }, kickedAgo: kickedAgo)
+    }
+
+    /// `scheduledIn`: how far after the look the pulse's instant lies (the fire path waits for
+    /// it on the clock); `stopPending` is asked after the look and again after that wait.
+    func fire(
+      between: (Bench) -> Void = { _ in }, scheduledIn: Nanoseconds = .zero, stopPending: () -> Bool,
+      kickedAgo: Nanoseconds = .milliseconds(2)
+    ) throws -> PulseGenerator.FireResult {
       let decision = machine.permission(try check())
       switch consume decision {
       case .fire(let permission):
         between(self)
         let kickDeadline = board.clock.now - kickedAgo + .milliseconds(19)
+        let scheduled = board.clock.now + scheduledIn
+        var trace = FireTrace(scheduled: scheduled, lead: scheduledIn, wake: PreciseWake(at: board.clock.now))
         return try generator.fire(
-          permission, machine: machine, kickDeadline: kickDeadline, stopPending: { stopPending })
+          permission, machine: machine, at: scheduled, kickDeadline: kickDeadline,
+          stopPending: stopPending, trace: &trace)
       case .skip(let reason):
         Issue.record("skipped: \(reason)")
         return .refused
@@ -100,6 +113,34 @@ struct PulseGeneratorTests {
     let bench = try Bench()
     #expect(try bench.fire(stopPending: true) == .stopPending)
     #expect(bench.board.fireEdges.isEmpty)
+  }
+
+  /// The look came back before the pulse's instant: a stop that arrives while the fire path
+  /// waits for it on the clock is seen before the edge.
+  @Test func aStopDuringTheWaitAfterTheLookIsSeenBeforeTheEdge() throws {
+    let bench = try Bench()
+    var asked = 0
+    let result = try bench.fire(
+      scheduledIn: .microseconds(8),
+      stopPending: {
+        asked += 1
+        return asked > 1
+      })
+    #expect(result == .stopPending)
+    #expect(asked == 2, "asked after the look and after the wait")
+    #expect(bench.board.fireEdges.isEmpty)
+  }
+
+  @Test func aLookBackEarlyFiresAtTheInstantNotBefore() throws {
+    let bench = try Bench()
+    let start = bench.board.clock.now
+    guard case .fired(let instant, _) = try bench.fire(scheduledIn: .microseconds(8), stopPending: { false })
+    else {
+      Issue.record("did not fire")
+      return
+    }
+    #expect(instant == start + .microseconds(8))
+    #expect(bench.board.fireEdges.count == 1)
   }
 
   /// The loop stalled between the last kick and the edge: the external watchdog may have

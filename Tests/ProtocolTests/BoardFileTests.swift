@@ -220,3 +220,20 @@ struct FireCheckLeadTests {
     #expect(throws: ConfigurationErrors.self) { try decode("  fire_check_lead_us: 50000\n") }
   }
 }
+
+/// `timing.cpu`: optional; the CPU the timing thread is pinned to.
+struct TimingCPUTests {
+  func decode(_ extra: String) throws -> BoardDescription {
+    try SupervisorLatencyTests().decode(extra)
+  }
+
+  @Test func absentLeavesTheSchedulerToChoose() throws {
+    #expect(try decode("").timing.cpu == nil)
+    #expect(try decode("  cpu: 1\n").timing.cpu == 1)
+  }
+
+  @Test func aNegativeOrNonNumericCPUIsAnError() {
+    #expect(throws: ConfigurationErrors.self) { try decode("  cpu: -1\n") }
+    #expect(throws: ConfigurationErrors.self) { try decode("  cpu: first\n") }
+  }
+}

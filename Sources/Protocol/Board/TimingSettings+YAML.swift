@@ -5,7 +5,9 @@ extension TimingSettings {
   /// board's `limits.max_pulse_rate_hz`) bounds the supervisor's latency: its measurements
   /// must be in before the next fire edge may come.
   static func read(_ value: YAMLValue, maxPulseRate: Hertz?) -> TimingSettings? {
-    let keys = ["priority", "lock_memory", "require_realtime", "supervisor_latency_us", "fire_check_lead_us"]
+    let keys = [
+      "priority", "lock_memory", "require_realtime", "supervisor_latency_us", "fire_check_lead_us", "cpu",
+    ]
     guard let timing = value.mapping(keys: keys) else { return nil }
     let priority = timing.required("priority")?.integer(in: 1...99)
     let lock = timing.required("lock_memory")?.boolean
@@ -18,6 +20,10 @@ extension TimingSettings {
     let lead =
       timing["fire_check_lead_us"].map { $0.integer(in: 2_000...40_000) }
       ?? TimingSettings.defaultFireCheckLead.value
+    // Optional: the CPU the timing thread is pinned to (whether the machine has it, the
+    // thread learns when it starts: a board file is validated anywhere).
+    let cpu = timing["cpu"].map { $0.integer(in: 0...1023) }
+    if case .some(.none) = cpu { return nil }
     guard let priority, let lock, let require, let latency, let lead else { return nil }
     if let rate = maxPulseRate?.value, rate > 0, Double(latency) >= 1e6 / rate,
       let given = timing["supervisor_latency_us"]
@@ -30,6 +36,6 @@ extension TimingSettings {
     }
     return TimingSettings(
       priority: priority, lockMemory: lock, requireRealtime: require,
-      supervisorLatency: Microseconds(latency), fireCheckLead: Microseconds(lead))
+      supervisorLatency: Microseconds(latency), fireCheckLead: Microseconds(lead), cpu: cpu ?? nil)
   }
 }

@@ -1,0 +1,13 @@
+#ifndef IRECTL_REALTIME_H
+#define IRECTL_REALTIME_H
+
+#include <pthread.h>
+
+/// pthread_attr_setaffinity_np with a one-CPU set: a GNU extension (and CPU_SET a macro),
+/// which Swift's Glibc module does not import. Returns 0 or an errno value.
+int irectl_attr_pin_cpu(pthread_attr_t *attributes, int cpu);
+
+/// sched_getcpu: the CPU the calling thread runs on, or -1.
+int irectl_current_cpu(void);
+
+#endif
