@@ -156,8 +156,16 @@ public enum TimingBenchmark {
     guard (0...50).contains(consoles) else {
       throw SessionError.invalidInput("--consoles: allowed 0...50; found \(consoles)")
     }
-    guard (1...10_000).contains(pulses) else {
-      throw SessionError.invalidInput("--pulses: allowed 1...10000; found \(pulses)")
+    guard (1...maxPulses).contains(pulses) else {
+      throw SessionError.invalidInput("--pulses: allowed 1...\(maxPulses); found \(pulses)")
+    }
+    guard pairCount(pulses: pulses) != nil else {
+      let below = stride(from: pulses - 1, to: 0, by: -1).first { pairCount(pulses: $0) != nil } ?? 1
+      let above = (pulses + 1...maxPulses).first { pairCount(pulses: $0) != nil } ?? maxPulses
+      throw SessionError.invalidInput(
+        "--pulses: above \(pulsesPerPair) the benchmark spreads the pulses evenly over up to"
+          + " \(pairs.count) probe pairs of at most \(pulsesPerPair) each, and \(pulses) does not divide"
+          + " so (\(below) or \(above) do)")
     }
     guard rate.isFinite, rates.contains(rate) else {
       throw SessionError.invalidInput(
@@ -249,26 +257,42 @@ public enum TimingBenchmark {
       consoles: consoleLoad)
   }
 
-  /// The benchmark's protocol: one pair, therapy only, gated at `rate` with a window that the
-  /// rate allows.
+  /// A protocol's most therapy pulses per pair (PROTOCOL-FORMAT).
+  static let pulsesPerPair = 200
+  /// Three probes on a 15 mm triangle, and its six ordered pairs.
+  static let pairs = [(1, 2), (2, 1), (2, 3), (3, 2), (3, 1), (1, 3)]
+  public static let maxPulses = pulsesPerPair * pairs.count
+
+  /// The fewest pairs that share `pulses` evenly, at most `pulsesPerPair` each; nil when none
+  /// do.
+  static func pairCount(pulses: Int) -> Int? {
+    (1...pairs.count).first { pulses % $0 == 0 && pulses / $0 <= pulsesPerPair }
+  }
+
+  /// The benchmark's protocol: therapy only, gated at `rate` with a window that the rate
+  /// allows; one pair, or as many as the pulses need (a protocol gives a pair at most 200).
   static func protocolText(pulses: Int, rate: Double) -> String {
     let rr = 1000 / rate
     let delay = Int(min(50, rr / 5))
     let minRR = Int(rr * 0.6)
     let maxRR = Int(min(3000, rr * 2))
+    let count = pairCount(pulses: pulses) ?? 1
+    let perPair = pulses / count
+    let pairLines = pairs.prefix(count).map { "  - [\($0.0), \($0.1)]" }.joined(separator: "\n")
     return """
       format: 1
       name: bench-timing
       probes:
         - { id: 1, x_mm: 0, y_mm: 0, exposure_mm: 15 }
         - { id: 2, x_mm: 15, y_mm: 0, exposure_mm: 15 }
+        - { id: 3, x_mm: 7.5, y_mm: 13, exposure_mm: 15 }
       pulse: { width_us: 90, field_v_per_cm: 1500, train: { pulses: 1 } }
       sync: { mode: ecg, delay_ms: \(delay), window_ms: 10, min_rr_ms: \(minRR), max_rr_ms: \(maxRR), pause_after_missed: 3 }
       test: { pulses: 0 }
-      therapy: { pulses: \(pulses), set_size: \(pulses), polarity: fixed }
+      therapy: { pulses: \(perPair), set_size: \(perPair), polarity: fixed }
       limits: { max_current_a: 50, max_current_jump_a: 8, min_current_a: 2 }
       pairs:
-        - [1, 2]
+      \(pairLines)
       """
   }
 }

@@ -21,7 +21,8 @@ struct Bench: ParsableCommand {
         yardstick. Takes pulses / rate seconds, plus charging.
         """)
 
-    @Option(help: "Pulses to deliver (1...10000).")
+    @Option(
+      help: "Pulses to deliver (1...1200; above 200, spread evenly over up to 6 probe pairs of at most 200).")
     var pulses = 60
 
     @Option(help: "Heartbeats, and so pulses, per second (0.5...4).")

@@ -1,6 +1,8 @@
-import Controller
 import Foundation
+import Protocol
 import Testing
+
+@testable import Controller
 
 /// `irectl bench timing` runs end to end (a few pulses, in real time). The numbers it measures
 /// are written down in docs/performance.md, not asserted here: a test asserts what must hold on
@@ -26,6 +28,28 @@ struct TimingBenchmarkTests {
       "p999", "min", "fire_path_us", "last_look", "fire_write", "wake_up",
     ] {
       #expect(json.contains("\"\(key)\""))
+    }
+  }
+
+  /// A protocol gives a pair at most 200 pulses: more are spread over pairs, and a count that
+  /// does not spread evenly is refused under `--pulses`, never as a protocol error the user
+  /// never wrote.
+  @Test func manyPulsesAreSpreadOverPairsOrRefusedByTheirOption() throws {
+    let board = try BoardFile.load(path: Paths.simBoard)
+    var raised = board
+    raised.limits.maxPulsesPerTreatment = 1200
+    for pulses in [1, 200, 480, 600, 1200] {
+      let plan = try ProtocolFile.decode(
+        yaml: TimingBenchmark.protocolText(pulses: pulses, rate: 4), file: "bench-timing", board: raised)
+      #expect(plan.pairs.count * plan.therapy.pulses == pulses)
+    }
+    for pulses in [601, 1201] {
+      do {
+        _ = try TimingBenchmark.run(pulses: pulses, rate: 4, boardPath: Paths.simBoard)
+        Issue.record("\(pulses) pulses accepted")
+      } catch let error as SessionError {
+        #expect("\(error)".hasPrefix("--pulses:"), "\(error)")
+      }
     }
   }
 
