@@ -6,44 +6,32 @@ import Units
 /// The spin ends this lead before the instant, the look reads the five lines, and the edge
 /// leaves once the clock reaches the instant: a look that came back early waits on the clock
 /// (never firing early), one that took longer than the lead makes the pulse late by the
-/// difference. The lead is the look's mean cost plus four of its mean deviations, so that
-/// nearly every look comes back early and the look stays microseconds old at the edge; it is
-/// capped, so that a look slowed once by a stall never makes every later look stale.
+/// difference. So the lead follows the look's recent peak, not its mean: a peak detector that
+/// jumps to any longer look and decays towards the looks since by 1/64 of the gap per pulse.
+/// It is capped, so that a look slowed once by a stall never makes the look at the edge more
+/// than `ceiling` old.
 public struct LookLead: Sendable, Equatable {
   /// The longest lead: a look older than this at the edge is not a last look.
   public static let ceiling = Nanoseconds.microseconds(50)
-  /// Weight of each new cost in the running mean and deviation.
-  static let weight = 1.0 / 16
+  /// How fast the lead comes down from a peak: this share of the gap per pulse.
+  static let decay = 1.0 / 64
 
-  private var mean: Double
-  private var deviation: Double
-  private var observed = 0
+  private var peak: Double
 
   /// No cost known yet: a lead of zero (the first look makes its pulse late by its cost, never
   /// early).
   public init() {
-    mean = 0
-    deviation = 0
+    peak = 0
   }
 
   /// The lead to spin to before the next pulse's instant.
   public var lead: Nanoseconds {
-    let nanoseconds = min(max(0, mean + 4 * deviation), Double(Self.ceiling.value))
-    return Nanoseconds(Int64(nanoseconds.rounded(.up)))
+    Nanoseconds(Int64(min(peak, Double(Self.ceiling.value)).rounded(.up)))
   }
 
-  /// One look's cost, from the end of the spin to the clock read after the look. The first
-  /// costs seed the mean directly (a calibration); later ones move it by `weight`.
+  /// One look's cost, from the end of the spin to the clock read after the look.
   public mutating func observe(_ cost: Nanoseconds) {
-    let sample = Double(max(cost, .zero).value)
-    observed += 1
-    guard observed > 1 else {
-      mean = sample
-      return
-    }
-    let weight = observed <= 4 ? 1 / Double(observed) : Self.weight
-    let difference = sample - mean
-    mean += weight * difference
-    deviation += weight * (abs(difference) - deviation)
+    let sample = min(Double(max(cost, .zero).value), Double(Self.ceiling.value))
+    peak = max(sample, peak - (peak - sample) * Self.decay)
   }
 }
