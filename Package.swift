@@ -27,6 +27,10 @@ let package = Package(
   targets: [
     .target(name: "Units"),
     .target(name: "HAL", dependencies: ["Units"]),
+    // Treatment planning: the field of each probe pair and the ablation zone (docs/planning.md).
+    // Pure (Units only). Built optimised in every configuration: its solver runs hundreds of
+    // thousands of nodes per sweep, which a debug build would make the tests wait minutes for.
+    .target(name: "Planning", dependencies: ["Units"], swiftSettings: [.unsafeFlags(["-O"])]),
     .target(name: "Protocol", dependencies: ["Units", "HAL", "Yams"]),
     .target(name: "Safety", dependencies: ["Units"]),
     .target(
@@ -98,6 +102,7 @@ let package = Package(
       name: "KernelChecks", dependencies: ["Units", "HAL", "Protocol", "LinuxBackend", "KernelFixtures"],
       path: "Tests/KernelChecks"),
     .testTarget(name: "UnitsTests", dependencies: ["Units"]),
+    .testTarget(name: "PlanningTests", dependencies: ["Planning", "Units"]),
     .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
     .testTarget(name: "ConsoleTests", dependencies: ["Console", "Telemetry"]),
     .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "Units", "HAL"]),
