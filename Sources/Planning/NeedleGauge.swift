@@ -18,6 +18,8 @@ public struct NeedleGauge: Sendable, Equatable, Hashable {
 
   /// What a protocol means when it names no gauge: the common 19 G IRE probe.
   public static let standard = NeedleGauge(checked: 19)
+  /// The 18 G probe of the published porcine-liver lesions.
+  public static let eighteen = NeedleGauge(checked: 18)
 
   /// `nil` for a gauge the planner has no radius for.
   public init?(_ gauge: Int) {

@@ -8,8 +8,8 @@ struct Validate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Check protocol and board files (exit 0 all valid, 2 any invalid).",
     discussion: """
-      Each FILE is recognised as a board file (it has gpio, base or backend at its top level) or a
-      treatment protocol. Protocols are checked against the board given with --board, whose
+      Each FILE is recognised as a board file (it has gpio, base or backend at its top level), a
+      tissue library (it has tissues) or a treatment protocol. Protocols are checked against the board given with --board, whose
       limits (voltage, current, pulse rate, pulse counts) they must respect.
       """)
 
@@ -33,6 +33,9 @@ struct Validate: ParsableCommand {
         case .board:
           let description = try BoardFile.load(path: file)
           print("valid  \(file)  (board \(description.name), backend \(description.backend.rawValue))")
+        case .tissueLibrary:
+          let library = try TissueLibraryFile.load(path: file)
+          print("valid  \(file)  (tissue library \(library.name): \(library.names.joined(separator: ", ")))")
         case .treatmentProtocol:
           if boardDescription == nil { boardDescription = try BoardFile.load(path: board) }
           guard let boardDescription else { continue }
