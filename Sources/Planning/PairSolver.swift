@@ -47,7 +47,9 @@ final class PairSolver {
   /// the approximate Schur complement of the floating potentials (see `precondition`).
   private let responses: [NodeBuffer<Double>]
   private var schurInverse: [Double] = []
-  private var floatingBlockReady = false
+  /// Whether the floating potentials' preconditioner is the block factorisation (true) or, when
+  /// its Schur complement was not positive definite, their diagonal alone.
+  private var floatingBlockCoupled = true
   private var floatResidual: [Double]
   private var floatPreconditioned: [Double]
   private var floatDirection: [Double]
@@ -102,7 +104,6 @@ final class PairSolver {
       needleValue[needle] = needle == anode ? pair.voltage.value : 0
     }
     floating = footprints.indices.filter { isFloating[$0] }
-    floatingBlockReady = false
     var statistics = SolveStatistics()
     initialise(pair: pair, conductivity: conductivity, start: start)
     switch conductivity {
@@ -222,13 +223,10 @@ final class PairSolver {
     }
     fine.updateInverse()
     multigrid.update()
-    // The floating block is prepared once per pair, with the first conductivities: any W and
-    // any positive definite S make a symmetric positive definite preconditioner, and the
-    // conductivity updates change them little.
-    if !floatingBlockReady {
-      prepareFloatingBlock()
-      floatingBlockReady = true
-    }
+    // The floating block is prepared again with every operator: the preconditioner is
+    // symmetric only while W = M B holds for the cycle M of this operator, and a W left from the
+    // conductivities before an update stalls the conjugate gradient (seen on coarse grids).
+    prepareFloatingBlock()
   }
 
   /// W_f = M⁻¹ B_f for each floating needle f (B_f its column of the operator: −g at the tissue
@@ -384,7 +382,7 @@ final class PairSolver {
       var reduced = [Double](repeating: 0, count: n)
       for (position, f) in floating.enumerated() {
         var coupled = floatResidual[f]
-        for (cutIndex, cut) in footprints[f].cuts.enumerated() {
+        for (cutIndex, cut) in footprints[f].cuts.enumerated() where floatingBlockCoupled {
           coupled += floatingConductance[f][cutIndex] * z[cut.node]
         }
         reduced[position] = coupled
