@@ -10,7 +10,9 @@ struct Validate: ParsableCommand {
     discussion: """
       Each FILE is recognised as a board file (it has gpio, base or backend at its top level), a
       tissue library (it has tissues) or a treatment protocol. Protocols are checked against the board given with --board, whose
-      limits (voltage, current, pulse rate, pulse counts) they must respect.
+      limits (voltage, current, pulse rate, pulse counts) they must respect, and their tissue
+      against the planner's tissue library (firmware-config/tissues.yaml, installed as
+      share/irectl/tissues.yaml).
       """)
 
   @Argument(help: "Protocol or board files.")
@@ -27,6 +29,7 @@ struct Validate: ParsableCommand {
   func run() throws {
     var invalid = 0
     var boardDescription: BoardDescription?
+    var library: TissueLibrary?
     for file in files {
       do {
         switch try ConfigurationFileKind.detect(path: file) {
@@ -38,8 +41,11 @@ struct Validate: ParsableCommand {
           print("valid  \(file)  (tissue library \(library.name): \(library.names.joined(separator: ", ")))")
         case .treatmentProtocol:
           if boardDescription == nil { boardDescription = try BoardFile.load(path: board) }
-          guard let boardDescription else { continue }
-          let plan = try ProtocolFile.load(path: file, board: boardDescription)
+          if library == nil {
+            library = try TissueLibraryFile.load(path: InstalledPaths.current.tissueLibrary)
+          }
+          guard let boardDescription, let library else { continue }
+          let plan = try ProtocolFile.load(path: file, board: boardDescription, tissues: library)
           print(
             "valid  \(file)  (protocol \(plan.name): \(plan.pairs.count) pairs, \(plan.totalPulses) pulses,"
               + " checked against board \(boardDescription.name))")
