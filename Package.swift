@@ -58,8 +58,8 @@ let package = Package(
     .target(
       name: "Controller",
       dependencies: [
-        "Units", "HAL", "Protocol", "Safety", "Sequencer", "Simulator", "Record", "LinuxBackend", "Telemetry",
-        .product(name: "Histogram", package: "hdrhistogram-swift"),
+        "Units", "HAL", "Protocol", "Planning", "Safety", "Sequencer", "Simulator", "Record", "LinuxBackend",
+        "Telemetry", .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "Atomics", package: "swift-atomics"),
       ]),
     .executableTarget(

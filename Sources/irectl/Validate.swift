@@ -12,7 +12,9 @@ struct Validate: ParsableCommand {
       tissue library (it has tissues) or a treatment protocol. Protocols are checked against the board given with --board, whose
       limits (voltage, current, pulse rate, pulse counts) they must respect, and their tissue
       against the planner's tissue library (firmware-config/tissues.yaml, installed as
-      share/irectl/tissues.yaml).
+      share/irectl/tissues.yaml). A valid protocol is planned on a 1.5 mm grid and the planner's
+      warnings are printed (a pair too weak for a confluent lesion, a target not covered); they
+      never make the file invalid.
       """)
 
   @Argument(help: "Protocol or board files.")
@@ -49,6 +51,7 @@ struct Validate: ParsableCommand {
           print(
             "valid  \(file)  (protocol \(plan.name): \(plan.pairs.count) pairs, \(plan.totalPulses) pulses,"
               + " checked against board \(boardDescription.name))")
+          warnPlanning(plan, library: library, file: file)
         }
       } catch {
         invalid += 1
@@ -56,5 +59,16 @@ struct Validate: ParsableCommand {
       }
     }
     if invalid > 0 { throw ExitCode(2) }
+  }
+
+  /// The planner's warnings for a valid protocol, on a coarse grid: warnings, never errors (a
+  /// weak pair or an uncovered target is the physician's call, not the file's fault).
+  func warnPlanning(_ treatment: TreatmentProtocol, library: TissueLibrary, file: String) {
+    do {
+      let outcome = try ProtocolPlanning.plan(treatment, library: library, request: .validation)
+      for warning in outcome.plan.warnings { print("warning  \(file)  (planner, 1.5 mm grid): \(warning)") }
+    } catch {
+      print("warning  \(file)  (planner): not planned: \(error)")
+    }
   }
 }
