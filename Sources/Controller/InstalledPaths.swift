@@ -77,6 +77,11 @@ public struct InstalledPaths: Sendable {
     shipped(inCheckout: Self.tissueLibraryInCheckout, installed: Self.tissueLibraryInstalled)
   }
 
+  /// A shipped protocol by name (`share/irectl/protocols/NAME.yaml`, or in a checkout).
+  public func shippedProtocol(_ name: String) -> String {
+    shipped(inCheckout: "firmware-config/protocols/\(name).yaml", installed: "protocols/\(name).yaml")
+  }
+
   /// A file shipped with irectl: under `BIN/../share/irectl/` as `installed`, or as `inCheckout`
   /// in a checkout above the executable or in the source tree; failing all, `inCheckout`.
   private func shipped(inCheckout: String, installed: String) -> String {

@@ -49,5 +49,8 @@ public struct SolveStatistics: Sendable, Equatable {
   public var lastConductivityChange: Double = 0
   /// Whether σ settled within the update limit.
   public var converged: Bool = true
+  /// Wall time of the pair's solves (assembly, cycles, iterations and field), without the grid's
+  /// construction or the zone's measurement.
+  public var seconds: Double = 0
   public init() {}
 }

@@ -105,6 +105,8 @@ final class PairSolver {
     }
     floating = footprints.indices.filter { isFloating[$0] }
     var statistics = SolveStatistics()
+    let clock = ContinuousClock()
+    let started = clock.now
     initialise(pair: pair, conductivity: conductivity, start: start)
     switch conductivity {
     case .uniform:
@@ -136,6 +138,7 @@ final class PairSolver {
       if change > 0 { statistics.solves += 1 }
       computeField()
     }
+    statistics.seconds = (clock.now - started) / .seconds(1)
     return solution(pair, conductivity: conductivity, statistics: statistics)
   }
 
@@ -222,6 +225,7 @@ final class PairSolver {
       floatingDiagonal[index] = total
     }
     fine.updateInverse()
+    guard options.preconditioned else { return }
     multigrid.update()
     // The floating block is prepared again with every operator: the preconditioner is
     // symmetric only while W = M B holds for the cycle M of this operator, and a W left from the
@@ -331,8 +335,7 @@ final class PairSolver {
     dir.update(from: z, count: count)
     for f in floating { floatDirection[f] = floatPreconditioned[f] }
     var iterations = 0
-    let limit = 2000
-    while iterations < limit {
+    while iterations < options.maximumIterations {
       iterations += 1
       applyOperator(direction, floatingValues: floating.map { floatDirection[$0] }, into: product)
       var curvature = 0.0
@@ -375,8 +378,19 @@ final class PairSolver {
   /// far as the cycle is: a plain diagonal there would leave the conjugate gradient to find
   /// the floating needles' potentials on its own, at twice the iterations.
   private func precondition() -> Double {
-    multigrid.apply(residual, into: preconditioned)
     let (r, z) = (residual.pointer, preconditioned.pointer)
+    guard options.preconditioned else {
+      // The plain conjugate gradient, for comparison (`irectl bench plan`): z = r.
+      z.update(from: r, count: grid.count)
+      var dot = 0.0
+      for p in 0..<grid.count { dot += r[p] * r[p] }
+      for f in floating {
+        floatPreconditioned[f] = floatResidual[f]
+        dot += floatResidual[f] * floatResidual[f]
+      }
+      return dot
+    }
+    multigrid.apply(residual, into: preconditioned)
     let n = floating.count
     if n > 0 {
       var reduced = [Double](repeating: 0, count: n)

@@ -26,6 +26,11 @@ public struct PlanningOptions: Sendable, Equatable {
   public var conductivityTolerance: Double = 0.01
   /// At most this many σ(E) updates per pair.
   public var maximumConductivityUpdates: Int = 40
+  /// At most this many conjugate-gradient iterations per linear solve.
+  public var maximumIterations: Int = 2000
+  /// The conjugate gradient preconditioned by the multigrid cycle (true), or plain, for
+  /// comparison only (`irectl bench plan`).
+  public var preconditioned = true
 
   public init() {}
 
@@ -38,7 +43,7 @@ public struct PlanningOptions: Sendable, Equatable {
     else { throw .invalidOption("margins must be at least two grid spacings") }
     guard (1...3).contains(stretch) else { throw .invalidOption("stretch \(stretch) (allowed 1...3)") }
     guard threads >= 1, tolerance > 0, tolerance < 1, updateTolerance > 0, updateTolerance < 1,
-      conductivityTolerance > 0, maximumConductivityUpdates >= 1
+      conductivityTolerance > 0, maximumConductivityUpdates >= 1, maximumIterations >= 1
     else { throw .invalidOption("threads, tolerances and the update limit must be positive") }
     return self
   }

@@ -27,4 +27,23 @@ struct PreconditionerTests {
       #expect(statistics.iterations < 15 * statistics.solves, "\(pair.pair.label): \(statistics)")
     }
   }
+
+  /// The plain conjugate gradient `irectl bench plan` compares with solves the same system: the
+  /// same field and current, in many more iterations.
+  @Test func thePlainMethodReachesTheSameSolution() throws {
+    var results: [PairPlan] = []
+    for preconditioned in [true, false] {
+      var options = PlanningFixtures.options(resolution: 1.5)
+      options.preconditioned = preconditioned
+      options.maximumIterations = 20_000
+      let plan = try TreatmentPlanner.plan(
+        layout: PlanningFixtures.box(), conductivity: .uniform(SiemensPerMetre(0.12)),
+        threshold: VoltsPerCentimetre(500), options: options)
+      results.append(try #require(plan.pairs.first))
+    }
+    let (multigrid, plain) = (results[0], results[1])
+    #expect(Swift.abs(plain.midpointField.value / multigrid.midpointField.value - 1) < 1e-3)
+    #expect(Swift.abs(plain.current.value / multigrid.current.value - 1) < 1e-3)
+    #expect(plain.solution.statistics.iterations > 10 * multigrid.solution.statistics.iterations)
+  }
 }
