@@ -147,14 +147,27 @@ public enum PlanPage {
   }
 
   /// The exposures in the section at `y`: filled where the section cuts the needle, outlined
-  /// (seen through the tissue) where it passes beside it.
+  /// (seen through the tissue) where it passes beside it. Probes one behind the other share one
+  /// outline and one label ("1, 4").
   static func sectionProbes(_ treatment: TreatmentProtocol, y: Double) -> [Shape] {
-    treatment.probes.map { probe in
+    var groups: [(x: Double, radius: Double, half: Double, cut: Bool, ids: [Int])] = []
+    for probe in treatment.probes {
       let radius = probe.gauge.radius.value
       let half = probe.exposure.value / 2
-      return .rectangle(
-        x0: probe.x.value - radius, y0: -half, x1: probe.x.value + radius, y1: half,
-        filled: Swift.abs(probe.y.value - y) <= radius, label: "\(probe.id)")
+      let cut = Swift.abs(probe.y.value - y) <= radius
+      if let index = groups.firstIndex(where: { Swift.abs($0.x - probe.x.value) < 0.05 }) {
+        groups[index].radius = Swift.max(groups[index].radius, radius)
+        groups[index].half = Swift.max(groups[index].half, half)
+        groups[index].cut = groups[index].cut || cut
+        groups[index].ids.append(probe.id)
+      } else {
+        groups.append((probe.x.value, radius, half, cut, [probe.id]))
+      }
+    }
+    return groups.map { group in
+      .rectangle(
+        x0: group.x - group.radius, y0: -group.half, x1: group.x + group.radius, y1: group.half,
+        filled: group.cut, label: group.ids.map(String.init).joined(separator: ", "))
     }
   }
 
