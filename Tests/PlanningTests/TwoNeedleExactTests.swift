@@ -15,7 +15,7 @@ struct TwoNeedleExactTests {
       options: PlanningFixtures.options(resolution: resolution, far: 300))
   }
 
-  @Test func midpointFieldWithinOnePercentAndContourWithinATenthOfAMillimetre() throws {
+  @Test func midpointFieldWithinOnePercentAndContourWithinTwoTenthsOfAMillimetre() throws {
     let result = try plan(resolution: 0.5)
     let pair = try #require(result.pairs.first)
     let midpoint = pair.midpointField.value / 10
