@@ -26,7 +26,11 @@ let package = Package(
   targets: [
     .target(name: "Units"),
     .target(name: "HAL", dependencies: ["Units"]),
-    .target(name: "Protocol", dependencies: ["Units", "HAL", "Yams"]),
+    // Treatment planning: the field of each probe pair and the ablation zone (docs/planning.md).
+    // Pure (Units only). Built optimised in every configuration: its solver runs hundreds of
+    // thousands of nodes per sweep, which a debug build would make the tests wait minutes for.
+    .target(name: "Planning", dependencies: ["Units"], swiftSettings: [.unsafeFlags(["-O"])]),
+    .target(name: "Protocol", dependencies: ["Units", "HAL", "Planning", "Yams"]),
     .target(name: "Safety", dependencies: ["Units"]),
     .target(
       name: "Record",
@@ -56,7 +60,8 @@ let package = Package(
     .target(
       name: "Controller",
       dependencies: [
-        "Units", "HAL", "Protocol", "Safety", "Sequencer", "Simulator", "Record", "LinuxBackend", "Telemetry",
+        "Units", "HAL", "Protocol", "Planning", "Safety", "Sequencer", "Simulator", "Record", "LinuxBackend",
+        "Telemetry",
         .product(name: "Atomics", package: "swift-atomics"),
       ]),
     .executableTarget(
@@ -99,9 +104,10 @@ let package = Package(
       name: "KernelChecks", dependencies: ["Units", "HAL", "Protocol", "LinuxBackend", "KernelFixtures"],
       path: "Tests/KernelChecks"),
     .testTarget(name: "UnitsTests", dependencies: ["Units"]),
+    .testTarget(name: "PlanningTests", dependencies: ["Planning", "Protocol", "Units"]),
     .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
     .testTarget(name: "ConsoleTests", dependencies: ["Console", "Telemetry"]),
-    .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "Units", "HAL"]),
+    .testTarget(name: "ProtocolTests", dependencies: ["Protocol", "Planning", "Units", "HAL"]),
     .testTarget(name: "HALTests", dependencies: ["HAL", "Simulator"]),
     .testTarget(name: "LinuxBackendTests", dependencies: ["LinuxBackend", "HAL", "Protocol"]),
     .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "HAL"]),

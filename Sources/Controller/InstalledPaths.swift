@@ -64,21 +64,40 @@ public struct InstalledPaths: Sendable {
   /// (its build directory is under the checkout), or in the source tree it was built from.
   /// Failing all, the path relative to a checkout's root, which an error then names.
   public var simulatorBoard: String {
+    shipped(inCheckout: Self.simulatorBoardInCheckout, installed: Self.simulatorBoardInstalled)
+  }
+
+  /// Where a checkout and the package keep the planner's tissue library.
+  static let tissueLibraryInCheckout = "firmware-config/tissues.yaml"
+  static let tissueLibraryInstalled = "tissues.yaml"
+
+  /// The planner's tissue library (`irectl plan`, and the planner's warnings of `irectl
+  /// validate`), found as the simulated reference board is.
+  public var tissueLibrary: String {
+    shipped(inCheckout: Self.tissueLibraryInCheckout, installed: Self.tissueLibraryInstalled)
+  }
+
+  /// A shipped protocol by name (`share/irectl/protocols/NAME.yaml`, or in a checkout).
+  public func shippedProtocol(_ name: String) -> String {
+    shipped(inCheckout: "firmware-config/protocols/\(name).yaml", installed: "protocols/\(name).yaml")
+  }
+
+  /// A file shipped with irectl: under `BIN/../share/irectl/` as `installed`, or as `inCheckout`
+  /// in a checkout above the executable or in the source tree; failing all, `inCheckout`.
+  private func shipped(inCheckout: String, installed: String) -> String {
     var candidates: [String] = []
     if let executable {
       let bin = URL(fileURLWithPath: executable).deletingLastPathComponent()
       candidates.append(
-        bin.deletingLastPathComponent().appendingPathComponent("share/irectl/\(Self.simulatorBoardInstalled)")
-          .path)
+        bin.deletingLastPathComponent().appendingPathComponent("share/irectl/\(installed)").path)
       var directory = bin
       while directory.path != "/" {
-        candidates.append(directory.appendingPathComponent(Self.simulatorBoardInCheckout).path)
+        candidates.append(directory.appendingPathComponent(inCheckout).path)
         directory = directory.deletingLastPathComponent()
       }
     }
-    if let sourceTree { candidates.append(sourceTree + "/" + Self.simulatorBoardInCheckout) }
-    return candidates.first { FileManager.default.isReadableFile(atPath: $0) }
-      ?? Self.simulatorBoardInCheckout
+    if let sourceTree { candidates.append(sourceTree + "/" + inCheckout) }
+    return candidates.first { FileManager.default.isReadableFile(atPath: $0) } ?? inCheckout
   }
 
   /// `irectl validate`'s board: this machine's where it has one, else the simulated reference

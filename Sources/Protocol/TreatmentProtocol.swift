@@ -1,6 +1,7 @@
+import Planning
 import Units
 
-/// A treatment protocol (PROTOCOL-FORMAT.md, format 1), decoded and validated.
+/// A treatment protocol (PROTOCOL-FORMAT.md, formats 1 and 2), decoded and validated.
 ///
 /// A value of this type has passed every rule of the format against a board: the sequencer never
 /// re-checks what is guaranteed here. Pairs are resolved: spacing and voltage are computed.
@@ -15,11 +16,16 @@ public struct TreatmentProtocol: Sendable, Equatable {
   public var therapy: Therapy
   public var limits: CurrentLimits
   public var pairs: [ProbePair]
+  /// The tissue the planner assumes (format 2; a format 1 file means the library's default).
+  public var tissue: String
+  /// The volume the zone must cover (format 2, optional), in the probes' coordinates with z = 0
+  /// the plane through the middle of the exposed length.
+  public var target: Ellipsoid?
 
   public init(
     format: Int, name: String, description: String?, probes: [Probe], pulse: PulseShape,
     sync: Synchronisation, test: TestPulses, therapy: Therapy, limits: CurrentLimits,
-    pairs: [ProbePair]
+    pairs: [ProbePair], tissue: String = TissueLibrary.defaultTissue, target: Ellipsoid? = nil
   ) {
     self.format = format
     self.name = name
@@ -31,6 +37,8 @@ public struct TreatmentProtocol: Sendable, Equatable {
     self.therapy = therapy
     self.limits = limits
     self.pairs = pairs
+    self.tissue = tissue
+    self.target = target
   }
 
   /// Pulses delivered by the whole treatment, test pulses included, every train pulse counted.
@@ -43,11 +51,16 @@ public struct Probe: Sendable, Equatable {
   public var x: Millimetres
   public var y: Millimetres
   public var exposure: Millimetres
-  public init(id: Int, x: Millimetres, y: Millimetres, exposure: Millimetres) {
+  /// The needle's gauge (format 2; 19 G where the file names none).
+  public var gauge: NeedleGauge
+  public init(
+    id: Int, x: Millimetres, y: Millimetres, exposure: Millimetres, gauge: NeedleGauge = .standard
+  ) {
     self.id = id
     self.x = x
     self.y = y
     self.exposure = exposure
+    self.gauge = gauge
   }
 }
 

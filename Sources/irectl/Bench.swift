@@ -5,7 +5,7 @@ import Foundation
 /// `irectl bench ...`: measurements of the controller on this machine.
 struct Bench: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Measure the controller on this machine.", subcommands: [Timing.self])
+    abstract: "Measure the controller on this machine.", subcommands: [Timing.self, PlanBench.self])
 
   struct Timing: ParsableCommand {
     static let configuration = CommandConfiguration(

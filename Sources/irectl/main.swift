@@ -14,7 +14,7 @@ struct IRECtl: ParsableCommand {
     version: Version.current,
     subcommands: [
       Validate.self, Simulate.self, Monitor.self, Treat.self, SelfTestCommand.self, Info.self, Records.self,
-      Report.self, Bench.self,
+      Report.self, Bench.self, Plan.self,
     ])
 }
 

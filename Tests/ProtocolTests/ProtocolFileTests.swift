@@ -13,8 +13,8 @@ struct ProtocolFileTests {
 
   @Test func formatAndName() {
     #expect(
-      errors([("format", "format: 2"), ("name", "name: Liver_1")]) == [
-        "p.yaml:1:9: format: unsupported format (allowed: 1; found: 2)",
+      errors([("format", "format: 3"), ("name", "name: Liver_1")]) == [
+        "p.yaml:1:9: format: unsupported format (allowed: 1, 2; found: 3)",
         "p.yaml:2:7: name: must use only lowercase letters, digits and '-' (allowed: [a-z0-9-]+; found: Liver_1)",
       ])
   }

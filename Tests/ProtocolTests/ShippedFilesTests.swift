@@ -14,12 +14,15 @@ struct ShippedFilesTests {
 
   @Test func everyShippedProtocolDecodesOnBothReferenceBoards() throws {
     let boards = try Fixtures.shippedFiles(in: Fixtures.boardsDirectory).map(BoardFile.load)
+    let library = try TissueLibraryFile.load(path: Fixtures.packageRoot + "/firmware-config/tissues.yaml")
     let files = Fixtures.shippedFiles(in: Fixtures.protocolsDirectory)
-    #expect(files.count == 4)
+    #expect(files.count == 5)
     for file in files {
       #expect(try ConfigurationFileKind.detect(path: file) == .treatmentProtocol)
       for board in boards {
-        let lines = Fixtures.errorLines { _ = try ProtocolFile.load(path: file, board: board) }
+        let lines = Fixtures.errorLines {
+          _ = try ProtocolFile.load(path: file, board: board, tissues: library)
+        }
         #expect(lines == ["no error"], "\(file) on \(board.name)")
       }
     }

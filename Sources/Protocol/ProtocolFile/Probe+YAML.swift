@@ -1,3 +1,4 @@
+import Planning
 import Units
 
 extension Probe {
@@ -6,7 +7,8 @@ extension Probe {
 
   /// Reads `probes:`: 2 to 6 probes with distinct ids 1...6 (the generator's outputs).
   /// Returns the probes that could be read, and whether the whole list was valid.
-  static func readList(_ value: YAMLValue) -> (probes: [Probe], valid: Bool) {
+  /// `format` 2 allows a `gauge` per probe.
+  static func readList(_ value: YAMLValue, format: Int?) -> (probes: [Probe], valid: Bool) {
     guard let entries = value.list else { return ([], false) }
     var valid = true
     if !countRange.contains(entries.count) {
@@ -18,7 +20,7 @@ extension Probe {
     var probes: [Probe] = []
     var firstIndex: [Int: Int] = [:]
     for (index, entry) in entries.enumerated() {
-      guard let probe = read(entry) else {
+      guard let probe = read(entry, format: format) else {
         valid = false
         continue
       }
@@ -33,13 +35,25 @@ extension Probe {
     return (probes, valid)
   }
 
-  static func read(_ value: YAMLValue) -> Probe? {
-    guard let probe = value.mapping(keys: ["id", "x_mm", "y_mm", "exposure_mm"]) else { return nil }
+  static func read(_ value: YAMLValue, format: Int?) -> Probe? {
+    guard let probe = value.mapping(keys: ["id", "x_mm", "y_mm", "exposure_mm", "gauge"]) else { return nil }
     let id = probe.required("id")?.integer(in: idRange)
     let x = probe.required("x_mm")?.number
     let y = probe.required("y_mm")?.number
     let exposure = probe.required("exposure_mm")?.number(in: 5...30, allowed: "5..30 mm")
-    guard let id, let x, let y, let exposure else { return nil }
-    return Probe(id: id, x: Millimetres(x), y: Millimetres(y), exposure: Millimetres(exposure))
+    var gauge: NeedleGauge? = .standard
+    if let written = probe["gauge"] {
+      gauge = nil
+      if format == 1 {
+        probe.reject("gauge", "a probe's gauge needs format: 2")
+      } else if let number = written.integer {
+        gauge = NeedleGauge(number)
+        if gauge == nil {
+          written.report("unknown gauge", allowed: NeedleGauge.allowedText, found: written.written)
+        }
+      }
+    }
+    guard let id, let x, let y, let exposure, let gauge else { return nil }
+    return Probe(id: id, x: Millimetres(x), y: Millimetres(y), exposure: Millimetres(exposure), gauge: gauge)
   }
 }

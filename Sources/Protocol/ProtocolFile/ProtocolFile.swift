@@ -1,4 +1,11 @@
-/// Treatment protocol files (PROTOCOL-FORMAT.md, format 1), decoded and validated against a board.
+import Planning
+
+/// Treatment protocol files (PROTOCOL-FORMAT.md, formats 1 and 2), decoded and validated against a
+/// board.
+///
+/// Format 2 adds what the planner needs, all optional: each probe's `gauge`, the `tissue` (a name
+/// of the tissue library) and a `target`. A format 1 file means what it always meant; the new
+/// keys in it are errors that say they need format 2.
 ///
 /// Every rule of the format is checked, and every problem of the file is reported at once, each
 /// with its line, column and key path. A protocol that decodes is safe to hand to the sequencer:
@@ -7,28 +14,36 @@
 public enum ProtocolFile {
   static let topKeys = [
     "format", "name", "description", "probes", "pulse", "sync", "test", "therapy", "limits", "pairs",
+    "tissue", "target",
   ]
+  /// The formats this controller reads.
+  static let formats = [1, 2]
 
-  public static func load(path: String, board: BoardDescription) throws -> TreatmentProtocol {
-    try decode(YAMLDocument.load(path: path), board: board)
+  /// `tissues`, when given, is the library the protocol's tissue must be one of; without it the
+  /// tissue's name is checked for its form only.
+  public static func load(
+    path: String, board: BoardDescription, tissues: TissueLibrary? = nil
+  ) throws -> TreatmentProtocol {
+    try decode(YAMLDocument.load(path: path), board: board, tissues: tissues)
   }
 
   public static func decode(
-    yaml: String, file: String, board: BoardDescription
+    yaml: String, file: String, board: BoardDescription, tissues: TissueLibrary? = nil
   ) throws -> TreatmentProtocol {
-    try decode(YAMLDocument.compose(yaml: yaml, file: file), board: board)
+    try decode(YAMLDocument.compose(yaml: yaml, file: file), board: board, tissues: tissues)
   }
 
   static func decode(
-    _ document: YAMLDocument, board: BoardDescription
+    _ document: YAMLDocument, board: BoardDescription, tissues: TissueLibrary?
   ) throws(ConfigurationErrors) -> TreatmentProtocol {
     let diagnostics = document.diagnostics
     let root = YAMLValue(node: document.root, path: "", diagnostics: diagnostics)
     guard let top = root.mapping(keys: topKeys) else {
       throw ConfigurationErrors(errors: diagnostics.errors)
     }
-    let header = FileHeader(top)
-    let probeList = top.required("probes").map(Probe.readList)
+    let header = FileHeader(top, supported: formats)
+    let probeList = top.required("probes").map { Probe.readList($0, format: header?.format) }
+    let (tissue, target) = readPlanning(top, format: header?.format, tissues: tissues)
     let pulse = top.required("pulse").flatMap(PulseShape.read)
     let sync = top.required("sync").flatMap { Synchronisation.read($0, board: board) }
     let limits = top.required("limits").flatMap { CurrentLimits.read($0, board: board) }
@@ -42,16 +57,37 @@ public enum ProtocolFile {
         board: board)
     }
     guard let header, let probes = probeList?.probes, let pulse, let sync, let limits, let test,
-      let therapy, let pairs, diagnostics.errors.isEmpty
+      let therapy, let pairs, let tissue, diagnostics.errors.isEmpty
     else {
       throw ConfigurationErrors(errors: diagnostics.errors)
     }
     let treatment = TreatmentProtocol(
       format: header.format, name: header.name, description: header.description, probes: probes,
-      pulse: pulse, sync: sync, test: test, therapy: therapy, limits: limits, pairs: pairs)
+      pulse: pulse, sync: sync, test: test, therapy: therapy, limits: limits, pairs: pairs, tissue: tissue,
+      target: target)
     checkTotals(treatment, top: top, board: board)
     guard diagnostics.errors.isEmpty else { throw ConfigurationErrors(errors: diagnostics.errors) }
     return treatment
+  }
+
+  /// `tissue` (default: the library's default) and `target`, both format 2. The tissue is `nil`
+  /// when it is unusable (reported).
+  private static func readPlanning(
+    _ top: YAMLMapping, format: Int?, tissues: TissueLibrary?
+  ) -> (tissue: String?, target: Ellipsoid?) {
+    if format == 1 {
+      for key in ["tissue", "target"] where top.has(key) { top.reject(key, "\(key) needs format: 2") }
+      return (TissueLibrary.defaultTissue, nil)
+    }
+    var tissue: String? = TissueLibrary.defaultTissue
+    if let value = top["tissue"] {
+      tissue = value.identifier
+      if let name = tissue, let tissues, tissues[name] == nil {
+        value.report("unknown tissue", allowed: tissues.names.joined(separator: ", "), found: name)
+        tissue = nil
+      }
+    }
+    return (tissue, top["target"].flatMap(Ellipsoid.read))
   }
 
   /// Pulse counts against the board's limits, and a train's duration against the shortest

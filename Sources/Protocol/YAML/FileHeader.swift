@@ -1,18 +1,18 @@
 /// The keys every configuration file starts with: `format`, `name` and `description`.
 struct FileHeader {
-  /// The only format this controller reads.
-  static let supportedFormat = 1
-
   var format: Int
   var name: String
   var description: String?
 
   /// Reads the header from the top-level mapping; `nil` (with errors reported) if it is unusable.
-  init?(_ top: YAMLMapping) {
+  /// `supported` are the formats this controller reads for the kind of file.
+  init?(_ top: YAMLMapping, supported: [Int] = [1]) {
     let format = top.required("format").flatMap { value -> Int? in
       guard let format = value.integer else { return nil }
-      guard format == Self.supportedFormat else {
-        value.report("unsupported format", allowed: "\(Self.supportedFormat)", found: value.written)
+      guard supported.contains(format) else {
+        value.report(
+          "unsupported format", allowed: supported.map(String.init).joined(separator: ", "),
+          found: value.written)
         return nil
       }
       return format

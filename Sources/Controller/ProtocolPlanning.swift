@@ -1,0 +1,63 @@
+import Planning
+import Protocol
+import Units
+
+/// A decoded protocol planned with a tissue of the library: what `irectl plan` prints and draws,
+/// and what `irectl validate` warns about (on a coarser grid).
+public enum ProtocolPlanning {
+  /// What the command line may change; `nil` keeps the protocol's (its tissue, that tissue's
+  /// threshold).
+  public struct Request: Sendable, Equatable {
+    public var tissue: String?
+    public var threshold: VoltsPerCentimetre?
+    public var dynamic = true
+    public var resolution = Millimetres(0.5)
+    public init() {}
+
+    /// The grid `irectl validate` plans on: coarse enough for well under a second per file.
+    public static var validation: Request {
+      var request = Request()
+      request.resolution = Millimetres(1.5)
+      return request
+    }
+  }
+
+  /// Allowed by the command line (finer grids need more memory than a board has to spare).
+  public static let thresholdRange = 50.0...5000.0
+  public static let resolutionRange = 0.3...2.0
+
+  /// A plan with the tissue it was made for.
+  public struct Outcome: Sendable {
+    public var plan: TreatmentPlan
+    public var tissue: TissueProperties
+    public var resolution: Millimetres
+  }
+
+  /// Plans `treatment`; a bad option or an unknown tissue is `SessionError.invalidInput`, named
+  /// by its option.
+  public static func plan(
+    _ treatment: TreatmentProtocol, library: TissueLibrary, request: Request
+  ) throws(SessionError) -> Outcome {
+    let name = request.tissue ?? treatment.tissue
+    guard let tissue = library[name] else {
+      let known = library.names.joined(separator: ", ")
+      throw .invalidInput("--tissue: unknown tissue (allowed: \(known); found: \(name))")
+    }
+    if let threshold = request.threshold?.value, !thresholdRange.contains(threshold) {
+      throw .invalidInput("--threshold: allowed 50...5000 V/cm; found \(threshold)")
+    }
+    guard resolutionRange.contains(request.resolution.value) else {
+      throw .invalidInput("--resolution: allowed 0.3...2 mm; found \(request.resolution.value)")
+    }
+    var options = PlanningOptions()
+    options.resolution = request.resolution
+    do {
+      let plan = try TreatmentPlanner.plan(
+        layout: treatment.probeLayout(), conductivity: tissue.conductivity(dynamic: request.dynamic),
+        threshold: request.threshold ?? tissue.threshold, target: treatment.target, options: options)
+      return Outcome(plan: plan, tissue: tissue, resolution: request.resolution)
+    } catch {
+      throw .invalidInput("\(error)")
+    }
+  }
+}
