@@ -174,7 +174,12 @@ public enum TimingBenchmark {
     }
     var board = try BoardFile.load(path: boardPath)
     guard var settings = board.simulator else {
-      throw SessionError.environment("\(boardPath): the timing benchmark needs a simulator board file")
+      // On a generator's own board file the benchmark would charge the bank and fire into
+      // whatever the probes touch: refused before anything is opened.
+      throw SessionError.environment(
+        "\(boardPath): not a simulator board file: bench timing fires hundreds of pulses, and on a"
+          + " generator it would charge the bank and fire them through the probes; refused, nothing"
+          + " opened or charged (give a simulator board file, --board)")
     }
     settings.heart.rateBPM = rate * 60
     settings.heart.variability = 0.01
@@ -228,7 +233,13 @@ public enum TimingBenchmark {
     let consoleLoad = load?.finish()
     let wall = PosixTime.monotonicNow() - started
     guard case .completed = outcome else {
-      throw SessionError.environment("the benchmark treatment did not complete: \(outcome.name)")
+      let why: String
+      switch outcome {
+      case .completed: why = ""
+      case .faulted(let fault, _, let index): why = " at pulse \(index): \(fault.reason)"
+      case .aborted(let reason, _, let index): why = " at pulse \(index): \(reason)"
+      }
+      throw SessionError.environment("the benchmark treatment did not complete: \(outcome.name)\(why)")
     }
     guard publisher.lostEvents == 0 else {
       throw SessionError.environment("\(publisher.lostEvents) events lost during the benchmark")

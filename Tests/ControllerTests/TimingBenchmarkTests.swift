@@ -53,6 +53,16 @@ struct TimingBenchmarkTests {
     }
   }
 
+  /// A generator's own board file: refused with the reason, before anything is opened.
+  @Test func aGeneratorsBoardFileIsRefused() {
+    do {
+      _ = try TimingBenchmark.run(pulses: 5, rate: 1, boardPath: Paths.config("boards/reference.yaml"))
+      Issue.record("the benchmark ran on a generator's board file")
+    } catch {
+      #expect("\(error)".contains("nothing opened or charged"), "\(error)")
+    }
+  }
+
   @Test func outOfRangeArgumentsAreRefused() {
     #expect(throws: SessionError.self) {
       try TimingBenchmark.run(pulses: 0, rate: 1, boardPath: Paths.simBoard)
