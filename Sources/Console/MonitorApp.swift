@@ -51,6 +51,12 @@ public final class MonitorApp {
     signalPipe = pipe.write
     // The console cannot be suspended (its terminal would stay raw): Ctrl-Z does nothing.
     signal(SIGTSTP, SIG_IGN)
+    // A parent may have blocked these (the mask is inherited through exec): unblocked, so that
+    // a hangup or a termination reaches the console whoever started it.
+    var handled = sigset_t()
+    sigemptyset(&handled)
+    for number in [SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&handled, number) }
+    pthread_sigmask(SIG_UNBLOCK, &handled, nil)
     for number in [SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
       signal(number) { received in
         var byte = UInt8(truncatingIfNeeded: received)
@@ -65,7 +71,11 @@ public final class MonitorApp {
       terminal.restore()
     }
     var buffer = [UInt8](repeating: 0, count: 64)
+    // A console whose terminal is gone (a closed window, a dropped SSH session, a killed tmux)
+    // ends: nobody can see it or type into it, and it would poll a dead terminal forever.
+    let interactive = isatty(STDIN_FILENO) == 1
     while !quit {
+      if interactive && isatty(STDIN_FILENO) != 1 { break }
       let now = Self.seconds()
       if !client.connected, now - lastAttempt >= 1 {
         lastAttempt = now
@@ -87,6 +97,7 @@ public final class MonitorApp {
           dirty = true
         }
       }
+      if fds[1].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 { break }
       if fds[1].revents != 0 { keys(&buffer) }
       if client.connected, fds[2].revents != 0 {
         if let messages = client.receive() {
@@ -113,7 +124,11 @@ public final class MonitorApp {
   /// after the question was on the screen: what was typed ahead with the `a` is discarded.
   private func keys(_ buffer: inout [UInt8]) {
     let count = read(STDIN_FILENO, &buffer, buffer.count)
-    guard count > 0 else { return }
+    guard count > 0 else {
+      // End of input or an error other than an interruption: the terminal is gone.
+      if count == 0 || (errno != EINTR && errno != EAGAIN) { quit = true }
+      return
+    }
     dirty = true
     let bytes = buffer.prefix(count)
     if bytes.first == 0x1B { return }

@@ -33,15 +33,28 @@ import Testing
       posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
       let argv = (["tmux", "-L", socket] + arguments).map { strdup($0) } + [nil]
       defer { for pointer in argv { free(pointer) } }
+      // The test runner's threads block nearly every signal, and a spawned process inherits
+      // the mask: a tmux server (and the console in its pane) that cannot be signalled would
+      // outlive kill-server. Spawned with no signal blocked and every handler at its default.
+      var attributes = posix_spawnattr_t()
+      posix_spawnattr_init(&attributes)
+      defer { posix_spawnattr_destroy(&attributes) }
+      var none = sigset_t()
+      sigemptyset(&none)
+      var all = sigset_t()
+      sigfillset(&all)
+      posix_spawnattr_setsigmask(&attributes, &none)
+      posix_spawnattr_setsigdefault(&attributes, &all)
+      posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
       var pid: pid_t = 0
-      let status = posix_spawnp(&pid, "tmux", &actions, nil, argv, environ)
-      close(pipe[1])
-      defer { close(pipe[0]) }
+      let status = posix_spawnp(&pid, "tmux", &actions, &attributes, argv, environ)
+      Glibc.close(pipe[1])
+      defer { Glibc.close(pipe[0]) }
       guard status == 0 else { throw CocoaError(.executableNotLoadable) }
       var output: [UInt8] = []
       var buffer = [UInt8](repeating: 0, count: 65536)
-      // new-session's server keeps the write end open: read only what capture-pane prints.
-      if arguments.first == "capture-pane" {
+      // new-session's server keeps the write end open: read only what queries print.
+      if arguments.first == "capture-pane" || arguments.first == "display-message" {
         while true {
           let count = read(pipe[0], &buffer, buffer.count)
           if count <= 0 { break }
@@ -53,8 +66,32 @@ import Testing
       return String(decoding: output, as: UTF8.self)
     }
 
+    /// The server's and the pane's processes, once started: what `close` makes sure are gone.
+    private var processes: [pid_t] = []
+
     func start(_ command: String, columns: Int = 100, rows: Int = 30) throws {
       try run(["new-session", "-d", "-s", "console", "-x", "\(columns)", "-y", "\(rows)", command])
+      let pids = try run(["display-message", "-p", "-t", "console", "#{pid} #{pane_pid}"])
+      processes = pids.split(whereSeparator: \.isWhitespace).compactMap { pid_t($0) }
+    }
+
+    /// The console's process in the pane, once started.
+    var panePID: pid_t? { processes.count == 2 ? processes[1] : nil }
+
+    /// Ends the server and what runs in it, whatever way the test ends (each test defers it: a
+    /// deinit is not a promise that anything runs). The pane's console and the server are
+    /// killed outright if `kill-server` leaves them, and reaped by whoever is their parent.
+    func close() {
+      _ = try? run(["kill-server"])
+      for pid in processes where kill(pid, 0) == 0 {
+        var waited = 0
+        while kill(pid, 0) == 0 && waited < 20 {
+          usleep(50_000)
+          waited += 1
+        }
+        if kill(pid, 0) == 0 { kill(pid, SIGKILL) }
+      }
+      processes = []
     }
 
     func capture(escapes: Bool = false) throws -> String {
@@ -76,7 +113,7 @@ import Testing
 
     func keys(_ keys: String) throws { try run(["send-keys", "-t", "console", keys]) }
 
-    deinit { _ = try? run(["kill-server"]) }
+    deinit { close() }
   }
 
   /// A real-time treatment: one pair, 10 test and 40 therapy pulses at 120 beats per minute.
@@ -117,10 +154,16 @@ import Testing
       return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 
-    deinit {
-      if process.isRunning { process.terminate() }
+    /// Ends the treatment if it still runs and removes its files; each test defers it.
+    func close() {
+      if process.isRunning {
+        process.terminate()
+        process.waitUntilExit()
+      }
       for path in [socket, record, summary] { try? FileManager.default.removeItem(atPath: path) }
     }
+
+    deinit { close() }
   }
 
   /// The console's command line in the pane. NO_COLOR is removed unless the test sets it: the
@@ -151,7 +194,9 @@ import Testing
 
   @Test func bannerCounterResizeAndARestartedConsole() throws {
     let treatment = try Treatment("console-main")
+    defer { treatment.close() }
     let tmux = Tmux("main")
+    defer { tmux.close() }
     try tmux.start(Self.monitor(treatment.socket))
     var screen = try tmux.wait { ($0.contains("SIMULATOR") && (Self.delivered($0) ?? 0) >= 3) }
     #expect(screen.contains("SIMULATOR"))
@@ -191,7 +236,9 @@ import Testing
 
   @Test func anInjectedFaultTurnsItsInterlockRedWithTheReason() throws {
     let treatment = try Treatment("console-fault", faults: ["estop@pulse=6"])
+    defer { treatment.close() }
     let tmux = Tmux("fault")
+    defer { tmux.close() }
     try tmux.start(Self.monitor(treatment.socket))
     let screen = try tmux.wait(escapes: true) { $0.contains("LATCHED estop") }
     #expect(screen.contains("LATCHED estop: emergency stop pressed"))
@@ -207,7 +254,9 @@ import Testing
 
   @Test func pauseFromTheConsoleTakesEffectAndIsRecorded() throws {
     let treatment = try Treatment("console-pause")
+    defer { treatment.close() }
     let tmux = Tmux("pause")
+    defer { tmux.close() }
     try tmux.start(Self.monitor(treatment.socket))
     _ = try tmux.wait { (Self.delivered($0) ?? 0) >= 12 }
     try tmux.keys("p")
@@ -233,7 +282,9 @@ import Testing
 
   @Test func aRefusedCommandIsRecorded() throws {
     let treatment = try Treatment("console-refused")
+    defer { treatment.close() }
     let tmux = Tmux("refused")
+    defer { tmux.close() }
     try tmux.start(Self.monitor(treatment.socket))
     _ = try tmux.wait { (Self.delivered($0) ?? 0) >= 2 }
     let fd = try UnixSocket.connect(to: treatment.socket)
@@ -255,14 +306,42 @@ import Testing
     #expect(rows.contains { $0["event"] == "console_command" && $0["reason"]?.hasPrefix("abort") == true })
   }
 
+  /// Whether `pid` has ended (gone, or a zombie nobody reaped yet).
+  static func ended(_ pid: pid_t) -> Bool {
+    guard kill(pid, 0) == 0 else { return true }
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let close = stat.lastIndex(of: ")")
+    else { return true }
+    return stat[close...].dropFirst(2).first == "Z"
+  }
+
+  /// The terminal goes away under the console (its tmux server killed, as a dropped SSH session
+  /// or a closed window does): the console ends by itself, not polling a dead terminal forever.
+  @Test func aConsoleWhoseTerminalIsGoneEnds() throws {
+    let treatment = try Treatment("console-gone")
+    defer { treatment.close() }
+    let tmux = Tmux("gone")
+    defer { tmux.close() }
+    try tmux.start(Self.monitor(treatment.socket))
+    _ = try tmux.wait { $0.contains("SIMULATOR") }
+    let pane = try #require(tmux.panePID)
+    _ = try tmux.run(["kill-server"])
+    let deadline = Date().addingTimeInterval(10)
+    while !Self.ended(pane), Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+    #expect(Self.ended(pane), "the console still runs without its terminal")
+  }
+
   @Test func dumbTerminalsAndNoColourDegrade() throws {
     let treatment = try Treatment("console-dumb")
+    defer { treatment.close() }
     let dumb = Tmux("dumb")
+    defer { dumb.close() }
     try dumb.start(Self.monitor(treatment.socket, environment: "TERM=dumb"))
     let plain = try dumb.wait(escapes: true) { $0.contains("SIMULATOR  state") && $0.contains("pulses") }
     #expect(plain.contains("SIMULATOR  state"))
     #expect(!plain.contains("\u{1B}["), "escape sequences on a dumb terminal")
     let colourless = Tmux("nocolour")
+    defer { colourless.close() }
     try colourless.start(Self.monitor(treatment.socket, environment: "TERM=xterm-256color NO_COLOR=1"))
     let screen = try colourless.wait(escapes: true) { $0.contains("SIMULATOR") && $0.contains("[p] pause") }
     #expect(screen.contains("SIMULATOR"))
