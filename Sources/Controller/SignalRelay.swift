@@ -42,9 +42,15 @@ public enum SignalRelay {
   /// Blocks the ending signals and SIGTSTP in the calling thread and every thread it creates
   /// from now on. Call before starting any thread.
   public static func blockTerminationSignals() {
+    // Whatever handled these before (the language runtime catches SIGQUIT to print a crash
+    // backtrace, suspending every thread meanwhile) must never take one instead of the relay:
+    // a do-nothing handler, which only a thread that leaves them unblocked could ever run.
+    for (signal, _) in ending { Glibc.signal(signal, SignalRelay.ignoreHere) }
     var set = relayedSignals()
     pthread_sigmask(SIG_BLOCK, &set, nil)
   }
+
+  private static let ignoreHere: @convention(c) (Int32) -> Void = { _ in }
 
   /// Starts the thread that turns each ending signal into an abort of `sequencer`, and refuses
   /// each SIGTSTP with a line on standard error.
