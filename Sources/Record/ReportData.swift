@@ -17,11 +17,16 @@ public struct ReportData: Sendable, Equatable {
     public var outcome: String
     /// For an interrupted session: the delivered count lies in this range.
     public var deliveredBounds: ClosedRange<Int>?
+    /// The protocol file as the session named it (its SHA-256 is `protocolSHA256`).
+    public var protocolFile: String
+    /// What the session's zones are computed from; `nil` for sessions recorded without them.
+    public var planInputs: PlanInputs?
     public init(
       id: String, backend: String, simulated: Bool, device: String, protocolName: String,
       protocolSHA256: String,
       boardSHA256: String, softwareVersion: String, operatorName: String, startedAt: String, endedAt: String?,
-      outcome: String, deliveredBounds: ClosedRange<Int>?
+      outcome: String, deliveredBounds: ClosedRange<Int>?, protocolFile: String = "",
+      planInputs: PlanInputs? = nil
     ) {
       self.id = id
       self.backend = backend
@@ -36,6 +41,8 @@ public struct ReportData: Sendable, Equatable {
       self.endedAt = endedAt
       self.outcome = outcome
       self.deliveredBounds = deliveredBounds
+      self.protocolFile = protocolFile
+      self.planInputs = planInputs
     }
   }
 
