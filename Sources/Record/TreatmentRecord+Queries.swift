@@ -149,7 +149,7 @@ extension TreatmentRecord {
         endedAt: end?["ended_at"], outcome: end?["outcome"] ?? openOutcome(of: session),
         deliveredBounds: (end?["outcome"] as String?) == "interrupted"
           ? min.flatMap { lo in max.map { lo...$0 } } : nil, protocolFile: s["protocol_file"],
-        planInputs: Self.planInputs(s))
+        boardFile: s["board_file"], planInputs: Self.planInputs(s))
       let pairs = try Row.fetchAll(
         db, sql: "SELECT * FROM pairs WHERE session_id = ? ORDER BY seq", arguments: [session]
       )

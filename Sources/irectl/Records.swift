@@ -148,7 +148,9 @@ struct Report: ParsableCommand {
   func run() throws {
     let record = try location.open()
     let id = try location.session(session, in: record)
-    let html = ReportRenderer.html(try record.reportData(for: id))
+    var data = try record.reportData(for: id)
+    DeliveredZones.attach(to: &data)
+    let html = ReportRenderer.html(data)
     do {
       try html.write(toFile: out, atomically: true, encoding: .utf8)
     } catch {
