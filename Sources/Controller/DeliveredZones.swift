@@ -18,10 +18,16 @@ import Units
 /// The files must be the session's own: a protocol or library that changed since (another
 /// SHA-256) is not used, and the report says why it shows no zones.
 public enum DeliveredZones {
-  /// Fills `data.zones`, or `data.zonesUnavailable` with the reason it could not.
-  public static func attach(to data: inout ReportData, paths: InstalledPaths = .current) {
+  /// Fills `data.zones`, or `data.zonesUnavailable` with the reason it could not. The protocol
+  /// is read from `protocolPath` when given (a file moved since the session: it must still have
+  /// the session's SHA-256), else from where the session found it.
+  public static func attach(
+    to data: inout ReportData, protocolPath: String? = nil, paths: InstalledPaths = .current
+  ) {
     do {
-      data.zones = try compare(data, libraryPath: paths.tissueLibrary, fallbackBoard: paths.validationBoard)
+      data.zones = try compare(
+        data, protocolPath: protocolPath ?? data.session.protocolFile, libraryPath: paths.tissueLibrary,
+        fallbackBoard: paths.validationBoard)
     } catch {
       data.zonesUnavailable = error.reason
     }
@@ -32,18 +38,20 @@ public enum DeliveredZones {
   }
 
   static func compare(
-    _ data: ReportData, libraryPath: String, fallbackBoard: String
+    _ data: ReportData, protocolPath: String, libraryPath: String, fallbackBoard: String
   ) throws(Unavailable) -> ZoneComparison {
     let session = data.session
     guard let inputs = session.planInputs else {
       throw Unavailable(reason: "the session was recorded without the plan's inputs (before they were kept)")
     }
-    guard let protocolData = FileManager.default.contents(atPath: session.protocolFile) else {
-      throw Unavailable(reason: "the protocol file \(session.protocolFile) cannot be read")
+    guard let protocolData = FileManager.default.contents(atPath: protocolPath) else {
+      throw Unavailable(reason: "the protocol file \(protocolPath) cannot be read (irectl report --protocol)")
     }
     guard TreatmentRecord.sha256(of: Array(protocolData)) == session.protocolSHA256 else {
       throw Unavailable(
-        reason: "the protocol file \(session.protocolFile) has changed since the session (another SHA-256)")
+        reason:
+          "the protocol file \(protocolPath) is not the one the session ran: changed since, or another file (another SHA-256)"
+      )
     }
     guard let libraryData = FileManager.default.contents(atPath: libraryPath) else {
       throw Unavailable(reason: "the tissue library \(libraryPath) cannot be read")
@@ -62,7 +70,7 @@ public enum DeliveredZones {
         FileManager.default.isReadableFile(atPath: session.boardFile) ? session.boardFile : fallbackBoard
       let board = try BoardFile.load(path: boardPath)
       treatment = try ProtocolFile.decode(
-        yaml: String(decoding: protocolData, as: UTF8.self), file: session.protocolFile, board: board,
+        yaml: String(decoding: protocolData, as: UTF8.self), file: protocolPath, board: board,
         tissues: library)
     } catch {
       throw Unavailable(reason: "the session's files do not decode now: \(error)")

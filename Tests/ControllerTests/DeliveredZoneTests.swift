@@ -94,7 +94,27 @@ struct DeliveredZoneTests {
           toFile: copy, atomically: true, encoding: .utf8)
       })
     #expect(data.zones == nil)
-    #expect(data.zonesUnavailable?.contains("has changed since the session") == true)
+    #expect(data.zonesUnavailable?.contains("is not the one the session ran") == true)
     #expect(ReportRenderer.html(data).contains("Zones not computed"))
+  }
+
+  @Test func aProtocolMovedSinceTheSessionIsGivenByItsNewPath() throws {
+    let copy = Paths.temporary("zones-moved.yaml")
+    let moved = Paths.temporary("zones-moved-elsewhere.yaml")
+    try FileManager.default.copyItem(atPath: Self.target, toPath: copy)
+    defer {
+      try? FileManager.default.removeItem(atPath: copy)
+      try? FileManager.default.removeItem(atPath: moved)
+    }
+    var data = try Self.report(
+      copy, name: "zones-moved", acts: [OperatorAct(kind: .abort, when: .pulse(5))],
+      beforeReport: { try FileManager.default.moveItem(atPath: copy, toPath: moved) })
+    #expect(data.zones == nil)
+    #expect(data.zonesUnavailable?.contains("cannot be read") == true)
+    data.zonesUnavailable = nil
+    DeliveredZones.attach(to: &data, protocolPath: moved)
+    let zones = try #require(data.zones, "\(data.zonesUnavailable ?? "")")
+    #expect(zones.missingPairs == zones.pairs.map(\.label), "no pair received its therapy pulses")
+    #expect(zones.delivered.volumeMl == 0 && zones.planned.volumeMl > 0)
   }
 }
