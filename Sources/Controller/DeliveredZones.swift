@@ -132,12 +132,35 @@ public enum DeliveredZones {
     for pair in pairs where pair.complete && pair.measuredVoltageV == nil {
       notes.append("pair \(pair.label): no voltage was measured on its therapy pulses")
     }
-    return ZoneComparison(
+    var comparison = ZoneComparison(
       tissue: plannedReport.tissue, thresholdVPerCm: plannedReport.thresholdVPerCm,
       resolutionMm: inputs.resolutionMm, plannerVersion: TreatmentPlanner.version, pairs: pairs,
       planned: zone(plannedReport), delivered: deliveredReport.map(zone) ?? .none,
       hasTarget: treatment.target != nil, notes: notes,
       solveMs: Int(((clock.now - start) / .milliseconds(1)).rounded()))
+    comparison.planeSVG = drawing(planned, delivered: deliveredOutcome, treatment: treatment)
+    return comparison
+  }
+
+  /// The probe plane with the edge of each zone: planned dashed grey, delivered solid black.
+  static func drawing(
+    _ planned: ProtocolPlanning.Outcome, delivered: ProtocolPlanning.Outcome?, treatment: TreatmentProtocol
+  ) -> String {
+    let threshold = planned.plan.threshold.value
+    let plane = planned.plan.field.probePlane()
+    var outlines = [
+      PlanPage.Outline(segments: plane.contour(at: threshold), colour: "#888", width: 2, dash: "6 4")
+    ]
+    if let delivered {
+      outlines.append(
+        PlanPage.Outline(
+          segments: delivered.plan.field.probePlane().contour(at: threshold), colour: "#000", width: 2.4,
+          dash: nil))
+    }
+    return PlanPage.svg(
+      plane, threshold: threshold, horizontalLabel: "x (mm)", verticalLabel: "y (mm)",
+      probes: PlanPage.planeProbes(treatment), target: PlanPage.planeTarget(treatment.target),
+      outlines: outlines)
   }
 
   static func size(_ size: PlanReport.PairSize) -> ZoneComparison.PairSize {

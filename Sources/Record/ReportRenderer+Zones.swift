@@ -63,6 +63,10 @@ extension ReportRenderer {
       out += "<td class=\"num\">\(size(pair.planned))</td><td class=\"num\">\(delivered)</td></tr>\n"
     }
     out += "</tbody>\n</table>\n"
+    if let svg = zones.planeSVG {
+      out += "<figure>\n\(svg)<figcaption>Probe plane (z = 0): the planned zone's edge dashed grey, "
+      out += "the delivered zone's solid black, the target dashed green.</figcaption></figure>\n"
+    }
     return out + note("Pair zones: along the pair × across it in the probe plane × along the needles.")
   }
 }

@@ -77,6 +77,9 @@ public struct ZoneComparison: Sendable, Equatable {
   public var notes: [String]
   /// The wall time of both plans.
   public var solveMs: Int
+  /// The probe plane drawn (inline SVG, made by the planner's page): the planned zone's edge
+  /// dashed, the delivered zone's solid, the probes, the target.
+  public var planeSVG: String?
 
   public init(
     tissue: String, thresholdVPerCm: Double, resolutionMm: Double, plannerVersion: String, pairs: [Pair],

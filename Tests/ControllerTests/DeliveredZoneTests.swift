@@ -58,6 +58,7 @@ struct DeliveredZoneTests {
     #expect(html.contains("Ablation zone: planned and delivered"))
     #expect(html.contains("1.0 mm grid"))
     #expect(!html.contains("Not achieved"))
+    #expect(zones.planeSVG?.contains("stroke=\"#000\"") == true, "the delivered zone's edge is drawn")
   }
 
   @Test func anAbortedTreatmentShowsTheMissingShare() throws {
@@ -116,5 +117,8 @@ struct DeliveredZoneTests {
     let zones = try #require(data.zones, "\(data.zonesUnavailable ?? "")")
     #expect(zones.missingPairs == zones.pairs.map(\.label), "no pair received its therapy pulses")
     #expect(zones.delivered.volumeMl == 0 && zones.planned.volumeMl > 0)
+    let drawing = try #require(zones.planeSVG)
+    #expect(drawing.contains("stroke-dasharray=\"6 4\""), "the planned zone's edge is drawn")
+    #expect(!drawing.contains("stroke=\"#000\""), "no delivered zone to draw")
   }
 }
