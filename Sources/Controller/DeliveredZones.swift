@@ -91,6 +91,8 @@ public enum DeliveredZones {
     var delivered = treatment
     delivered.pairs = []
     var measured: [(count: Int, voltage: Double?)] = []
+    /// Each pair's place among the delivered ones (a protocol may drive the same pair twice).
+    var place: [Int: Int] = [:]
     for (index, pair) in treatment.pairs.enumerated() {
       let pulses = data.pulses.filter { $0.pair == index && $0.kind == "therapy" }
       let volts = pulses.map { Swift.abs($0.voltageV) }.filter { $0 > 0 }
@@ -99,6 +101,7 @@ public enum DeliveredZones {
       if pulses.count >= treatment.therapy.pulses, let mean {
         var changed = pair
         changed.voltage = Volts(mean)
+        place[index] = delivered.pairs.count
         delivered.pairs.append(changed)
       }
     }
@@ -115,7 +118,7 @@ public enum DeliveredZones {
     var pairs: [ZoneComparison.Pair] = []
     for (index, pair) in treatment.pairs.enumerated() {
       let plan = plannedReport.pairs[index]
-      let done = deliveredReport?.pairs.first { $0.anode == pair.anode && $0.cathode == pair.cathode }
+      let done = place[index].flatMap { deliveredReport?.pairs[$0] }
       pairs.append(
         ZoneComparison.Pair(
           label: pair.label, plannedVoltageV: pair.voltage.value,
