@@ -70,9 +70,19 @@ public enum PlanPage {
     case ellipse(x: Double, y: Double, rx: Double, ry: Double)
   }
 
+  /// An iso-line drawn in place of the page's levels (the report's planned and delivered zones).
+  struct Outline {
+    var segments: [FieldSlice.Segment]
+    var colour: String
+    var width: Double
+    var dash: String?
+  }
+
+  /// `slice` framed, with its iso-field lines at `levels` and the threshold, or with `outlines`
+  /// instead when given.
   static func svg(
     _ slice: FieldSlice, threshold: Double, horizontalLabel: String, verticalLabel: String, probes: [Shape],
-    target: Shape?
+    target: Shape?, outlines: [Outline]? = nil
   ) -> String {
     let xs = slice.horizontal.map(\.value)
     let ys = slice.vertical.map(\.value)
@@ -107,14 +117,20 @@ public enum PlanPage {
     out += "<text x=\"12\" y=\"\(format(margin - 12, 1))\" font-size=\"11\">\(verticalLabel)</text>\n"
     var lines = levels.map { (level: $0.0, colour: $0.1, width: 1.2) }
     if !levels.contains(where: { $0.0 == threshold }) { lines.append((threshold, "#000", 2)) }
-    for line in lines {
-      let segments = slice.contour(at: line.level)
-      guard !segments.isEmpty else { continue }
+    let drawn =
+      outlines
+      ?? lines.map {
+        Outline(
+          segments: slice.contour(at: $0.level), colour: $0.colour,
+          width: $0.level == threshold ? 2.4 : $0.width,
+          dash: nil)
+      }
+    for line in drawn where !line.segments.isEmpty {
       var path = ""
-      for s in segments { path += "M\(px(s.x0)) \(py(s.y0))L\(px(s.x1)) \(py(s.y1))" }
-      let strokeWidth = line.level == threshold ? 2.4 : line.width
+      for s in line.segments { path += "M\(px(s.x0)) \(py(s.y0))L\(px(s.x1)) \(py(s.y1))" }
+      let dash = line.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
       out +=
-        "<path d=\"\(path)\" fill=\"none\" stroke=\"\(line.colour)\" stroke-width=\"\(format(strokeWidth, 1))\"/>\n"
+        "<path d=\"\(path)\" fill=\"none\" stroke=\"\(line.colour)\" stroke-width=\"\(format(line.width, 1))\"\(dash)/>\n"
     }
     if let target, case .ellipse(let x, let y, let rx, let ry) = target {
       out +=

@@ -20,6 +20,15 @@ public enum ProtocolPlanning {
       request.resolution = Millimetres(1.5)
       return request
     }
+
+    /// The grid a treatment report computes its planned and delivered zones on (kept in the
+    /// record with the session): coarse enough for a report in a few seconds, fine enough that
+    /// the planned and delivered zones differ by what was delivered, not by the grid.
+    public static var delivered: Request {
+      var request = Request()
+      request.resolution = Millimetres(1)
+      return request
+    }
   }
 
   /// Allowed by the command line (finer grids need more memory than a board has to spare).

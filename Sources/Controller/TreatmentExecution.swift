@@ -1,5 +1,6 @@
 import Foundation
 import HAL
+import Planning
 import Protocol
 import Record
 import Safety
@@ -228,9 +229,22 @@ struct TreatmentExecution {
           SessionInfo.Pair(
             index: $0.offset, anode: $0.element.anode, cathode: $0.element.cathode,
             voltageV: $0.element.voltage.value, spacingMM: $0.element.spacing.value)
-        })
+        }, planInputs: planInputs(plan, libraryPath: identity.tissueLibraryPath))
       return try RecordWriter(record: record, info: info, origin: origin, gate: gate)
     } catch { throw SessionError.environment(String(describing: error)) }
+  }
+}
+
+extension TreatmentExecution {
+  /// What the session's zones are computed from: the protocol's tissue, the library's SHA-256,
+  /// the planner's version and the report's grid. `nil` when the library cannot be read: the
+  /// treatment does not depend on it, only its report's zones do (which then say so).
+  static func planInputs(_ plan: TreatmentProtocol, libraryPath: String?) -> PlanInputs? {
+    guard let libraryPath, let text = FileManager.default.contents(atPath: libraryPath) else { return nil }
+    return PlanInputs(
+      tissue: plan.tissue, tissueLibrarySHA256: TreatmentRecord.sha256(of: Array(text)),
+      plannerVersion: TreatmentPlanner.version,
+      resolutionMm: ProtocolPlanning.Request.delivered.resolution.value)
   }
 }
 
@@ -244,6 +258,8 @@ struct RecordIdentity {
   var boardPath: String
   var operatorName: String
   var seed: UInt64?
+  /// The planner's tissue library, whose SHA-256 the session keeps with its plan inputs.
+  var tissueLibraryPath: String? = InstalledPaths.current.tissueLibrary
 }
 
 /// The run's clock read from the telemetry thread: both clocks that run with telemetry (the

@@ -5,6 +5,11 @@ import Units
 /// Plans a protocol: solves every pair's field (on `options.threads` threads, each with its own
 /// grids, allocated once and reused for each pair it takes) and measures the zone.
 public enum TreatmentPlanner {
+  /// The planner's version, kept in the record with each session: a change that moves a zone
+  /// (the model, the grid, the solver's tolerances) gets a new one, so that a zone is recomputed
+  /// knowing whether it can come out as it did.
+  public static let version = "1"
+
   public static func plan(
     layout: ProbeLayout, conductivity: ConductivityModel, threshold: VoltsPerCentimetre,
     target: Ellipsoid? = nil, options: PlanningOptions = PlanningOptions()

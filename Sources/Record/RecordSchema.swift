@@ -10,7 +10,7 @@ enum RecordSchema {
     "sessions": [
       "backend", "simulated", "device", "board_file", "board_sha256", "protocol_name", "protocol_file",
       "protocol_sha256", "software_version", "operator", "seed", "started_at", "set_size", "delay_ms",
-      "window_ms",
+      "window_ms", "tissue", "tissue_library_sha256", "planner_version", "plan_resolution_mm",
     ],
     "pairs": ["pair_index", "anode", "cathode", "voltage_v", "spacing_mm"],
     "pulse_intents": ["pulse_index", "pair_index", "kind", "polarity", "train_pulses", "intended_at_ms"],
@@ -46,7 +46,7 @@ enum RecordSchema {
         "by_recovery": "INTEGER",
       ]
       for table in tables {
-        let body = (columns[table] ?? []).filter { !addedInV2.contains($0) }
+        let body = (columns[table] ?? []).filter { !addedLater.contains($0) }
           .map { "\($0) \(types[$0] ?? "TEXT")" }.joined(separator: ", ")
         try db.execute(
           sql: """
@@ -98,20 +98,34 @@ enum RecordSchema {
             FROM sessions s LEFT JOIN session_ends e USING (session_id)
           """)
     }
+    migrator.registerMigration("v6: the plan's inputs with the session") { db in
+      // What the planned and delivered zones of a session are recomputed from: the tissue, the
+      // SHA-256 of the tissue library's text, the planner's version and the grid spacing. Null
+      // in sessions written before (and then left out of their hashes).
+      for column in planInputs {
+        try db.execute(
+          sql: "ALTER TABLE sessions ADD COLUMN \(column) \(column.hasSuffix("_mm") ? "REAL" : "TEXT")")
+      }
+    }
     return migrator
   }
 
   /// The outcome `session_summary` gives a session without an end.
   static let notClosed = "not closed"
 
-  /// Columns that came with the second migration (so the first creates the tables as they were).
-  static let addedInV2: Set<String> = ["supervisor_count"]
+  /// The session's columns that came with the sixth migration: the plan's inputs.
+  static let planInputs = ["tissue", "tissue_library_sha256", "planner_version", "plan_resolution_mm"]
+
+  /// Columns that came with a later migration (so the first creates the tables as they were):
+  /// the second's supervisor count, the sixth's plan inputs.
+  static let addedLater: Set<String> = Set(["supervisor_count"] + planInputs)
 
   /// The values of a row that its hash covers: every chained column, except a later column
-  /// left null by a row written before that column existed (so that older sessions still
-  /// verify; a value written into it afterwards changes the hash).
+  /// left null (by a row written before that column existed, or with nothing to put there), so
+  /// that older sessions still verify; a value written into it afterwards changes the hash, and
+  /// so does a value taken out of it.
   static func hashed(_ table: String, _ values: [DatabaseValue]) -> [DatabaseValue] {
     let names = columns[table] ?? []
-    return zip(names, values).filter { !(addedInV2.contains($0.0) && $0.1.isNull) }.map(\.1)
+    return zip(names, values).filter { !(addedLater.contains($0.0) && $0.1.isNull) }.map(\.1)
   }
 }

@@ -17,11 +17,18 @@ public struct ReportData: Sendable, Equatable {
     public var outcome: String
     /// For an interrupted session: the delivered count lies in this range.
     public var deliveredBounds: ClosedRange<Int>?
+    /// The protocol file as the session named it (its SHA-256 is `protocolSHA256`).
+    public var protocolFile: String
+    /// The board file as the session named it (its SHA-256 is `boardSHA256`).
+    public var boardFile: String
+    /// What the session's zones are computed from; `nil` for sessions recorded without them.
+    public var planInputs: PlanInputs?
     public init(
       id: String, backend: String, simulated: Bool, device: String, protocolName: String,
       protocolSHA256: String,
       boardSHA256: String, softwareVersion: String, operatorName: String, startedAt: String, endedAt: String?,
-      outcome: String, deliveredBounds: ClosedRange<Int>?
+      outcome: String, deliveredBounds: ClosedRange<Int>?, protocolFile: String = "",
+      boardFile: String = "", planInputs: PlanInputs? = nil
     ) {
       self.id = id
       self.backend = backend
@@ -36,6 +43,9 @@ public struct ReportData: Sendable, Equatable {
       self.endedAt = endedAt
       self.outcome = outcome
       self.deliveredBounds = deliveredBounds
+      self.protocolFile = protocolFile
+      self.boardFile = boardFile
+      self.planInputs = planInputs
     }
   }
 
@@ -125,6 +135,10 @@ public struct ReportData: Sendable, Equatable {
   public var temperatures: [Temperature]
   /// The protocol's delay and window from trigger to pulse (milliseconds), when ECG-gated.
   public var delayWindowMs: ClosedRange<Double>?
+  /// The zone as planned and as delivered, computed outside the record (`nil` until then).
+  public var zones: ZoneComparison?
+  /// Why the zones could not be computed, when they could not.
+  public var zonesUnavailable: String?
 
   public init(
     session: Session, pairs: [Pair], pulses: [Pulse], skipped: [Skip], interlockEvents: [InterlockEvent],

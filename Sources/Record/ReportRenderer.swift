@@ -23,6 +23,8 @@ public enum ReportRenderer {
     }
     page += header(data)
     page += "<section>\n\(stamp)<h2>Pairs</h2>\n\(summaryTable(data))</section>\n"
+    page +=
+      "<section>\n\(stamp)<h2>Ablation zone: planned and delivered</h2>\n\(zoneSection(data))</section>\n"
     for pair in data.pairs {
       page += "<section class=\"pair\">\n\(stamp)" + pairSection(pair, pulses: pulses(of: pair, in: data))
       page += "</section>\n"
@@ -252,6 +254,7 @@ public enum ReportRenderer {
     svg .set-boundary, svg .guide-swatch { stroke: #555; stroke-width: 1; stroke-dasharray: 4 3; }
     svg .band { fill: #56b4e9; fill-opacity: 0.25; stroke: none; }
     .note { color: #555; font-style: italic; }
+    .missing { color: #b00020; }
     footer { margin-top: 28px; border-top: 2px solid #444; font-size: 12px; }
     @page { size: A4; margin: 12mm 12mm 12mm 16mm; }
     @media print { body { max-width: none; padding: 0 0 0 34px; font-size: 11pt; } .edge { width: 24px; } }

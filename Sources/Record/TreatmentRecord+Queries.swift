@@ -121,6 +121,15 @@ extension TreatmentRecord {
     }
   }
 
+  /// The plan inputs of a session's row, when all of them were recorded.
+  static func planInputs(_ row: Row) -> PlanInputs? {
+    guard let tissue = row["tissue"] as String?, let library = row["tissue_library_sha256"] as String?,
+      let version = row["planner_version"] as String?, let resolution = row["plan_resolution_mm"] as Double?
+    else { return nil }
+    return PlanInputs(
+      tissue: tissue, tissueLibrarySHA256: library, plannerVersion: version, resolutionMm: resolution)
+  }
+
   /// What the report shows, read from the record.
   public func reportData(for session: String) throws -> ReportData {
     try queue.read { db in
@@ -139,7 +148,8 @@ extension TreatmentRecord {
         softwareVersion: s["software_version"], operatorName: s["operator"], startedAt: s["started_at"],
         endedAt: end?["ended_at"], outcome: end?["outcome"] ?? openOutcome(of: session),
         deliveredBounds: (end?["outcome"] as String?) == "interrupted"
-          ? min.flatMap { lo in max.map { lo...$0 } } : nil)
+          ? min.flatMap { lo in max.map { lo...$0 } } : nil, protocolFile: s["protocol_file"],
+        boardFile: s["board_file"], planInputs: Self.planInputs(s))
       let pairs = try Row.fetchAll(
         db, sql: "SELECT * FROM pairs WHERE session_id = ? ORDER BY seq", arguments: [session]
       )

@@ -71,7 +71,8 @@ public final class TreatmentRecord {
         info.protocolName,
         info.protocolFile, info.protocolSHA256, info.softwareVersion, info.operatorName,
         info.seed.map(Int64.init),
-        info.startedAt, info.setSize, info.delayMs, info.windowMs,
+        info.startedAt, info.setSize, info.delayMs, info.windowMs, info.planInputs?.tissue,
+        info.planInputs?.tissueLibrarySHA256, info.planInputs?.plannerVersion, info.planInputs?.resolutionMm,
       ])
     for pair in info.pairs {
       writer.append("pairs", [pair.index, pair.anode, pair.cathode, pair.voltageV, pair.spacingMM])
@@ -157,12 +158,15 @@ public struct SessionInfo: Sendable {
   public var delayMs: Double?
   public var windowMs: Double?
   public var pairs: [Pair]
+  /// What the session's zones are computed from; `nil` when the tissue library could not be
+  /// read (the session is recorded all the same, without them).
+  public var planInputs: PlanInputs?
 
   public init(
     id: String, backend: String, simulated: Bool, device: String, boardFile: String, boardSHA256: String,
     protocolName: String, protocolFile: String, protocolSHA256: String, softwareVersion: String,
     operatorName: String, seed: UInt64?, startedAt: String, setSize: Int, delayMs: Double?, windowMs: Double?,
-    pairs: [Pair]
+    pairs: [Pair], planInputs: PlanInputs? = nil
   ) {
     self.id = id
     self.backend = backend
@@ -181,6 +185,7 @@ public struct SessionInfo: Sendable {
     self.delayMs = delayMs
     self.windowMs = windowMs
     self.pairs = pairs
+    self.planInputs = planInputs
   }
 }
 

@@ -145,10 +145,17 @@ struct Report: ParsableCommand {
   @OptionGroup var location: Records.Location
   @Argument(help: "Session id or prefix.") var session: String
   @Option(help: "Where to write the HTML page.") var out: String
+  @Option(
+    help: ArgumentHelp(
+      "The session's protocol file, when it is no longer where the session found it (same SHA-256).",
+      valueName: "file"))
+  var `protocol`: String?
   func run() throws {
     let record = try location.open()
     let id = try location.session(session, in: record)
-    let html = ReportRenderer.html(try record.reportData(for: id))
+    var data = try record.reportData(for: id)
+    DeliveredZones.attach(to: &data, protocolPath: `protocol`)
+    let html = ReportRenderer.html(data)
     do {
       try html.write(toFile: out, atomically: true, encoding: .utf8)
     } catch {
