@@ -125,8 +125,9 @@ public final class MonitorApp {
   private func keys(_ buffer: inout [UInt8]) {
     let count = read(STDIN_FILENO, &buffer, buffer.count)
     guard count > 0 else {
-      // End of input or an error other than an interruption: the terminal is gone.
-      if count == 0 || (errno != EINTR && errno != EAGAIN) { quit = true }
+      // An error other than an interruption: the terminal is gone. (Zero bytes is not the end
+      // of input in raw mode, where a read may return with nothing; a hangup shows in poll.)
+      if count < 0 && errno != EINTR && errno != EAGAIN { quit = true }
       return
     }
     dirty = true

@@ -43,14 +43,28 @@ public enum SignalRelay {
   /// from now on. Call before starting any thread.
   public static func blockTerminationSignals() {
     // Whatever handled these before (the language runtime catches SIGQUIT to print a crash
-    // backtrace, suspending every thread meanwhile) must never take one instead of the relay:
-    // a do-nothing handler, which only a thread that leaves them unblocked could ever run.
-    for (signal, _) in ending { Glibc.signal(signal, SignalRelay.ignoreHere) }
+    // backtrace, suspending every thread meanwhile) must never take one instead of the relay.
+    // Their handler, which only a thread that leaves them unblocked could ever run, hands the
+    // signal on to the relay's thread; before there is one, it does what the signal did by
+    // default (the process ends, and the watchdog takes the outputs safe).
+    for (signal, _) in ending { Glibc.signal(signal, SignalRelay.forward) }
     var set = relayedSignals()
     pthread_sigmask(SIG_BLOCK, &set, nil)
   }
 
-  private static let ignoreHere: @convention(c) (Int32) -> Void = { _ in }
+  /// The relay's thread once it waits (`pthread_t`), or 0.
+  private static let relayThread = ManagedAtomic<UInt>(0)
+
+  /// Async-signal-safe: a lock-free load, `pthread_kill`, `signal`, `raise`.
+  private static let forward: @convention(c) (Int32) -> Void = { received in
+    let thread = relayThread.load(ordering: .acquiring)
+    if thread != 0 {
+      pthread_kill(pthread_t(thread), received)
+    } else {
+      Glibc.signal(received, SIG_DFL)
+      raise(received)
+    }
+  }
 
   /// Starts the thread that turns each ending signal into an abort of `sequencer`, and refuses
   /// each SIGTSTP with a line on standard error.
@@ -58,6 +72,7 @@ public enum SignalRelay {
     let commands = sequencer.inbox
     let thread = Thread {
       var set = relayedSignals()
+      relayThread.store(UInt(pthread_self()), ordering: .releasing)
       while true {
         var signal: Int32 = 0
         guard sigwait(&set, &signal) == 0 else { continue }

@@ -107,21 +107,10 @@ public final class TimingThread: @unchecked Sendable {
     }
   }
 
-  /// Touches the first `bytes` of the thread's stack, so that the timing loop's deeper calls
-  /// never wait on a page fault for it (with memory locked, the pages stay).
-  private static func prefaultStack(bytes: Int = 256 * 1024) {
-    withUnsafeTemporaryAllocation(byteCount: bytes, alignment: 16) { buffer in
-      buffer.initializeMemory(as: UInt8.self, repeating: 0)
-      // Keeps the writes: the buffer is read back once.
-      _ = buffer.load(fromByteOffset: bytes - 1, as: UInt8.self)
-    }
-  }
-
   private static let entry: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = {
     context in
     guard let context else { return nil }
     let this = Unmanaged<TimingThread>.fromOpaque(context).takeRetainedValue()
-    if this.realtime != nil { prefaultStack() }
     this.body()
     // The body holds what it runs (a sequencer, its board): let it go, or every run would keep
     // the one before alive through the thread object that its owner holds.
