@@ -222,6 +222,10 @@ extension TreatmentSequencer {
       try settle(after: before)
       try kick()
       try wait(until: slot.target - kickInterval, polling: false)
+      // The wait returns early once the machine's state changed (a kick took a pause, or an
+      // abort): the permission is void, and the rest of the way (up to a board's whole lead)
+      // would be slept unkicked toward an edge that cannot fire.
+      guard machine.stillPermits(permission) else { return nil }
       let kickDeadline = (lastKick ?? clock.now) + watchdogTimeout - watchdogMargin
       let lead = lookLead.lead
       let wake = clock.sleepPrecisely(until: slot.target - lead, unless: { self.stopPending })

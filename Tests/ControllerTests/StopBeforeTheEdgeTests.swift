@@ -48,6 +48,41 @@ struct StopBeforeTheEdgeTests {
       !result.board.fireEdges.contains { $0 >= at && $0 < at + .seconds(3) }, "an edge inside the pause")
   }
 
+  /// A board whose fire check runs 40 ms before the edge (`timing.fire_check_lead_us`, the
+  /// longest a board file may ask): a pause taken 30 ms before the edge, after the permission,
+  /// leaves the way to the edge there; nothing sleeps on unkicked toward an edge that can no
+  /// longer fire, so the external watchdog never lapses and nothing latches.
+  @Test func aPauseAfterALongChecksPermissionLeavesTheWatchdogFed() throws {
+    let directory = Paths.temporary("long-lead-board")
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let base = try String(contentsOfFile: Paths.config("boards/reference.yaml"), encoding: .utf8)
+      .replacingOccurrences(of: "\ntiming:\n", with: "\ntiming:\n  fire_check_lead_us: 40000\n")
+    #expect(base.contains("fire_check_lead_us: 40000"))
+    try base.write(toFile: directory + "/reference.yaml", atomically: true, encoding: .utf8)
+    let board = directory + "/reference-sim.yaml"
+    try FileManager.default.copyItem(atPath: Paths.simBoard, toPath: board)
+    let run = { (prepare: (SimulatedBoard, Box) -> Void) in
+      let box = Box()
+      return try SimulationSession.run(
+        SimulationOptions(
+          protocolPath: Paths.protocolFile("pancreas-2probe"), boardPath: board, seed: 1, showProgress: false),
+        prepare: { prepare($0, box) }, attach: { box.sequencer = $0 })
+    }
+    let edge = try run { _, _ in }.board.fireEdges[30]
+    let at = edge - .milliseconds(30)
+    let result = try run { board, box in
+      board.clock.schedule(at: at) { box.sequencer?.inbox.push(.pause) }
+    }
+    let lastPulse = try #require(result.board.fireEdges.last)
+    #expect(
+      result.board.watchdogTrips.allSatisfy { $0 > lastPulse },
+      "the watchdog lapsed during the session, at \(result.board.watchdogTrips)")
+    #expect(result.summary.fault == nil, "\(String(describing: result.summary.fault))")
+    #expect(
+      !result.board.fireEdges.contains { $0 >= at && $0 < at + .seconds(3) }, "an edge inside the pause")
+  }
+
   /// A lost treatment event closes the record's gate: the next pulse does not fire, even when
   /// its intent was already on disk.
   @Test func aLostEventStopsTheNextPulseEvenWithItsIntentDurable() throws {
