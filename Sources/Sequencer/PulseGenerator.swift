@@ -181,21 +181,27 @@ public final class PulseGenerator {
 
   /// The last look: the five interlock lines, read as late as the edge allows.
   private func lastLook(_ permission: borrowing FirePermission) throws -> Bool {
-    permission.stillHolds(
-      estopOK: try gpio.read(.estopOK), footswitchA: try gpio.read(.footswitchA),
-      footswitchB: try gpio.read(.footswitchB), lidClosed: try gpio.read(.lidClosed),
-      hardwareFault: try gpio.read(.hwFault))
+    let lines = try readLookLines()
+    return permission.stillHolds(
+      estopOK: lines.estopOK, footswitchA: lines.footswitchA, footswitchB: lines.footswitchB,
+      lidClosed: lines.lidClosed, hardwareFault: lines.hardwareFault)
   }
 
-  /// What the last look costs on this board: the same five reads, timed, before the first
-  /// pulse. Reads only; nothing moves.
+  /// What the last look costs on this board: the same reads, timed, before the first pulse.
+  /// Reads only; nothing moves.
   public func timeLastLook() throws -> Nanoseconds {
     let start = clock.now
-    _ = try gpio.read(.estopOK)
-    _ = try gpio.read(.footswitchA)
-    _ = try gpio.read(.footswitchB)
-    _ = try gpio.read(.lidClosed)
-    _ = try gpio.read(.hwFault)
+    _ = try readLookLines()
     return clock.now - start
+  }
+
+  /// The five lines the last look reads, one read each.
+  private func readLookLines() throws -> (
+    estopOK: Bool, footswitchA: Bool, footswitchB: Bool, lidClosed: Bool, hardwareFault: Bool
+  ) {
+    (
+      try gpio.read(.estopOK), try gpio.read(.footswitchA), try gpio.read(.footswitchB),
+      try gpio.read(.lidClosed), try gpio.read(.hwFault)
+    )
   }
 }

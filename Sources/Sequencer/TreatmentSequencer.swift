@@ -128,9 +128,6 @@ public final class TreatmentSequencer {
     start = clock.now
     let result: TreatmentOutcome
     do {
-      for _ in 0..<lookCalibrationSamples {
-        lookLead.observe(try generator.timeLastLook())
-      }
       result = try treatAllPairs()
     } catch {
       _ = finishSafe()
@@ -158,6 +155,11 @@ public final class TreatmentSequencer {
       try generator.supervisor.setWidth(plan.pulse.width)
       try generator.supervisor.setTrain(pulses: plan.pulse.train.pulses, period: plan.pulse.train.period)
       counter = try generator.supervisor.pulseCount()
+      // The last look's cost on this board, once the lines are brought up: a line that fails
+      // here is a sensor fault like any other.
+      for _ in 0..<lookCalibrationSamples {
+        lookLead.observe(try generator.timeLastLook())
+      }
       try poll()
       if case .latched(let fault) = machine.state, operatorConsole.acknowledge(fault) {
         try handle(.acknowledge)

@@ -13,8 +13,9 @@ import Units
 struct FirePathTimingTests {
   static let charge = Nanoseconds.microseconds(2)
 
-  /// `calibrationCharge`: what each access costs while the look is measured before the first
-  /// pulse (until 1 ms into the run).
+  /// `calibrationCharge`: what each access costs while the look is measured, after the bring-up
+  /// and long before the first pulse (until 100 ms into the run; the first beat's check comes
+  /// after the bank has charged, hundreds of milliseconds later).
   func run(calibration: Int, calibrationCharge: Nanoseconds = charge) throws -> (
     InProcessTreatment, [FireTrace]
   ) {
@@ -23,7 +24,7 @@ struct FirePathTimingTests {
       Paths.fixture("short-ecg"),
       prepare: { board, sequencer in
         board.clock.accessCharge = calibrationCharge
-        board.clock.schedule(at: board.clock.now + .milliseconds(1)) {
+        board.clock.schedule(at: board.clock.now + .milliseconds(100)) {
           board.clock.accessCharge = Self.charge
         }
         sequencer.lookCalibrationSamples = calibration
@@ -74,5 +75,34 @@ struct FirePathTimingTests {
     #expect(errors.allSatisfy { $0 == .zero }, "\(errors)")
     #expect(traces.count == 5)
     #expect(traces.allSatisfy { $0.lead > $0.look && $0.settle == $0.lead - $0.look })
+  }
+
+  /// Lines whose lid line cannot be read.
+  final class UnreadableLid: GPIOLines {
+    let lines: any GPIOLines
+    init(_ lines: any GPIOLines) { self.lines = lines }
+    func read(_ role: LineRole) throws -> Bool {
+      guard role != .lidClosed else { throw HALError.lineUnavailable(role: role, detail: "read failed") }
+      return try lines.read(role)
+    }
+    func write(_ role: LineRole, _ value: Bool) throws { try lines.write(role, value) }
+    func nextEdge(on role: LineRole, notAfter deadline: Instant) throws -> Edge? {
+      try lines.nextEdge(on: role, notAfter: deadline)
+    }
+  }
+
+  /// The look is timed once the lines are brought up, inside the treatment: a line that fails
+  /// there is a sensor fault reported like any other, not an error thrown past the record.
+  @Test func aLineThatFailsWhileTheLookIsTimedIsASensorFault() throws {
+    let treatment = try InProcessTreatment.run(
+      Paths.fixture("short-ecg"), lines: { UnreadableLid($0) },
+      prepare: { _, sequencer in sequencer.lookCalibrationSamples = 8 })
+    guard case .faulted(let fault, _, _) = treatment.outcome else {
+      Issue.record("not a fault: \(treatment.outcome)")
+      return
+    }
+    #expect(fault.interlock == .sensor)
+    #expect(treatment.board.fireEdges.isEmpty)
+    #expect(try treatment.board.gpio.read(.hvEnable) == false)
   }
 }
