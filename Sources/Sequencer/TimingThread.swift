@@ -67,44 +67,99 @@ public final class TimingThread: @unchecked Sendable {
   public func start(_ body: @escaping () -> Void) {
     self.body = body
     let context = Unmanaged.passRetained(self).toOpaque()
-    var created: Int32 = -1
-    if let realtime {
-      var attributes = pthread_attr_t()
-      pthread_attr_init(&attributes)
-      if let cpu = realtime.cpu { pin(&attributes, to: cpu) }
-      pthread_attr_setinheritsched(&attributes, Int32(PTHREAD_EXPLICIT_SCHED))
-      pthread_attr_setschedpolicy(&attributes, SCHED_FIFO)
-      var parameters = sched_param(sched_priority: Int32(realtime.priority))
-      pthread_attr_setschedparam(&attributes, &parameters)
-      created = pthread_create(&thread, &attributes, TimingThread.entry, context)
-      if created != 0 {
-        self.status.schedulingProblem =
-          "pthread_create with SCHED_FIFO: \(String(cString: strerror(created)))"
-        // Without SCHED_FIFO, still on the board's CPU.
-        pthread_attr_setinheritsched(&attributes, Int32(PTHREAD_INHERIT_SCHED))
-        created = pthread_create(&thread, &attributes, TimingThread.entry, context)
-      }
-      pthread_attr_destroy(&attributes)
+    guard let realtime else {
+      createPlainly(context)
+      return
     }
-    if created != 0 {
-      let plain = pthread_create(&thread, nil, TimingThread.entry, context)
-      precondition(plain == 0, "cannot create the timing thread: \(String(cString: strerror(plain)))")
+    let wanted = Placement(fifo: true, cpu: realtime.cpu.flatMap { usableCPU($0) })
+    var firstError: Int32 = 0
+    for placement in Self.placements(wanted) {
+      let result = create(placement, priority: realtime.priority, context)
+      if result == 0 {
+        let problems = Self.problems(wanted: wanted, got: placement, error: firstError)
+        status.schedulingProblem = problems.scheduling ?? status.schedulingProblem
+        status.cpuProblem = problems.cpu ?? status.cpuProblem
+        status.cpu = placement.cpu
+        return
+      }
+      if firstError == 0 { firstError = result }
+    }
+    let problems = Self.problems(wanted: wanted, got: Placement(fifo: false, cpu: nil), error: firstError)
+    status.schedulingProblem = problems.scheduling ?? status.schedulingProblem
+    status.cpuProblem = problems.cpu ?? status.cpuProblem
+    createPlainly(context)
+  }
+
+  /// How the thread is created: with SCHED_FIFO or inheriting the creator's scheduling, on one
+  /// CPU or wherever the kernel puts it.
+  public struct Placement: Equatable, Sendable {
+    public var fifo: Bool
+    public var cpu: Int?
+    public init(fifo: Bool, cpu: Int?) {
+      self.fifo = fifo
+      self.cpu = cpu
     }
   }
 
-  /// Puts the thread on `cpu` (`pthread_attr_setaffinity_np`) if this machine has it.
-  private func pin(_ attributes: inout pthread_attr_t, to cpu: Int) {
+  /// The placements tried, best first: what was asked; then without the CPU (a cpuset that
+  /// excludes it refuses the creation, not the attribute); then without SCHED_FIFO, still on
+  /// the CPU. The last resort, a thread with no attributes at all, is not in the list.
+  public static func placements(_ wanted: Placement) -> [Placement] {
+    var tried = [wanted]
+    if wanted.cpu != nil { tried.append(Placement(fifo: wanted.fifo, cpu: nil)) }
+    if wanted.fifo, wanted.cpu != nil { tried.append(Placement(fifo: false, cpu: wanted.cpu)) }
+    return tried
+  }
+
+  /// What the status says when the thread was created as `got` although `wanted` was asked,
+  /// `error` being `pthread_create`'s answer to the first placement tried: each part that was
+  /// dropped is named with that answer.
+  public static func problems(wanted: Placement, got: Placement, error: Int32) -> (
+    scheduling: String?, cpu: String?
+  ) {
+    let reason = String(cString: strerror(error))
+    let scheduling = wanted.fifo && !got.fifo ? "pthread_create with SCHED_FIFO: \(reason)" : nil
+    let cpu = wanted.cpu.flatMap { cpu in got.cpu == nil ? "pthread_create on CPU \(cpu): \(reason)" : nil }
+    return (scheduling, cpu)
+  }
+
+  /// `cpu` if this process may run there; otherwise `nil`, and `status` says why.
+  private func usableCPU(_ cpu: Int) -> Int? {
     let cpus = Int(sysconf(Int32(_SC_NPROCESSORS_CONF)))
     guard cpu < cpus else {
       status.cpuProblem = "the board file asks for CPU \(cpu); this machine has CPUs 0...\(cpus - 1)"
-      return
+      return nil
     }
-    let result = irectl_attr_pin_cpu(&attributes, Int32(cpu))
-    if result == 0 {
-      status.cpu = cpu
-    } else {
-      status.cpuProblem = "pthread_attr_setaffinity_np: \(String(cString: strerror(result)))"
+    guard irectl_cpu_allowed(Int32(cpu)) != 0 else {
+      status.cpuProblem =
+        "the board file asks for CPU \(cpu), which this process may not use (its cpuset or affinity excludes it)"
+      return nil
     }
+    return cpu
+  }
+
+  /// `pthread_create` with the placement's attributes; 0 or the error it returned.
+  private func create(_ placement: Placement, priority: Int, _ context: UnsafeMutableRawPointer) -> Int32 {
+    var attributes = pthread_attr_t()
+    pthread_attr_init(&attributes)
+    defer { pthread_attr_destroy(&attributes) }
+    if let cpu = placement.cpu {
+      // pthread_attr_setaffinity_np
+      let pinned = irectl_attr_pin_cpu(&attributes, Int32(cpu))
+      if pinned != 0 { return pinned }
+    }
+    if placement.fifo {
+      pthread_attr_setinheritsched(&attributes, Int32(PTHREAD_EXPLICIT_SCHED))
+      pthread_attr_setschedpolicy(&attributes, SCHED_FIFO)
+      var parameters = sched_param(sched_priority: Int32(priority))
+      pthread_attr_setschedparam(&attributes, &parameters)
+    }
+    return pthread_create(&thread, &attributes, TimingThread.entry, context)
+  }
+
+  private func createPlainly(_ context: UnsafeMutableRawPointer) {
+    let plain = pthread_create(&thread, nil, TimingThread.entry, context)
+    precondition(plain == 0, "cannot create the timing thread: \(String(cString: strerror(plain)))")
   }
 
   private static let entry: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = {
