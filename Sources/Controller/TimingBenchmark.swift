@@ -253,7 +253,7 @@ public enum TimingBenchmark {
       pulsesSeen.compactMap { pulse in
         pulse.trigger.map { (pulse.fired - $0 - gating.delay.nanoseconds).value }
       })
-    let wake = Percentiles(wakeups.values)
+    let wake = Percentiles(wakeups.values.lazy.map(\.value))
     return Report(
       onsetErrorUs: onset, triggerLatencyErrorUs: trigger, wakeupLatencyUs: wake,
       firePathUs: FirePath(traces.values, margin: simulated.clock.spinMargin),
