@@ -67,14 +67,27 @@ public enum CyclicTest {
     return parse(text, command: command)
   }
 
-  /// Reads cyclictest's histogram (`-h`): lines of "microseconds count", and its summary's
-  /// maximum (which may lie past the histogram's last bin).
+  /// The histogram's last bin, in microseconds (`-h`).
+  static let histogramLimitUs: Int64 = 10_000
+
+  /// Reads cyclictest's histogram (`-h`): lines of "microseconds count", its summary's maximum
+  /// (which may lie past the histogram's last bin) and its overflows (wake-ups past the last
+  /// bin, which no bin counts): each overflow is a sample at the maximum, never left out, so
+  /// that a tail past 10 ms shows in the percentiles.
   static func parse(_ text: String, command: String) -> Result {
     var samples: [Int64] = []
     var maximum: Int64?
+    var overflows = 0
+    func value(_ line: Substring) -> Int64? {
+      line.split(separator: ":").last.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+    }
     for line in text.split(separator: "\n") {
       if line.hasPrefix("# Max Latencies:") {
-        maximum = line.split(separator: ":").last.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+        maximum = value(line)
+        continue
+      }
+      if line.hasPrefix("# Histogram Overflows:") {
+        overflows = value(line).map { Int(clamping: $0) } ?? 0
         continue
       }
       let fields = line.split(separator: " ")
@@ -82,6 +95,10 @@ public enum CyclicTest {
         continue
       }
       samples.append(contentsOf: repeatElement(bin * 1000, count: count))
+    }
+    if overflows > 0 {
+      let past = max(maximum ?? histogramLimitUs, histogramLimitUs)
+      samples.append(contentsOf: repeatElement(past * 1000, count: overflows))
     }
     guard !samples.isEmpty else {
       return Result(command: command, latencyUs: nil, problem: "no histogram in its output")

@@ -33,6 +33,18 @@ struct CyclicTestTests {
     #expect(result.problem == nil)
   }
 
+  /// Wake-ups past the last bin are in no bin; they count, at the maximum, so that a tail
+  /// past 10 ms is not read as a quiet machine.
+  @Test func overflowsPastTheLastBinCountAtTheMaximum() throws {
+    let text = Self.output
+      .replacingOccurrences(of: "# Max Latencies: 00120", with: "# Max Latencies: 15000")
+      .replacingOccurrences(of: "# Histogram Overflows: 00000", with: "# Histogram Overflows: 00004")
+    let latency = try #require(CyclicTest.parse(text, command: "cyclictest").latencyUs)
+    #expect(latency.count == 104)
+    #expect(latency.max == 15_000)
+    #expect(latency.p99 == 15_000, "four of 104 wake-ups past the histogram make its p99")
+  }
+
   @Test func noHistogramIsAProblemNotAZero() {
     let result = CyclicTest.parse(
       "T: 0 ( 1234) P:80 I:2000 C: 100 Min: 9 Act: 20 Avg: 20 Max: 45\n", command: "cyclictest")
