@@ -34,6 +34,7 @@ public final class TreatmentRecord {
       if !directory.isEmpty {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
       }
+      try TreatmentRecord.checkFile(path)
       // Created here, not by SQLite, so that a shared record gets the group's mode (SQLite
       // gives its -wal and -shm files the database's mode).
       let created = TreatmentRecord.openFile(path, O_RDWR | O_CREAT | O_CLOEXEC)
@@ -49,8 +50,12 @@ public final class TreatmentRecord {
         try db.execute(sql: "PRAGMA synchronous = FULL")
       }
       queue = try DatabaseQueue(path: path, configuration: configuration)
+      let migrator = RecordSchema.migrator()
+      try queue.read { db in try TreatmentRecord.checkSchema(db, path: path, migrator: migrator) }
       try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-      try RecordSchema.migrator().migrate(queue)
+      try migrator.migrate(queue)
+    } catch let error as OpenError {
+      throw error
     } catch {
       throw OpenError(path: path, detail: String(describing: error))
     }
