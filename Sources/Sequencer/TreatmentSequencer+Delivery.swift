@@ -161,7 +161,13 @@ extension TreatmentSequencer {
     switch plan.sync {
     case .fixedRate(let rate):
       let period = Nanoseconds.seconds(1 / rate.value)
-      let target = max(lastFire.map { $0 + period } ?? clock.now + checkLead, clock.now + checkLead)
+      // A period after the last slot, fired or skipped: a skipped beat (a bank off its set-point,
+      // an intent not yet on disk) waits its period as a missed heartbeat would, instead of
+      // being tried again at once.
+      var last = lastFire
+      if let slot = lastFixedRateSlot, last.map({ slot > $0 }) ?? true { last = slot }
+      let target = max(last.map { $0 + period } ?? clock.now + checkLead, clock.now + checkLead)
+      lastFixedRateSlot = target
       return Slot(trigger: nil, target: target, notAfter: target + checkLead)
     case .ecg(let gating):
       guard let edge = try waitForTrigger(gating, pair: pair) else { return nil }

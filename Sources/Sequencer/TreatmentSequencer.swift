@@ -47,6 +47,9 @@ public final class TreatmentSequencer {
   var outcome: TreatmentOutcome?
   var triggers: TriggerValidator
   var lastFire: Instant?
+  /// At a fixed rate, the last moment a pulse was due, fired or skipped: a skipped beat is a
+  /// period like any other, so the next is due a period after it.
+  var lastFixedRateSlot: Instant?
   var kickLevel = false
   /// The readiness list as last published.
   var readiness = InterlockSet()
