@@ -1,6 +1,7 @@
 import Atomics
 import Foundation
 import Sequencer
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -66,10 +67,24 @@ public enum SignalRelay {
     }
   }
 
-  /// Starts the thread that turns each ending signal into an abort of `sequencer`, and refuses
-  /// each SIGTSTP with a line on standard error.
+  /// The inbox of the treatment running now, which the relay's thread aborts.
+  private static let target = Mutex<CommandInbox?>(nil)
+  private static let relayStarted = ManagedAtomic<Bool>(false)
+
+  /// Makes `sequencer` the treatment that each ending signal aborts, and refuses each SIGTSTP
+  /// with a line on standard error. One thread takes the signals for the process's whole life,
+  /// however many treatments it runs one after another (`simulate --repeat`): a signal always
+  /// reaches the treatment running now, and a signal that came before it (between two
+  /// treatments) aborts it at once.
   public static func relay(to sequencer: TreatmentSequencer) {
-    let commands = sequencer.inbox
+    let inbox = sequencer.inbox
+    target.withLock { $0 = inbox }
+    if receivedFlag.load(ordering: .sequentiallyConsistent) {
+      inbox.push(.abort(reason: "a stop signal was received: treatment stopped, outputs safe"))
+    }
+    guard
+      relayStarted.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+    else { return }
     let thread = Thread {
       var set = relayedSignals()
       relayThread.store(UInt(pthread_self()), ordering: .releasing)
@@ -80,8 +95,9 @@ public enum SignalRelay {
           TerminalWriter.say(suspendRefused)
           continue
         }
-        receivedFlag.store(true, ordering: .releasing)
-        commands.push(.abort(reason: "\(name) received: treatment stopped, outputs safe"))
+        receivedFlag.store(true, ordering: .sequentiallyConsistent)
+        let current = target.withLock { $0 }
+        current?.push(.abort(reason: "\(name) received: treatment stopped, outputs safe"))
       }
     }
     thread.name = "irectl-signals"

@@ -94,6 +94,12 @@ public struct SimulationResult {
 }
 
 public enum SimulationSession {
+  /// The pulses the protocol of `options` delivers when nothing interrupts it (its files read
+  /// and validated as a run reads them).
+  public static func plannedPulses(_ options: SimulationOptions) throws -> Int {
+    try SimulationInputs(options).plan.totalPulses
+  }
+
   /// Loads the files, builds the simulated board and runs the treatment. `prepare` may change
   /// the board before the run (tests use it to schedule faults); `attach` sees the sequencer
   /// before it starts (to send it commands).

@@ -82,6 +82,19 @@ struct Simulate: ParsableCommand {
   var record: String = RecordLocation.defaultPath()
 
   @Option(
+    name: .customLong("repeat"),
+    help: ArgumentHelp(
+      "Run N fast treatments, seeds SEED...SEED+N-1, one after another in this process, into one record.",
+      discussion:
+        "Each prints one line: its outcome, pulses, and the process's memory, open files and record size."))
+  var repeatCount: Int = 1
+
+  @Flag(
+    name: .customLong("random-interruptions"),
+    help: "With --repeat: each treatment also gets a fault and an operator act drawn from its seed (a soak).")
+  var randomInterruptions = false
+
+  @Option(
     name: .customLong("simulator-counter"),
     help: ArgumentHelp(
       "Keep the simulated pulse board's own count in this file (it survives a kill, as the board's would).",
@@ -101,6 +114,24 @@ struct Simulate: ParsableCommand {
       }
       if telemetrySocket != nil && speed == .fast && !monitor {
         throw ValidationError("--telemetry-socket: consoles watch real time; add --speed realtime")
+      }
+      guard (1...100_000).contains(repeatCount) else {
+        throw ValidationError("--repeat: allowed 1...100000 treatments; found \(repeatCount)")
+      }
+      if repeatCount > 1 && (speed != .fast || monitor || telemetrySocket != nil || simulatorCounter != nil) {
+        throw ValidationError(
+          "--repeat: runs fast treatments only; leave out --speed realtime, --monitor and --telemetry-socket")
+      }
+      if repeatCount > 1 && summaryJSON != nil {
+        throw ValidationError("--repeat: one summary per treatment does not fit one --summary-json file")
+      }
+      if randomInterruptions && (repeatCount == 1 || !injected.isEmpty || !acts.isEmpty || resumeAfterFault) {
+        throw ValidationError(
+          "--random-interruptions: goes with --repeat N (N > 1) and draws its own --fault, --operator and"
+            + " --resume-after-fault")
+      }
+      guard UInt64.max - seed >= UInt64(repeatCount - 1) else {
+        throw ValidationError("--seed: \(seed) + --repeat \(repeatCount) passes the largest seed")
       }
     } catch {
       report(String(describing: error))
@@ -136,6 +167,10 @@ struct Simulate: ParsableCommand {
         do { try console.start() } catch { console.hold("the console did not start: \(error)") }
       }
     }
+    if repeatCount > 1 {
+      try runRepeatedly(options)
+      return
+    }
     let result: SimulationResult
     SignalRelay.blockTerminationSignals()
     do {
@@ -165,6 +200,68 @@ struct Simulate: ParsableCommand {
       report(text)
       throw ExitCode(1)
     }
+  }
+
+  /// `--repeat N`: the treatments one after another, each its own session in the one record,
+  /// stopping at the first that cannot run (a bad input, a record that cannot be written).
+  /// Exit 1 when any ended safe but incomplete.
+  private func runRepeatedly(_ base: SimulationOptions) throws {
+    SignalRelay.blockTerminationSignals()
+    var outcomes: [String: Int] = [:]
+    let planned: Int
+    do { planned = try SimulationSession.plannedPulses(base) } catch let error as SessionError {
+      report(error.description)
+      switch error {
+      case .invalidInput: throw ExitCode(2)
+      case .environment: throw ExitCode(3)
+      }
+    } catch {
+      report(String(describing: error))
+      throw ExitCode(2)
+    }
+    for index in 0..<repeatCount {
+      if SignalRelay.received {
+        report("stopped by a signal after \(index) of \(repeatCount) treatments")
+        throw ExitCode(1)
+      }
+      var options = base
+      options.seed = seed + UInt64(index)
+      options.showProgress = false
+      options.log = { _ in }
+      if randomInterruptions {
+        let scenario = SoakScenario.draw(seed: options.seed, pulses: planned)
+        do {
+          options.faults = try scenario.faults.map(FaultSpec.init(parsing:))
+          options.operatorActs = try scenario.acts.map(OperatorAct.init(parsing:))
+        } catch {
+          report(String(describing: error))
+          throw ExitCode(2)
+        }
+        options.resumeAfterFault = scenario.resumeAfterFault
+      }
+      let result: SimulationResult
+      do {
+        result = try SimulationSession.run(options, attach: SignalRelay.relay(to:))
+      } catch let error as SessionError {
+        report("treatment \(index + 1) (seed \(options.seed)): \(error.description)")
+        switch error {
+        case .invalidInput: throw ExitCode(2)
+        case .environment: throw ExitCode(3)
+        }
+      } catch {
+        report(String(describing: error))
+        throw ExitCode(2)
+      }
+      outcomes[result.summary.outcome, default: 0] += 1
+      let process = ProcessFigures.now(record: record)
+      print(
+        "treatment \(index + 1)/\(repeatCount) seed \(options.seed) outcome \(result.summary.outcome)"
+          + " pulses \(result.summary.pulses.count) board \(result.simulatorPulseCount)"
+          + " rss_kb \(process.residentKB) fds \(process.openFiles) record_bytes \(process.recordBytes)")
+    }
+    let tally = outcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+    print("\(repeatCount) treatments: \(tally)")
+    if outcomes.keys.contains(where: { $0 != "completed" }) { throw ExitCode(1) }
   }
 
   private func report(_ text: String) {
