@@ -7,8 +7,9 @@ import Sequencer
 final class SideEvents: @unchecked Sendable {
   private let lock = NSLock()
   private var pending: [TreatmentEvent] = []
-  /// At most this many wait at once; more are not kept. (The telemetry server drops a client
-  /// past five commands a second long before a flood could reach this.)
+  /// At most this many wait at once; more are not kept. (A console's repeats past five
+  /// commands a second act but are not recorded, and the telemetry server drops a client past
+  /// five refused lines a second, long before a flood could reach this.)
   let limit = 256
 
   func add(_ event: TreatmentEvent) {

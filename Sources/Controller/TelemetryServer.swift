@@ -25,7 +25,9 @@ public final class TelemetryServer: @unchecked Sendable {
   private var stopping = false
   private var thread: Thread?
   private let finished = DispatchSemaphore(value: 0)
-  private var commandHandler: @Sendable (String, Result<ConsoleCommand, ConsoleRefusal>) -> Void = { _, _ in }
+  private var commandHandler: @Sendable (String, Result<ConsoleCommand, ConsoleRefusal>, Bool) -> Void = {
+    _, _, _ in
+  }
   private var droppedCount = 0
   private var servedCount = 0
   /// Clients dropped for falling behind or breaking the protocol, and clients served.
@@ -36,18 +38,29 @@ public final class TelemetryServer: @unchecked Sendable {
     let fd: Int32
     var queue: [UInt8] = []
     var sent = 0
-    var input = LineBuffer(maximum: 4096)
-    /// Command lines in the current second: a console sends a few a minute; a client that
-    /// sends more than `commandsPerSecond` is not a console and is dropped.
+    var input = LineBuffer(maximum: TelemetryServer.maximumLineBytes)
+    /// Refused lines in the current second: a console sends a few commands a minute; a client
+    /// that sends more than `refusedLinesPerSecond` lines that are not a pause or an abort is not a
+    /// console and is dropped. A well-formed pause or abort is never dropped.
+    var refused = 0
+    /// Pauses and aborts in the current second, and which of them were handed over as heard
+    /// for the first time (see `onCommand`).
     var commands = 0
+    var heard: Set<String> = []
     var second = 0.0
     init(fd: Int32) { self.fd = fd }
     var waiting: Int { queue.count - sent }
   }
 
-  /// At most this many clients at once: each may hold `queueLimit` bytes.
+  /// At most this many clients at once: each may hold `queueLimit` bytes. One more is told so
+  /// (a `log` line naming the limit) and closed.
   public static let maximumClients = 16
+  /// Refused lines (not a pause or an abort) a client may send in one second, and pauses and
+  /// aborts a client may send in one second before a repeat is marked as one.
+  public static let refusedLinesPerSecond = 5
   public static let commandsPerSecond = 5
+  /// The longest line a client may send: a command is well under 300 bytes.
+  public static let maximumLineBytes = 4096
 
   /// Listens at `path` (see `UnixSocket.listen`) and starts serving.
   public init(path: String, queueLimit: Int = 1 << 20) throws {
@@ -64,9 +77,13 @@ public final class TelemetryServer: @unchecked Sendable {
     thread.start()
   }
 
-  /// What to do with a console's command line (already parsed): called on the server thread.
+  /// What to do with a console's command line (already parsed): called on the server thread,
+  /// with the line (cleaned), what it asks for, and whether it repeats a command the same client
+  /// already sent in the same second past `commandsPerSecond` (a key held down, or a flood). A
+  /// repeat must still act, like any pause or abort; it need not be recorded again, which keeps
+  /// a flood out of the record.
   public func onCommand(
-    _ handler: @escaping @Sendable (String, Result<ConsoleCommand, ConsoleRefusal>) -> Void
+    _ handler: @escaping @Sendable (String, Result<ConsoleCommand, ConsoleRefusal>, _ repeated: Bool) -> Void
   ) {
     lock.withLock { commandHandler = handler }
   }
@@ -172,7 +189,7 @@ public final class TelemetryServer: @unchecked Sendable {
       }
       let full = lock.withLock { clients.count >= Self.maximumClients }
       if full {
-        close(fd)
+        refuse(fd)
         continue
       }
       let replay = lock.withLock { history.replay() }.map { Array($0.utf8) }
@@ -183,6 +200,17 @@ public final class TelemetryServer: @unchecked Sendable {
         for line in replay { enqueue(line, to: client) }
       }
     }
+  }
+
+  /// A connection past `maximumClients`: one line says why, then it is closed (without
+  /// waiting: a client that does not read it loses only the explanation).
+  private func refuse(_ fd: Int32) {
+    var message = TelemetryMessage(.log)
+    message.text =
+      "telemetry: refused: at most \(Self.maximumClients) consoles at once; connection closed"
+    let line = Array(message.line().utf8)
+    _ = line.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    close(fd)
   }
 
   private func receive(_ client: Client, _ buffer: inout [UInt8]) {
@@ -202,19 +230,48 @@ public final class TelemetryServer: @unchecked Sendable {
       if overflowed {
         handler(
           "(over-long line)",
-          .failure(ConsoleRefusal(command: nil, reason: "line longer than 4096 bytes; connection closed")))
+          .failure(
+            ConsoleRefusal(
+              command: nil,
+              reason: "line longer than \(Self.maximumLineBytes) bytes; connection closed")), false)
         lock.withLock { drop(client) }
       }
     }
+    // Every well-formed pause and abort is handed over, whatever else the client sent and
+    // however fast: no limit stands between a console and the commands that make things safer.
+    // Only refused lines count against the rate; past it the client is closed, once what it
+    // sent is heard.
+    var flooding = false
     for line in lines where !line.allSatisfy(\.isWhitespace) {
+      let command = ConsoleCommand.parse(line)
       let now = Date().timeIntervalSince1970
-      let flooding = lock.withLock { () -> Bool in
+      lock.withLock {
         if now - client.second >= 1 {
           client.second = now
+          client.refused = 0
           client.commands = 0
+          client.heard = []
         }
-        client.commands += 1
-        return client.commands > Self.commandsPerSecond
+      }
+      if case .success(let taken) = command {
+        let kind: String
+        switch taken {
+        case .pause: kind = "pause"
+        case .abort: kind = "abort"
+        }
+        let repeated = lock.withLock { () -> Bool in
+          client.commands += 1
+          let repeated = client.commands > Self.commandsPerSecond && client.heard.contains(kind)
+          client.heard.insert(kind)
+          return repeated
+        }
+        handler(clean(line, 200), command, repeated)
+        continue
+      }
+      guard !flooding else { continue }
+      flooding = lock.withLock { () -> Bool in
+        client.refused += 1
+        return client.refused > Self.refusedLinesPerSecond
       }
       if flooding {
         handler(
@@ -222,12 +279,13 @@ public final class TelemetryServer: @unchecked Sendable {
           .failure(
             ConsoleRefusal(
               command: nil,
-              reason: "more than \(Self.commandsPerSecond) commands in a second; connection closed")))
-        lock.withLock { drop(client) }
-        return
+              reason: "more than \(Self.refusedLinesPerSecond) refused lines in a second; connection closed")),
+          false)
+      } else {
+        handler(clean(line, 200), command, false)
       }
-      handler(clean(line, 200), ConsoleCommand.parse(line))
     }
+    if flooding { lock.withLock { drop(client) } }
   }
 
   private func send(_ client: Client) {

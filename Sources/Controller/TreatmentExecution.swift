@@ -1,3 +1,4 @@
+import Atomics
 import Foundation
 import HAL
 import Planning
@@ -165,21 +166,37 @@ struct TreatmentExecution {
   }
 
   /// A console's command: pause and abort go to the timing loop; anything else is refused. Both
-  /// are recorded (through `side`, with the treatment's events).
+  /// are recorded (through `side`, with the treatment's events), except a repeat past the
+  /// server's rate (a key held down, a flood): it acts like the others, and is not recorded
+  /// again.
   private func listen(
     to server: TelemetryServer, inbox: CommandInbox, side: SideEvents, clock: any MonotonicClock
   ) {
     let clock = UncheckedClock(clock: clock)
-    server.onCommand { line, parsed in
+    let firstAbort = ManagedAtomic(true)
+    server.onCommand { line, parsed, repeated in
       switch parsed {
       case .success(.pause):
         let taken = inbox.push(.pause)
+        if repeated { return }
         side.add(
           .console(
             command: "pause", accepted: taken,
             detail: taken ? "pause asked by a console" : "the command ring is full", at: clock.now))
       case .success(.abort(let reason)):
-        let taken = inbox.push(.abort(reason: "abort from a console: \(reason)"))
+        // A flood of pauses from another console can fill the ring for a moment: an abort
+        // waits for the timing loop to make room (it reads the ring every turn) rather than be
+        // lost. Past a second the loop is stalled, and the watchdog stops it. Only the first
+        // abort waits: once one is taken the treatment is stopping, and a flood of aborts must
+        // not hold up the server thread.
+        var taken = inbox.push(.abort(reason: "abort from a console: \(reason)"))
+        let deadline = Date().addingTimeInterval(1)
+        while !taken, firstAbort.load(ordering: .relaxed), Date() < deadline {
+          usleep(1000)
+          taken = inbox.push(.abort(reason: "abort from a console: \(reason)"))
+        }
+        firstAbort.store(false, ordering: .relaxed)
+        if repeated { return }
         side.add(
           .console(
             command: "abort", accepted: taken, detail: taken ? reason : "the command ring is full",

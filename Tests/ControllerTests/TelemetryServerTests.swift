@@ -91,7 +91,7 @@ import Testing
     let server = try TelemetryServer(path: path)
     defer { server.stop() }
     let seen = Locked<[Result<ConsoleCommand, ConsoleRefusal>]>([])
-    server.onCommand { _, result in seen.mutate { $0.append(result) } }
+    server.onCommand { _, result, _ in seen.mutate { $0.append(result) } }
     let fd = try UnixSocket.connect(to: path)
     defer { close(fd) }
     let text = "{\"v\":1,\"command\":\"pause\"}\n{\"v\":1,\"command\":\"resume\"}\nnonsense\n"
@@ -112,6 +112,156 @@ import Testing
         return
       }
     }
+  }
+
+  static func send(_ fd: Int32, _ text: String) -> Int {
+    text.withCString { Glibc.send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+  }
+
+  static func waitUntil(within seconds: Double = 10, _ condition: () -> Bool) {
+    let deadline = Date().addingTimeInterval(seconds)
+    while !condition(), Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+  }
+
+  static let pause = "{\"v\":1,\"command\":\"pause\"}\n"
+
+  /// Two clients flood the socket as fast as they can write: one with refused lines and pauses,
+  /// one with pauses only; a console beside them sends one abort. The first flooder is closed
+  /// for its refused lines; the second is heard (its pauses past the rate marked as repeats);
+  /// the abort is heard, not as a repeat, and the console stays connected.
+  @Test func aFloodingClientNeverDrownsAnotherConsolesAbort() throws {
+    let path = Paths.temporary("telemetry-flood.sock")
+    let server = try TelemetryServer(path: path)
+    defer { server.stop() }
+    let aborts = Locked<[String]>([])
+    let refusals = Locked<[String]>([])
+    let pauses = Locked<(heard: Int, repeats: Int)>((0, 0))
+    server.onCommand { _, result, repeated in
+      switch result {
+      case .success(.abort(let reason)): aborts.mutate { $0.append(repeated ? "repeat: \(reason)" : reason) }
+      case .success(.pause): pauses.mutate { $0 = ($0.heard + 1, $0.repeats + (repeated ? 1 : 0)) }
+      case .failure(let refusal): refusals.mutate { $0.append(refusal.reason) }
+      }
+    }
+    let flooder = try UnixSocket.connect(to: path)
+    let pauser = try UnixSocket.connect(to: path)
+    let console = try UnixSocket.connect(to: path)
+    defer {
+      close(flooder)
+      close(pauser)
+      close(console)
+    }
+    Self.waitUntil { server.served == 3 }
+    let burst =
+      String(repeating: Self.pause, count: 50)
+      + String(repeating: "{\"v\":1,\"command\":\"arm\"}\n", count: 5)
+      + String(repeating: "x", count: 3000) + "\n" + String(repeating: Self.pause, count: 50)
+    let flood = Thread.detachNewThreadWithResult { () -> Int in
+      var bytes = 0
+      for _ in 0..<2000 {
+        let sent = Self.send(flooder, burst)
+        if sent < 0 && errno != EAGAIN { break }
+        bytes += max(sent, 0)
+      }
+      return bytes
+    }
+    let pausing = Thread.detachNewThreadWithResult { () -> Int in
+      var bytes = 0
+      let pauses = String(repeating: Self.pause, count: 150)
+      for _ in 0..<2000 {
+        let sent = Self.send(pauser, pauses)
+        if sent < 0 && errno != EAGAIN { break }
+        bytes += max(sent, 0)
+      }
+      return bytes
+    }
+    Self.waitUntil { pauses.value.heard > 100 }
+    #expect(Self.send(console, "{\"v\":1,\"command\":\"abort\",\"reason\":\"bleeding\"}\n") > 0)
+    Self.waitUntil { !aborts.value.isEmpty }
+    #expect(flood.wait() > 0)
+    #expect(pausing.wait() > 0)
+    #expect(pauses.value.repeats > 0)
+    #expect(aborts.value == ["bleeding"])
+    Self.waitUntil { server.dropped == 1 }
+    #expect(server.dropped == 1)
+    #expect(refusals.value.contains("more than 5 refused lines in a second; connection closed"))
+    // The console is still served: a line published now reaches it.
+    server.publish(Self.message(7))
+    let lines = Self.read(console, lines: 1)
+    #expect(lines.first.flatMap { TelemetryMessage.parse(Substring($0)) }?.index == 7)
+  }
+
+  /// Pauses and aborts are never limited: a console whose key repeats is heard every time and
+  /// stays connected; refused lines after the rate close a client, but an abort sent with them
+  /// is heard first.
+  @Test func wellFormedCommandsAreNeverLimited() throws {
+    let path = Paths.temporary("telemetry-rate.sock")
+    let server = try TelemetryServer(path: path)
+    defer { server.stop() }
+    let seen = Locked<[Result<ConsoleCommand, ConsoleRefusal>]>([])
+    let repeats = Locked<[Bool]>([])
+    server.onCommand { _, result, repeated in
+      seen.mutate { $0.append(result) }
+      repeats.mutate { $0.append(repeated) }
+    }
+    let keyRepeat = try UnixSocket.connect(to: path)
+    defer { close(keyRepeat) }
+    #expect(Self.send(keyRepeat, String(repeating: Self.pause, count: 60)) > 0)
+    Self.waitUntil { seen.value.count == 60 }
+    #expect(seen.value.count == 60)
+    #expect(seen.value.allSatisfy { $0 == .success(.pause) })
+    // The first five are heard as commands, the rest as repeats: handed over all the same.
+    #expect(repeats.value == Array(repeating: false, count: 5) + Array(repeating: true, count: 55))
+    #expect(server.dropped == 0)
+
+    let garbage = try UnixSocket.connect(to: path)
+    defer { close(garbage) }
+    let abort = "{\"v\":1,\"command\":\"abort\",\"reason\":\"r\"}\n"
+    #expect(Self.send(garbage, String(repeating: "nonsense\n", count: 10) + abort) > 0)
+    Self.waitUntil { seen.value.count >= 60 + 7 }
+    let after = Array(seen.value.dropFirst(60))
+    #expect(after.contains(.success(.abort(reason: "r"))))
+    #expect(after.filter { if case .failure = $0 { true } else { false } }.count == 6)
+    Self.waitUntil { server.dropped == 1 }
+    #expect(server.dropped == 1)
+  }
+
+  /// A line past the limit closes the client, naming the limit; the complete lines before it
+  /// are heard.
+  @Test func anOverLongLineIsRefusedNamingTheLimit() throws {
+    let path = Paths.temporary("telemetry-long.sock")
+    let server = try TelemetryServer(path: path)
+    defer { server.stop() }
+    let seen = Locked<[Result<ConsoleCommand, ConsoleRefusal>]>([])
+    server.onCommand { _, result, _ in seen.mutate { $0.append(result) } }
+    let fd = try UnixSocket.connect(to: path)
+    defer { close(fd) }
+    #expect(Self.send(fd, Self.pause + String(repeating: "x", count: 5000)) > 0)
+    Self.waitUntil { seen.value.count == 2 }
+    #expect(seen.value.first == .success(.pause))
+    #expect(
+      seen.value.last
+        == .failure(ConsoleRefusal(command: nil, reason: "line longer than 4096 bytes; connection closed")))
+    Self.waitUntil { server.dropped == 1 }
+    #expect(server.dropped == 1)
+  }
+
+  /// A client past the limit is told so, with the limit, and closed; the others are served.
+  @Test func aClientPastTheLimitIsToldWhy() throws {
+    let path = Paths.temporary("telemetry-full.sock")
+    let server = try TelemetryServer(path: path)
+    defer { server.stop() }
+    var fds: [Int32] = []
+    defer { for fd in fds { close(fd) } }
+    for _ in 0..<TelemetryServer.maximumClients { fds.append(try UnixSocket.connect(to: path)) }
+    Self.waitUntil { server.served == TelemetryServer.maximumClients }
+    let extra = try UnixSocket.connect(to: path)
+    fds.append(extra)
+    let lines = Self.read(extra, lines: 1)
+    let message = lines.first.flatMap { TelemetryMessage.parse(Substring($0)) }
+    #expect(message?.type == .log)
+    #expect(message?.text == "telemetry: refused: at most 16 consoles at once; connection closed")
+    #expect(server.served == TelemetryServer.maximumClients)
   }
 
   @Test func aLiveSocketIsNotTakenOverAStaleOneIs() throws {

@@ -16,6 +16,8 @@ extension Probe {
         "2 to 6 probes are needed", allowed: "2..6 probes",
         found: entries.count == 1 ? "1 probe" : "\(entries.count) probes")
       valid = false
+      // More than the generator has outputs: the entries are not read one by one.
+      if entries.count > countRange.upperBound { return ([], false) }
     }
     var probes: [Probe] = []
     var firstIndex: [Int: Int] = [:]

@@ -21,6 +21,8 @@ extension ProbePair {
         "1 to 15 pairs are needed", allowed: "1..15 pairs",
         found: entries.count == 1 ? "1 pair" : "\(entries.count) pairs")
       valid = false
+      // More than a protocol may deliver: the entries are not read one by one.
+      if entries.count > countRange.upperBound { return nil }
     }
     var pairs: [ProbePair] = []
     var firstIndex: [[Int]: Int] = [:]

@@ -18,6 +18,8 @@ import Units
 /// ```
 public enum TissueLibraryFile {
   static let topKeys = ["format", "name", "description", "tissues"]
+  /// Tissues in one library: the planner offers each by name.
+  public static let maximumTissues = 64
   static let tissueKeys = [
     "name", "description", "conductivity", "ramp", "temperature_coefficient", "threshold",
   ]
@@ -38,10 +40,15 @@ public enum TissueLibraryFile {
     var tissues: [TissueProperties] = []
     if let list = top.required("tissues"), let entries = list.list {
       if entries.isEmpty {
-        list.report("the library needs at least one tissue", allowed: "1 or more tissues", found: "none")
+        list.report(
+          "the library needs at least one tissue", allowed: "1 to \(maximumTissues) tissues", found: "none")
+      } else if entries.count > maximumTissues {
+        list.report(
+          "more tissues than a library may hold", allowed: "1 to \(maximumTissues) tissues",
+          found: "\(entries.count) tissues")
       }
       var firstIndex: [String: Int] = [:]
-      for (index, entry) in entries.enumerated() {
+      for (index, entry) in entries.prefix(maximumTissues).enumerated() {
         guard let tissue = readTissue(entry) else { continue }
         if let first = firstIndex[tissue.name] {
           entry.report("tissue named twice (first at tissues[\(first)])", found: tissue.name)

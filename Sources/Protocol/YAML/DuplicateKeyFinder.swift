@@ -39,23 +39,52 @@ struct DuplicateKeyFinder {
     return nil
   }
 
-  /// The text with the key at `position` replaced by `placeholder` repeated to the same length.
-  func blanking(key: String, at position: TextPosition, placeholder: Character) -> String {
-    let length = key.unicodeScalars.count
-    var result: [String] = []
-    for (index, line) in lines.enumerated() {
-      var text = String(String.UnicodeScalarView(line))
-      if index == position.line - 1 {
-        var scalars = line
-        let start = position.column - 1
-        scalars.replaceSubrange(
-          start..<(start + length),
-          with: Array(repeating: placeholder.unicodeScalars.first ?? "x", count: length))
-        text = String(String.UnicodeScalarView(scalars))
+  /// `text` with each key (at its line and column, columns counted in Unicode scalars as the
+  /// parser counts them) replaced by its placeholder repeated to the key's length, so that every
+  /// other position stays exact. One pass over the bytes, however many keys. A key that is not
+  /// where it is said to be is left as it is.
+  static func blanking(
+    _ text: String, _ keys: [(position: TextPosition, key: String, placeholder: Character)]
+  ) -> String {
+    let targets = keys.sorted { $0.position < $1.position }
+    guard !targets.isEmpty else { return text }
+    let bytes = Array(text.utf8)
+    var result: [UInt8] = []
+    result.reserveCapacity(bytes.count + 64 * targets.count)
+    var next = 0
+    var here = TextPosition(line: 1, column: 1)
+    var index = 0
+    var copied = 0
+    while index < bytes.count, next < targets.count {
+      let byte = bytes[index]
+      let startsScalar = byte & 0xC0 != 0x80
+      let target = targets[next]
+      if startsScalar, here == target.position {
+        let name = Array(target.key.utf8)
+        if bytes[index...].starts(with: name) {
+          let length = target.key.unicodeScalars.count
+          result += bytes[copied..<index]
+          result += Array(String(repeating: target.placeholder, count: length).utf8)
+          index += name.count
+          here.column += length
+          copied = index
+        }
+        next += 1
+        continue
       }
-      result.append(text)
+      if target.position < here {
+        next += 1
+        continue
+      }
+      if byte == UInt8(ascii: "\n") {
+        here = TextPosition(line: here.line + 1, column: 1)
+      } else if startsScalar {
+        here.column += 1
+      }
+      index += 1
     }
-    return result.joined(separator: "\n")
+    result += bytes[copied...]
+    return String(decoding: result, as: UTF8.self)
   }
 
   private func isKey(_ name: [Unicode.Scalar], in line: [Unicode.Scalar], at column: Int) -> Bool {

@@ -11,28 +11,86 @@ struct YAMLDocument {
   let root: Node
   let diagnostics: Diagnostics
 
-  /// Reads and composes `path`; an unreadable file or a syntax error is thrown as the one error.
+  /// Reads and composes `path`; an unreadable file, one larger than `InputLimits.fileBytes`, one
+  /// that is not UTF-8 or a syntax error is thrown as the one error.
   static func load(path: String) throws(ConfigurationErrors) -> YAMLDocument {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ConfigurationErrors(errors: [
-        ConfigurationError(
-          file: path, line: 1, column: 1, keyPath: "", message: "cannot read the file",
-          found: "no readable file at this path")
-      ])
-    }
+    let data = try read(path)
     guard let text = String(data: data, encoding: .utf8) else {
-      throw ConfigurationErrors(errors: [
-        ConfigurationError(
-          file: path, line: 1, column: 1, keyPath: "", message: "the file is not UTF-8 text")
-      ])
+      throw fatal(
+        path, firstInvalidUTF8(in: data), "the file is not UTF-8 text",
+        found: "a byte that is not UTF-8 here")
     }
     return try compose(yaml: text, file: path)
+  }
+
+  /// The file's bytes, never more than `InputLimits.fileBytes` of them: a regular file's size is
+  /// checked before it is read, and anything else (a device, a pipe) is read no further than the
+  /// limit.
+  private static func read(_ path: String) throws(ConfigurationErrors) -> Data {
+    let limit = InputLimits.fileBytes
+    let allowed = "at most \(limit) bytes (1 MiB)"
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+    if let size, size > limit {
+      throw fatal(
+        path, TextPosition(line: 1, column: 1), "the file is larger than the limit", allowed: allowed,
+        found: "\(size) bytes")
+    }
+    let cannotRead = fatal(
+      path, TextPosition(line: 1, column: 1), "cannot read the file", found: "no readable file at this path")
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw cannotRead }
+    defer { try? handle.close() }
+    let data: Data
+    do {
+      // `nil` at the end of the file: an empty file.
+      data = try handle.read(upToCount: limit + 1) ?? Data()
+    } catch {
+      throw cannotRead
+    }
+    guard data.count <= limit else {
+      throw fatal(
+        path, TextPosition(line: 1, column: 1), "the file is larger than the limit", allowed: allowed,
+        found: "more than \(limit) bytes")
+    }
+    return data
+  }
+
+  /// Where the first byte that is not part of a UTF-8 character is, counted as the parser counts.
+  private static func firstInvalidUTF8(in data: Data) -> TextPosition {
+    var position = TextPosition(line: 1, column: 1)
+    var iterator = data.makeIterator()
+    var decoder = UTF8()
+    while true {
+      switch decoder.decode(&iterator) {
+      case .scalarValue(let scalar):
+        if scalar == "\n" {
+          position.line += 1
+          position.column = 1
+        } else {
+          position.column += 1
+        }
+      case .emptyInput, .error:
+        return position
+      }
+    }
   }
 
   static func compose(yaml: String, file: String) throws(ConfigurationErrors) -> YAMLDocument {
     var text = yaml
     var duplicates: [TextPosition: (name: String, firstLine: Int)] = [:]
-    for attempt in 0..<1000 {
+    switch YAMLScreen.check(yaml) {
+    case .refused(let refusal):
+      throw fatal(file, refusal.position, refusal.message, allowed: refusal.allowed, found: refusal.found)
+    case .passed(let repeats):
+      // Every repeat the screen found, blanked at once: the document is composed once.
+      if !repeats.isEmpty {
+        text = DuplicateKeyFinder.blanking(
+          yaml, repeats.enumerated().map { ($0.element.position, $0.element.name, placeholder($0.offset)) })
+      }
+      for found in repeats { duplicates[found.position] = (found.name, found.first.line) }
+    }
+    // A repeat the screen cannot see (a quoted key): the composer names it, and the document is
+    // composed again with it blanked, up to the limit.
+    for attempt in duplicates.count...InputLimits.duplicatedKeys {
       do {
         guard let root = try Yams.compose(yaml: text) else {
           throw fatal(file, TextPosition(line: 1, column: 1), "the file is empty")
@@ -45,9 +103,13 @@ struct YAMLDocument {
         else {
           throw fatal(file, first, "duplicated key", found: names.first)
         }
+        guard attempt < InputLimits.duplicatedKeys else {
+          throw fatal(
+            file, repeated, "too many duplicated keys", allowed: "at most \(InputLimits.duplicatedKeys)",
+            found: "another repeat of \(name)")
+        }
         duplicates[repeated] = (name, first.line)
-        text = DuplicateKeyFinder(text: text).blanking(
-          key: name, at: repeated, placeholder: Self.placeholder(attempt))
+        text = DuplicateKeyFinder.blanking(text, [(repeated, name, Self.placeholder(attempt))])
       } catch let error as ConfigurationErrors {
         throw error
       } catch let error as YamlError {
@@ -66,12 +128,13 @@ struct YAMLDocument {
   }
 
   private static func fatal(
-    _ file: String, _ position: TextPosition, _ message: String, found: String? = nil
+    _ file: String, _ position: TextPosition, _ message: String, allowed: String? = nil,
+    found: String? = nil
   ) -> ConfigurationErrors {
     ConfigurationErrors(errors: [
       ConfigurationError(
         file: file, line: position.line, column: position.column, keyPath: "", message: message,
-        found: found)
+        allowed: allowed, found: found)
     ])
   }
 

@@ -1,0 +1,80 @@
+import Foundation
+import Telemetry
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A real-time simulated treatment with two clients on its console socket: one floods it with
+/// pauses as fast as it can write (more than the timing loop's command ring holds), the other
+/// sends one abort. The abort acts: the treatment ends aborted and the abort is recorded; the
+/// flood's repeats act too, and are not recorded one by one.
+@Suite(.serialized) struct ConsoleFloodTests {
+  /// Connects to `socket` once the treatment has opened it.
+  static func connect(_ socket: String, within seconds: Double = 60) throws -> Int32 {
+    let deadline = Date().addingTimeInterval(seconds)
+    while true {
+      do { return try UnixSocket.connect(to: socket) } catch {
+        if Date() > deadline { throw error }
+        Thread.sleep(forTimeInterval: 0.05)
+      }
+    }
+  }
+
+  /// Reads the stream until a message satisfies `condition`.
+  static func read(
+    _ fd: Int32, within seconds: Double, until condition: (TelemetryMessage) -> Bool
+  ) -> Bool {
+    var buffer = LineBuffer(maximum: 1 << 20)
+    var bytes = [UInt8](repeating: 0, count: 65536)
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+      _ = poll(&poller, 1, 100)
+      let got = Glibc.read(fd, &bytes, bytes.count)
+      if got == 0 { return false }
+      guard got > 0 else { continue }
+      for line in buffer.append(bytes[0..<got]) {
+        if let message = TelemetryMessage.parse(line), condition(message) { return true }
+      }
+    }
+    return false
+  }
+
+  @Test func aPauseFloodNeverKeepsAConsolesAbortFromTheTreatment() throws {
+    let treatment = try ConsoleTerminalTests.Treatment("console-flood")
+    defer { treatment.close() }
+    let console = try Self.connect(treatment.socket)
+    defer { close(console) }
+    try #require(Self.read(console, within: 60) { $0.type == .pulse })
+    let pauser = try UnixSocket.connect(to: treatment.socket)
+    defer { close(pauser) }
+    let stop = Locked(false)
+    let start = Date()
+    let flood = Thread.detachNewThreadWithResult { () -> Int in
+      let burst = String(repeating: TelemetryServerTests.pause, count: 150)
+      var bytes = 0
+      while !stop.value {
+        let sent = TelemetryServerTests.send(pauser, burst)
+        if sent < 0 && errno != EAGAIN { break }
+        bytes += max(sent, 0)
+      }
+      return bytes / TelemetryServerTests.pause.utf8.count
+    }
+    Thread.sleep(forTimeInterval: 0.5)
+    let abort = "{\"v\":1,\"command\":\"abort\",\"reason\":\"bleeding\"}\n"
+    #expect(TelemetryServerTests.send(console, abort) > 0)
+    let status = treatment.finish()
+    stop.mutate { $0 = true }
+    let pauses = flood.wait()
+    let seconds = Int(Date().timeIntervalSince(start)) + 1
+    #expect(status == 1)
+    #expect(pauses > 1000)
+    let commands = try ConsoleTerminalTests.rows(treatment.record).filter { $0["event"] == "console_command" }
+    #expect(commands.contains { $0["reason"]?.contains("bleeding") == true })
+    // At most five a second of one client's commands are recorded one by one.
+    let recordedPauses = commands.filter { $0["reason"]?.hasPrefix("pause") == true }.count
+    #expect(recordedPauses <= 5 * seconds, "\(recordedPauses) pauses recorded in \(seconds) s")
+  }
+}
