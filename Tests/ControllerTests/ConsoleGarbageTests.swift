@@ -1,0 +1,69 @@
+import Foundation
+import Telemetry
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What arrives on the console socket that is not a console's command (binary junk, lines that
+/// are not JSON, commands nobody knows, a line far past the size limit, a message cut off
+/// half-way, clients that come and go, a flood) leaves a running treatment as it would have
+/// been: the same outcome, the same pulses on the same pairs, nothing paused or aborted.
+@Suite(.serialized) struct ConsoleGarbageTests {
+  /// The parts of a real-time treatment's summary that do not depend on how the machine's
+  /// scheduler timed it: the outcome, and each pulse's pair, kind and polarity, in order.
+  static func essentials(_ summary: [String: Any]) -> [String] {
+    let pulses = (summary["pulses"] as? [[String: Any]]) ?? []
+    return ["outcome \(summary["outcome"] ?? "none")", "abort \(summary["abort_reason"] ?? "none")"]
+      + pulses.map { "\($0["pair"] ?? "?") \($0["kind"] ?? "?") \($0["polarity"] ?? "?")" }
+  }
+
+  /// What a hostile or broken client sends, one after another, as fast as the socket takes it.
+  static func garbage(_ socket: String, until stop: Locked<Bool>) -> Int {
+    var sent = 0
+    var junk = [UInt8](repeating: 0, count: 4096)
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    while !stop.value {
+      guard let fd = try? UnixSocket.connect(to: socket) else { continue }
+      defer { close(fd) }
+      for index in junk.indices {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        junk[index] = UInt8(truncatingIfNeeded: state >> 56)
+      }
+      _ = junk.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+      for line in [
+        "not json at all\n", "{\"v\":1,\"command\":\"fire\"}\n", "{\"v\":99,\"command\":\"pause\"}\n",
+        "{\"v\":1,\"command\":\"pause\",\"extra\":\n", "[1,2,3]\n", "{}\n", "\u{0}\u{1}\u{2}\n",
+        String(repeating: "x", count: 9000) + "\n", "{\"v\":1,\"comm",
+      ] {
+        if TelemetryServerTests.send(fd, line) > 0 { sent += 1 }
+      }
+    }
+    return sent
+  }
+
+  @Test func garbageOnTheSocketLeavesTheTreatmentAsItWouldHaveBeen() throws {
+    let quiet = try ConsoleTerminalTests.Treatment("garbage-quiet")
+    defer { quiet.close() }
+    #expect(quiet.finish() == 0)
+    let expected = Self.essentials(try quiet.summaryJSON())
+
+    let treatment = try ConsoleTerminalTests.Treatment("garbage")
+    defer { treatment.close() }
+    let console = try ConsoleFloodTests.connect(treatment.socket)
+    defer { close(console) }
+    try #require(ConsoleFloodTests.read(console, within: 60) { $0.type == .pulse })
+    let stop = Locked(false)
+    let socket = treatment.socket
+    let flood = Thread.detachNewThreadWithResult { Self.garbage(socket, until: stop) }
+    let status = treatment.finish()
+    stop.mutate { $0 = true }
+    let sent = flood.wait()
+    #expect(sent > 100, "only \(sent) messages of garbage were sent")
+    #expect(status == 0)
+    let got = Self.essentials(try treatment.summaryJSON())
+    #expect(got == expected)
+    #expect(expected.count == 52, "the outcome, no abort and 50 pulses: \(expected.prefix(3))")
+  }
+}
