@@ -141,6 +141,11 @@ public final class SimulatedClock: MonotonicClock {
     scheduled.insert(entry, at: index)
   }
 
+  /// Forgets every action not yet run: the session is over, and an action that would have
+  /// come later (a fault or an operator's act past the end) must not keep the board alive
+  /// through what it captured.
+  public func dropScheduled() { scheduled.removeAll() }
+
   private func runScheduled(through deadline: Instant) {
     while let next = scheduled.first, next.at <= deadline {
       scheduled.removeFirst()

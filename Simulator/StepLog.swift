@@ -32,6 +32,9 @@ public final class StepLog {
     actions.insert((step, action), at: index)
   }
 
+  /// Forgets every action not yet run (`SimulatedClock.dropScheduled`).
+  public func dropScheduled() { actions.removeAll() }
+
   /// The controller is about to make a call into the board.
   func take(_ kind: Kind) {
     count += 1

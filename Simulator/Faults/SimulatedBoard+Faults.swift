@@ -19,6 +19,14 @@ extension SimulatedBoard {
   /// Runs `action` at `moment`: at its time, right after the pulse before its pulse, or right
   /// before the controller's call of its step. The fault injector and the scripted operator's
   /// told moments both come through here.
+  /// Drops every fault and act still waiting for its moment, once the session is over: they
+  /// capture the board, and would keep it (and its world) alive for the life of the process.
+  public func dropPendingActions() {
+    clock.dropScheduled()
+    clock.steps.dropScheduled()
+    actionsAwaitingPulse.removeAll()
+  }
+
   public func schedule(_ moment: FaultSpec.When, _ action: @escaping () -> Void) {
     switch moment {
     case .time(let instant):

@@ -118,6 +118,8 @@ public enum SimulationSession {
     let simulated = SimulatedBoard(
       description: board, settings: inputs.settings, pace: options.pace, seed: options.seed,
       rhythm: inputs.rhythm, anomalies: options.heartAnomalies)
+    // Faults and acts still waiting when the session ends are dropped: they capture the board.
+    defer { simulated.dropPendingActions() }
     simulated.place(plan.probes)
     simulated.footswitchA = true
     simulated.footswitchB = true

@@ -1,6 +1,7 @@
 import Controller
 import Foundation
 import Record
+import Simulator
 import Testing
 
 #if canImport(Glibc)
@@ -63,6 +64,24 @@ struct SimulateRepeatTests {
     #expect(!moments.isEmpty && moments.allSatisfy { (1...5).contains($0) }, "\(moments)")
     let (verified, problems) = try RecordTamperTests.irectl(["records", "verify", "--record", record])
     #expect(verified == 0, "\(problems)")
+  }
+
+  /// A fault and an act whose moment never came (the treatment ended first) are dropped with
+  /// the session: they capture the board, and would keep it and its world alive for the rest of
+  /// a soak's process.
+  @Test func actsThatNeverCameDoNotKeepTheBoardAlive() throws {
+    weak var board: SimulatedBoard?
+    do {
+      var options = SimulationOptions(
+        protocolPath: Paths.fixture("short-fixed-rate"), boardPath: Paths.simBoard, seed: 1,
+        faults: [try FaultSpec(parsing: "estop@pulse=99"), try FaultSpec(parsing: "lid-open@t=9999")],
+        showProgress: false)
+      options.operatorActs = [try OperatorAct(parsing: "abort@pulse=99")]
+      let result = try SimulationSession.run(options)
+      #expect(result.summary.outcome == "completed")
+      board = result.board
+    }
+    #expect(board == nil, "the board outlived its session")
   }
 
   @Test func optionsThatDoNotFitARepeatAreRefusedByName() throws {
