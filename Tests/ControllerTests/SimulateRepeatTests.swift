@@ -1,6 +1,7 @@
 import Controller
 import Foundation
 import Record
+import Sequencer
 import Simulator
 import Testing
 
@@ -82,6 +83,25 @@ struct SimulateRepeatTests {
       board = result.board
     }
     #expect(board == nil, "the board outlived its session")
+  }
+
+  /// A session leaves nothing of itself behind in the process: its sequencer (and with it the
+  /// machine, the rings and the record's writer) is gone once the session is over.
+  @Test func aSessionsSequencerIsGoneWithIt() throws {
+    final class Weak: @unchecked Sendable { weak var sequencer: TreatmentSequencer? }
+    let seen = Weak()
+    let record = Paths.temporary("sequencer-gone.sqlite")
+    defer { RecordFiles.remove(record) }
+    do {
+      let result = try SimulationSession.run(
+        SimulationOptions(
+          protocolPath: Paths.fixture("short-fixed-rate"), boardPath: Paths.simBoard, seed: 1,
+          recordPath: record,
+          showProgress: false),
+        attach: { seen.sequencer = $0 })
+      #expect(result.summary.outcome == "completed")
+    }
+    #expect(seen.sequencer == nil, "the sequencer outlived its session")
   }
 
   @Test func optionsThatDoNotFitARepeatAreRefusedByName() throws {
