@@ -179,16 +179,8 @@ struct Simulate: ParsableCommand {
       defer { console?.finish(failed: failed) }
       result = try SimulationSession.run(options, attach: SignalRelay.relay(to:))
       failed = false
-    } catch let error as SessionError {
-      report(error.description)
-      switch error {
-      case .invalidInput: throw ExitCode(2)
-      case .environment: throw ExitCode(3)
-      }
     } catch {
-      // Configuration files that fail validation, unreadable files.
-      report(String(describing: error))
-      throw ExitCode(2)
+      throw failure(error)
     }
     print("SIMULATOR  protocol \(result.summary.protocol)  seed \(seed)  outcome \(result.summary.outcome)")
     print(result.table)
@@ -209,16 +201,7 @@ struct Simulate: ParsableCommand {
     SignalRelay.blockTerminationSignals()
     var outcomes: [String: Int] = [:]
     let planned: Int
-    do { planned = try SimulationSession.plannedPulses(base) } catch let error as SessionError {
-      report(error.description)
-      switch error {
-      case .invalidInput: throw ExitCode(2)
-      case .environment: throw ExitCode(3)
-      }
-    } catch {
-      report(String(describing: error))
-      throw ExitCode(2)
-    }
+    do { planned = try SimulationSession.plannedPulses(base) } catch { throw failure(error) }
     for index in 0..<repeatCount {
       if SignalRelay.received {
         report("stopped by a signal after \(index) of \(repeatCount) treatments")
@@ -234,23 +217,15 @@ struct Simulate: ParsableCommand {
           options.faults = try scenario.faults.map(FaultSpec.init(parsing:))
           options.operatorActs = try scenario.acts.map(OperatorAct.init(parsing:))
         } catch {
-          report(String(describing: error))
-          throw ExitCode(2)
+          throw failure(error)
         }
         options.resumeAfterFault = scenario.resumeAfterFault
       }
       let result: SimulationResult
       do {
         result = try SimulationSession.run(options, attach: SignalRelay.relay(to:))
-      } catch let error as SessionError {
-        report("treatment \(index + 1) (seed \(options.seed)): \(error.description)")
-        switch error {
-        case .invalidInput: throw ExitCode(2)
-        case .environment: throw ExitCode(3)
-        }
       } catch {
-        report(String(describing: error))
-        throw ExitCode(2)
+        throw failure(error, in: "treatment \(index + 1) (seed \(options.seed)): ")
       }
       outcomes[result.summary.outcome, default: 0] += 1
       let process = ProcessFigures.now(record: record)
@@ -262,6 +237,20 @@ struct Simulate: ParsableCommand {
     let tally = outcomes.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
     print("\(repeatCount) treatments: \(tally)")
     if outcomes.keys.contains(where: { $0 != "completed" }) { throw ExitCode(1) }
+  }
+
+  /// Says what ended the run and gives the exit status it means: 2 for invalid input (and
+  /// configuration files that fail validation, unreadable files), 3 for the environment.
+  private func failure(_ error: any Error, in context: String = "") -> ExitCode {
+    guard let error = error as? SessionError else {
+      report(context + String(describing: error))
+      return ExitCode(2)
+    }
+    report(context + error.description)
+    switch error {
+    case .invalidInput: return ExitCode(2)
+    case .environment: return ExitCode(3)
+    }
   }
 
   private func report(_ text: String) {
