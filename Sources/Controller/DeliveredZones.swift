@@ -95,7 +95,7 @@ public enum DeliveredZones {
     var place: [Int: Int] = [:]
     for (index, pair) in treatment.pairs.enumerated() {
       let pulses = data.pulses.filter { $0.pair == index && $0.kind == "therapy" }
-      let volts = pulses.map { Swift.abs($0.voltageV) }.filter { $0 > 0 }
+      let volts = pulses.compactMap { $0.voltageV.map(Swift.abs) }.filter { $0 > 0 }
       let mean = volts.isEmpty ? nil : volts.reduce(0, +) / Double(volts.count)
       measured.append((pulses.count, mean))
       if pulses.count >= treatment.therapy.pulses, let mean {

@@ -75,12 +75,14 @@ public struct ReportData: Sendable, Equatable {
     /// Milliseconds from the start of the session.
     public var triggerMs: Double?
     public var firedMs: Double
-    public var currentA: Double
-    public var voltageV: Double
+    /// What the supervisor measured; `nil` for a pulse that went out but could not be read
+    /// back (it is listed all the same).
+    public var currentA: Double?
+    public var voltageV: Double?
     public init(
       index: Int, pair: Int, kind: String, polarity: String, triggerMs: Double?, firedMs: Double,
-      currentA: Double,
-      voltageV: Double
+      currentA: Double?,
+      voltageV: Double?
     ) {
       self.index = index
       self.pair = pair

@@ -68,11 +68,12 @@ public enum ReportRenderer {
     out += "</tr></thead>\n<tbody>\n"
     for pair in data.pairs {
       let pulses = pulses(of: pair, in: data)
-      let currents = pulses.filter { $0.kind == "therapy" }.map(\.currentA)
+      let therapy = pulses.filter { $0.kind == "therapy" }
+      let currents = therapy.compactMap(\.currentA)
       let skipped = data.skipped.filter { $0.pair == pair.index }.count
       var cells = [
         "\(pair.index)", "\(pair.anode)–\(pair.cathode)", f(pair.voltageV, 0),
-        "\(pulses.count - currents.count)", "\(currents.count)", "\(skipped)",
+        "\(pulses.count - therapy.count)", "\(therapy.count)", "\(skipped)",
       ]
       if let first = currents.first, let last = currents.last {
         let mean = currents.reduce(0, +) / Double(currents.count)
@@ -104,6 +105,12 @@ public enum ReportRenderer {
       if pair.setSize > 0, !therapy.isEmpty, therapy.count % pair.setSize == 0 { boundaries.append(x - 0.5) }
       therapy.append((x, pulse))
     }
+    let unmeasured = pulses.filter { $0.currentA == nil }.count
+    if unmeasured > 0 {
+      out += note(
+        "\(unmeasured) pulse\(unmeasured == 1 ? " was" : "s were") delivered on this pair but not measured"
+          + " (the supervisor's read-back failed); they are counted, not plotted.")
+    }
     let guides = SVGPlot.Guides(
       name: "Set boundary (every \(pair.setSize) therapy pulses)", xs: boundaries, cssClass: "set-boundary")
     for (quantity, unit, value) in [
@@ -114,11 +121,13 @@ public enum ReportRenderer {
         yTitle: "\(quantity) (\(unit))",
         series: [
           .init(
-            name: "Test pulse", points: test.map { .init(x: $0.0, y: $0.1[keyPath: value]) },
+            name: "Test pulse",
+            points: test.compactMap { p in p.1[keyPath: value].map { .init(x: p.0, y: $0) } },
             colour: testColour,
             marker: .square),
           .init(
-            name: "Therapy pulse", points: therapy.map { .init(x: $0.0, y: $0.1[keyPath: value]) },
+            name: "Therapy pulse",
+            points: therapy.compactMap { p in p.1[keyPath: value].map { .init(x: p.0, y: $0) } },
             colour: therapyColour, connected: true),
         ], guides: guides, height: 250, integralX: true)
       out += figure(plot, caption: "\(quantity) (\(unit)) of each pulse, pair \(pair.index).")

@@ -46,4 +46,27 @@ struct UnmeasuredPulseTests {
     let high = try #require(session.deliveredMax)
     #expect(low <= result.simulatorPulseCount && result.simulatorPulseCount <= high, "\(low)...\(high)")
   }
+
+  /// The report of a session with an unmeasured pulse: the pulse is counted, not plotted, and
+  /// said so (the soak found `irectl report` trapping on the pulse's missing current).
+  @Test func theReportOfASessionWithAnUnmeasuredPulseSaysSo() throws {
+    let record = Paths.temporary("unmeasured-report.sqlite")
+    let page = Paths.temporary("unmeasured-report.html")
+    defer {
+      RecordFiles.remove(record)
+      try? FileManager.default.removeItem(atPath: page)
+    }
+    let result = try SimulationSession.run(
+      SimulationOptions(
+        protocolPath: Paths.fixture("short-fixed-rate"), boardPath: Paths.simBoard, seed: 1,
+        faults: [try FaultSpec(parsing: "i2c-nak:0x30@pulse=2")], recordPath: record, showProgress: false))
+    #expect(result.summary.pulses.contains { !$0.measured })
+    let session = try #require(result.recordSession)
+    let (status, errors) = try RecordTamperTests.irectl([
+      "report", session, "--record", record, "--out", page,
+    ])
+    #expect(status == 0, "\(errors)")
+    let html = try String(contentsOfFile: page, encoding: .utf8)
+    #expect(html.contains("delivered on this pair but not measured"))
+  }
 }
