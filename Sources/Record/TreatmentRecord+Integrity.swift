@@ -48,7 +48,7 @@ extension TreatmentRecord {
   /// Whether a non-empty `-wal` file lies beside the record.
   private static func hasWriteAheadLog(_ path: String) -> Bool {
     let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
-    return (size ?? 0) > 0
+    return size > 0
   }
 
   /// Refuses a database that is not a treatment record (tables of its own, no record's), and a
