@@ -157,8 +157,17 @@ public final class SimulatedBoard {
     gpio = SimulatedGPIO(board: self)
   }
 
-  public func place(_ probes: [Probe]) {
+  /// Places the probes of `treatment` in the simulated patient and solves the field of each of
+  /// its pairs for the tissue's currents (once, before the first pulse: no pulse solves).
+  public func place(_ treatment: TreatmentProtocol) {
+    place(treatment.probes, pairs: treatment.pairs)
+  }
+
+  /// Places `probes`; the field of each of `pairs` is solved now, that of any other pair the
+  /// relays connect at its first pulse.
+  public func place(_ probes: [Probe], pairs: [ProbePair] = []) {
     self.probes = Dictionary(uniqueKeysWithValues: probes.map { ($0.id, $0) })
+    tissue.place(probes, pairs: pairs)
   }
 
   /// The voltage on each ADS1115 input: the bank through its divider, the charger current, the
@@ -291,13 +300,7 @@ public final class SimulatedBoard {
       let minus = relaysMinus.soleClosedProbe(at: now),
       let a = probes[plus], let b = probes[minus], a.id != b.id
     {
-      let spacing = Millimetres(
-        ((a.x - b.x).value * (a.x - b.x).value + (a.y - b.y).value * (a.y - b.y).value).squareRoot())
-      let exposure = min(a.exposure, b.exposure)
-      for _ in 0..<count {
-        peak = max(
-          peak, tissue.pulse(bank, between: a.id, b.id, spacing: spacing, exposure: exposure, at: now))
-      }
+      for _ in 0..<count { peak = max(peak, tissue.pulse(bank, between: a.id, b.id, at: now)) }
     }
     if let forced = faults.current, peak > Amperes(0) { peak = forced }
     if faults.arcing { peak = peak * 1.5 }

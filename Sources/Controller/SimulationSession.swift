@@ -112,7 +112,7 @@ public enum SimulationSession {
     let simulated = SimulatedBoard(
       description: board, settings: inputs.settings, pace: options.pace, seed: options.seed,
       rhythm: inputs.rhythm, anomalies: options.heartAnomalies)
-    simulated.place(plan.probes)
+    simulated.place(plan)
     simulated.footswitchA = true
     simulated.footswitchB = true
     // What the caller prepares comes first: an action it schedules at the same moment as an
