@@ -62,4 +62,24 @@ struct PairConductanceTests {
     #expect(conductance.settled(at: Volts(0)) < conductance.settled)
     #expect(conductance.settled(at: Volts(9000)) >= conductance.settled)
   }
+
+  @Test func theFitFindsTheHighConductivityOfTheRiseItIsGiven() throws {
+    let layout = try Self.layout()
+    let tissue = Self.ramp.withHigh(SiemensPerMetre(0.5))
+    let conductance = try #require(
+      try TreatmentPlanner.conductances(layout: layout, ramp: tissue, options: Self.coarse).first)
+    let fits = try TreatmentPlanner.fitHighConductivity(
+      layout: layout, ramp: Self.ramp, rises: [conductance.rise], options: Self.coarse)
+    let fit = try #require(fits.first ?? nil)
+    #expect(fit.withinRange)
+    #expect(abs(fit.high.value / 0.5 - 1) < 0.03, "\(fit.high)")
+    #expect(abs(fit.predictedRise / conductance.rise - 1) < 0.01)
+    // No rise: a flat ramp; a pair left out: no fit.
+    let flat = try TreatmentPlanner.fitHighConductivity(
+      layout: layout, ramp: Self.ramp, rises: [1], options: Self.coarse)
+    #expect(flat.first??.high == Self.ramp.low)
+    let none = try TreatmentPlanner.fitHighConductivity(
+      layout: layout, ramp: Self.ramp, rises: [nil], options: Self.coarse)
+    #expect(none.count == 1 && none.first! == nil)
+  }
 }
