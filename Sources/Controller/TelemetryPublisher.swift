@@ -15,7 +15,7 @@ final class TelemetryPublisher: TreatmentObserver {
 
   init(
     server: TelemetryServer, plan: TreatmentProtocol, board: BoardDescription, backend: String,
-    origin: Instant
+    origin: Instant, plannedCurrents: [Amperes]? = nil
   ) {
     self.server = server
     self.origin = origin
@@ -23,8 +23,12 @@ final class TelemetryPublisher: TreatmentObserver {
     hello.backend = backend
     hello.protocolName = plan.name
     hello.board = board.name
-    hello.pairs = plan.pairs.map {
-      TelemetryMessage.Pair(anode: $0.anode, cathode: $0.cathode, voltageV: $0.voltage.value)
+    hello.pairs = plan.pairs.enumerated().map { index, pair in
+      TelemetryMessage.Pair(
+        anode: pair.anode, cathode: pair.cathode, voltageV: pair.voltage.value,
+        plannedCurrentA: plannedCurrents.flatMap {
+          $0.indices.contains(index) ? ($0[index].value * 10).rounded() / 10 : nil
+        })
     }
     hello.testPulses = plan.test.pulses
     hello.therapyPulses = plan.therapy.pulses

@@ -156,7 +156,10 @@ struct TreatmentExecution {
       let server = try TelemetryServer(path: path)
       log("telemetry: consoles connect to \(path) (irectl monitor --socket \(path))")
       telemetryReady?()
-      return TelemetryPublisher(server: server, plan: plan, board: board, backend: backend, origin: origin)
+      return TelemetryPublisher(
+        server: server, plan: plan, board: board, backend: backend, origin: origin,
+        plannedCurrents: ProtocolPlanning.plannedCurrents(
+          plan, libraryPath: InstalledPaths.current.tissueLibrary))
     } catch {
       if telemetryRequired { throw SessionError.environment("telemetry: \(error)") }
       log("telemetry: none (\(error)); the treatment goes on without consoles")

@@ -30,10 +30,14 @@ public struct TelemetryMessage: Codable, Sendable, Equatable {
     public var anode: Int
     public var cathode: Int
     public var voltageV: Double
-    public init(anode: Int, cathode: Int, voltageV: Double) {
+    /// The planner's predicted current of the pair (its tissue, σ(E) settled); absent when the
+    /// controller could not plan it.
+    public var plannedCurrentA: Double?
+    public init(anode: Int, cathode: Int, voltageV: Double, plannedCurrentA: Double? = nil) {
       self.anode = anode
       self.cathode = cathode
       self.voltageV = voltageV
+      self.plannedCurrentA = plannedCurrentA
     }
   }
 

@@ -2,13 +2,14 @@ import Telemetry
 
 /// Telemetry lines as a controller sends them, for the console's tests.
 enum Messages {
-  static func hello(backend: String = "simulator") -> TelemetryMessage {
+  static func hello(backend: String = "simulator", planned: [Double]? = nil) -> TelemetryMessage {
     var hello = TelemetryMessage(.hello, at: 0)
     hello.backend = backend
     hello.protocolName = "liver-4probe-box"
     hello.board = "reference-board-sim"
     hello.pairs = [
-      .init(anode: 1, cathode: 2, voltageV: 2250), .init(anode: 2, cathode: 3, voltageV: 2250),
+      .init(anode: 1, cathode: 2, voltageV: 2250, plannedCurrentA: planned?.first),
+      .init(anode: 2, cathode: 3, voltageV: 2250, plannedCurrentA: planned?.last),
     ]
     hello.testPulses = 10
     hello.therapyPulses = 90
