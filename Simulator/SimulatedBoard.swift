@@ -157,14 +157,14 @@ public final class SimulatedBoard {
     gpio = SimulatedGPIO(board: self)
   }
 
-  /// Places the probes of `treatment` in the simulated patient and solves the field of each of
-  /// its pairs for the tissue's currents (once, before the first pulse: no pulse solves).
+  /// Places the probes of `treatment` in the simulated patient; the field of each of its pairs
+  /// is solved for the tissue's currents once, while the bank first charges (no pulse solves).
   public func place(_ treatment: TreatmentProtocol) {
     place(treatment.probes, pairs: treatment.pairs)
   }
 
-  /// Places `probes`; the field of each of `pairs` is solved now, that of any other pair the
-  /// relays connect at its first pulse.
+  /// Places `probes`; the field of each of `pairs` is solved while the bank first charges, that
+  /// of any other pair the relays connect at its first pulse.
   public func place(_ probes: [Probe], pairs: [ProbePair] = []) {
     self.probes = Dictionary(uniqueKeysWithValues: probes.map { ($0.id, $0) })
     tissue.place(probes, pairs: pairs)
@@ -259,6 +259,8 @@ public final class SimulatedBoard {
       chargerLog.append((instant, hv, release))
     }
     charger.set(hvEnable: hv, bleedRelease: release, setpoint: supervisor.setpoint, at: instant)
+    // While the bank charges, the simulated tissue works out its pairs' fields (the first time).
+    if hv { tissue.beginSolving() }
   }
 
   /// Whether the charger was held safe (off, bleed engaged) at `instant`, by the controller's

@@ -1,3 +1,4 @@
+import Dispatch
 import Planning
 import Protocol
 import Synchronization
@@ -29,6 +30,11 @@ public struct Tissue {
   private var models: [PairKey: PairModel] = [:]
   /// The needles as placed, for a pair that was not prepared.
   private var needles: [Needle] = []
+  /// The protocol's pairs as placed, not yet solved: their solve starts when the bank is first
+  /// charged (`beginSolving`), on other threads while it charges, and is taken at the first
+  /// pulse.
+  private var unsolved: ProbeLayout?
+  private var pending: PendingSolve?
 
   struct PairKey: Hashable {
     var low: Int
@@ -71,8 +77,12 @@ public struct Tissue {
       fieldHigh: settings.fieldHigh)
   }
 
-  /// Places the needles (the simulator's own radius) and solves the field of each of `pairs`
-  /// (each unordered pair once, at the voltage it is first given) for the treatment to come.
+  /// Places the needles (the simulator's own radius) and the pairs whose fields the treatment
+  /// will need (each unordered pair once, at the voltage it is first given). They are solved
+  /// while the bank first charges (`beginSolving`), so that neither the controller's start-up
+  /// (its record, its checks) nor its first pulse waits for them where the charging takes real
+  /// time; the first pulse waits for what is not done (the simulated world stands still
+  /// meanwhile), or solves them itself if nothing charged.
   public mutating func place(_ probes: [Probe], pairs: [ProbePair]) {
     needles = probes.map {
       Needle(id: $0.id, x: $0.x, y: $0.y, exposure: $0.exposure, radius: settings.needleRadius)
@@ -84,12 +94,41 @@ public struct Tissue {
     for pair in pairs where seen.insert(PairKey(pair.anode, pair.cathode)).inserted {
       wanted.append(NeedlePair(anode: pair.anode, cathode: pair.cathode, voltage: pair.voltage))
     }
-    solve(wanted)
+    pending = nil
+    unsolved = nil
+    guard !wanted.isEmpty, let layout = try? ProbeLayout(needles: needles, pairs: wanted) else { return }
+    if let known = ConductanceCache.known(layout: layout, ramp: ramp, options: Self.fieldOptions) {
+      take(known)
+    } else {
+      unsolved = layout
+    }
+  }
+
+  /// Starts solving the placed pairs on other threads, if they are not solved or being solved.
+  public mutating func beginSolving() {
+    guard let layout = unsolved else { return }
+    unsolved = nil
+    pending = PendingSolve(layout: layout, ramp: ramp, options: Self.fieldOptions)
+  }
+
+  /// Takes the placed pairs' conductances: solved now if their solve never started, else the
+  /// background solve's, waited for if need be.
+  private mutating func settlePending() {
+    if let layout = unsolved {
+      unsolved = nil
+      take(ConductanceCache.conductances(layout: layout, ramp: ramp, options: Self.fieldOptions))
+    }
+    guard let solve = pending else { return }
+    pending = nil
+    take(solve.wait())
   }
 
   private mutating func solve(_ wanted: [NeedlePair]) {
     guard !wanted.isEmpty, let layout = try? ProbeLayout(needles: needles, pairs: wanted) else { return }
-    let conductances = ConductanceCache.conductances(layout: layout, ramp: ramp, options: Self.fieldOptions)
+    take(ConductanceCache.conductances(layout: layout, ramp: ramp, options: Self.fieldOptions))
+  }
+
+  private mutating func take(_ conductances: [PairConductance]) {
     for conductance in conductances {
       let pair = conductance.pair
       guard let a = needles.first(where: { $0.id == pair.anode }),
@@ -102,7 +141,11 @@ public struct Tissue {
 
   /// The two conductances of the pair between `a` and `b` (`nil` before it is solved).
   public func conductance(between a: Int, _ b: Int) -> PairConductance? {
-    models[PairKey(a, b)]?.conductance
+    if let model = models[PairKey(a, b)] { return model.conductance }
+    let solved =
+      pending?.wait()
+      ?? unsolved.map { ConductanceCache.conductances(layout: $0, ramp: ramp, options: Self.fieldOptions) }
+    return solved?.first { PairKey($0.pair.anode, $0.pair.cathode) == PairKey(a, b) }
   }
 
   /// Peleg–Fermi survival after `n` pulses at `field` (DOMAIN.md): the fraction of cells alive.
@@ -126,6 +169,7 @@ public struct Tissue {
   /// solved now, once; no current flows between needles that were never placed.
   public mutating func pulse(_ voltage: Volts, between a: Int, _ b: Int, at instant: Instant) -> Amperes {
     let key = PairKey(a, b)
+    if pending != nil || unsolved != nil { settlePending() }
     if models[key] == nil { solve([NeedlePair(anode: a, cathode: b, voltage: voltage)]) }
     guard let model = models[key] else { return Amperes(0) }
     var state = pairs[key] ?? PairState()
@@ -167,11 +211,22 @@ enum ConductanceCache {
   static let capacity = 32
   private static let store = Mutex<(entries: [Key: [PairConductance]], order: [Key])>(([:], []))
 
+  static func key(_ layout: ProbeLayout, _ ramp: ConductivityRamp, _ options: PlanningOptions) -> Key {
+    Key(needles: layout.needles, pairs: layout.pairs, ramp: ramp, resolution: options.resolution.value)
+  }
+
+  /// The conductances of this layout if they were solved before, without solving.
+  static func known(layout: ProbeLayout, ramp: ConductivityRamp, options: PlanningOptions)
+    -> [PairConductance]?
+  {
+    let key = key(layout, ramp, options)
+    return store.withLock { $0.entries[key] }
+  }
+
   static func conductances(layout: ProbeLayout, ramp: ConductivityRamp, options: PlanningOptions)
     -> [PairConductance]
   {
-    let key = Key(
-      needles: layout.needles, pairs: layout.pairs, ramp: ramp, resolution: options.resolution.value)
+    let key = key(layout, ramp, options)
     if let known = store.withLock({ $0.entries[key] }) { return known }
     let solved = (try? TreatmentPlanner.conductances(layout: layout, ramp: ramp, options: options)) ?? []
     store.withLock { cache in
@@ -182,6 +237,26 @@ enum ConductanceCache {
       cache.entries[key] = solved
     }
     return solved
+  }
+}
+
+/// A solve running on another thread; `wait` returns its conductances once it is done.
+final class PendingSolve: @unchecked Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  /// Written once by the solving thread before it signals `done`, read only after waiting on it.
+  private var result: [PairConductance] = []
+
+  init(layout: ProbeLayout, ramp: ConductivityRamp, options: PlanningOptions) {
+    DispatchQueue.global(qos: .userInitiated).async {
+      self.result = ConductanceCache.conductances(layout: layout, ramp: ramp, options: options)
+      self.done.signal()
+    }
+  }
+
+  func wait() -> [PairConductance] {
+    done.wait()
+    done.signal()  // for the next caller
+    return result
   }
 }
 

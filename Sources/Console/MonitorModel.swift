@@ -35,6 +35,8 @@ struct MonitorModel {
   var pulses: [Pulse] = []
   /// The current of each pair's latest pulse, by pair.
   var lastCurrentInPair: [Int: Double] = [:]
+  /// Each pair's planned current, from the `plan` message.
+  var plannedCurrents: [Double?] = []
   var lastPulse: TelemetryMessage?
   var bank: Double?
   var temperature: Double?
@@ -63,8 +65,8 @@ struct MonitorModel {
   /// The current pair's predicted current (the planner's, from the `hello`) and its latest
   /// measured one.
   var plannedCurrent: Double? {
-    guard let pair, let pairs = hello?.pairs, pairs.indices.contains(pair) else { return nil }
-    return pairs[pair].plannedCurrentA
+    guard let pair, plannedCurrents.indices.contains(pair) else { return nil }
+    return plannedCurrents[pair]
   }
   var measuredCurrent: Double? { pair.flatMap { lastCurrentInPair[$0] } }
 
@@ -171,6 +173,8 @@ struct MonitorModel {
       skipped = message.skippedTotal ?? skipped
     case .heartbeat:
       break
+    case .plan:
+      plannedCurrents = (message.pairs ?? []).map(\.plannedCurrentA)
     case .ended:
       outcome = message.outcome
       outcomeReason = message.reason

@@ -15,7 +15,7 @@ final class TelemetryPublisher: TreatmentObserver {
 
   init(
     server: TelemetryServer, plan: TreatmentProtocol, board: BoardDescription, backend: String,
-    origin: Instant, plannedCurrents: [Amperes]? = nil
+    origin: Instant
   ) {
     self.server = server
     self.origin = origin
@@ -23,12 +23,8 @@ final class TelemetryPublisher: TreatmentObserver {
     hello.backend = backend
     hello.protocolName = plan.name
     hello.board = board.name
-    hello.pairs = plan.pairs.enumerated().map { index, pair in
-      TelemetryMessage.Pair(
-        anode: pair.anode, cathode: pair.cathode, voltageV: pair.voltage.value,
-        plannedCurrentA: plannedCurrents.flatMap {
-          $0.indices.contains(index) ? ($0[index].value * 10).rounded() / 10 : nil
-        })
+    hello.pairs = plan.pairs.map {
+      TelemetryMessage.Pair(anode: $0.anode, cathode: $0.cathode, voltageV: $0.voltage.value)
     }
     hello.testPulses = plan.test.pulses
     hello.therapyPulses = plan.therapy.pulses
@@ -42,6 +38,25 @@ final class TelemetryPublisher: TreatmentObserver {
     }
     hello.interlocks = Interlock.allCases.map(\.rawValue)
     server.publish(hello)
+  }
+
+  /// Plans the pairs' currents on another thread and sends them (`plan`) when they are known, so
+  /// that the treatment's start (its record, its charging) does not wait for the planner.
+  static func publishPlannedCurrents(
+    of plan: TreatmentProtocol, libraryPath: String, to server: TelemetryServer
+  ) {
+    DispatchQueue.global(qos: .utility).async {
+      guard let currents = ProtocolPlanning.plannedCurrents(plan, libraryPath: libraryPath),
+        currents.count == plan.pairs.count
+      else { return }
+      var message = TelemetryMessage(.plan)
+      message.pairs = zip(plan.pairs, currents).map { pair, current in
+        TelemetryMessage.Pair(
+          anode: pair.anode, cathode: pair.cathode, voltageV: pair.voltage.value,
+          plannedCurrentA: (current.value * 10).rounded() / 10)
+      }
+      server.publish(message)
+    }
   }
 
   private func ms(_ instant: Instant) -> Double { ((instant - origin).milliseconds * 1000).rounded() / 1000 }

@@ -91,6 +91,12 @@ struct TreatmentExecution {
       try TreatmentExecution.openRecord(
         $0, identity, plan: plan, board: board, origin: origin, gate: gate, log: log)
     }
+    // The consoles' planned currents, on another thread once the session is on record: nothing
+    // the planner computes delays the start.
+    if let telemetry {
+      TelemetryPublisher.publishPlannedCurrents(
+        of: plan, libraryPath: InstalledPaths.current.tissueLibrary, to: telemetry.server)
+    }
     let observers: [(any TreatmentObserver)?] = [collector, progress, record, telemetry] + extraObservers
     let publisher = EventPublisher(
       capacity: 1 << 16, waitWhenFull: virtualTime, gate: recordPath == nil ? nil : gate)
@@ -156,10 +162,7 @@ struct TreatmentExecution {
       let server = try TelemetryServer(path: path)
       log("telemetry: consoles connect to \(path) (irectl monitor --socket \(path))")
       telemetryReady?()
-      return TelemetryPublisher(
-        server: server, plan: plan, board: board, backend: backend, origin: origin,
-        plannedCurrents: ProtocolPlanning.plannedCurrents(
-          plan, libraryPath: InstalledPaths.current.tissueLibrary))
+      return TelemetryPublisher(server: server, plan: plan, board: board, backend: backend, origin: origin)
     } catch {
       if telemetryRequired { throw SessionError.environment("telemetry: \(error)") }
       log("telemetry: none (\(error)); the treatment goes on without consoles")

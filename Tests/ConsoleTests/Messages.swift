@@ -2,14 +2,13 @@ import Telemetry
 
 /// Telemetry lines as a controller sends them, for the console's tests.
 enum Messages {
-  static func hello(backend: String = "simulator", planned: [Double]? = nil) -> TelemetryMessage {
+  static func hello(backend: String = "simulator") -> TelemetryMessage {
     var hello = TelemetryMessage(.hello, at: 0)
     hello.backend = backend
     hello.protocolName = "liver-4probe-box"
     hello.board = "reference-board-sim"
     hello.pairs = [
-      .init(anode: 1, cathode: 2, voltageV: 2250, plannedCurrentA: planned?.first),
-      .init(anode: 2, cathode: 3, voltageV: 2250, plannedCurrentA: planned?.last),
+      .init(anode: 1, cathode: 2, voltageV: 2250), .init(anode: 2, cathode: 3, voltageV: 2250),
     ]
     hello.testPulses = 10
     hello.therapyPulses = 90
@@ -56,6 +55,15 @@ enum Messages {
     phase.phase = name
     phase.pair = pair
     return phase
+  }
+
+  /// The planner's currents of the hello's two pairs.
+  static func plan(_ currents: [Double]) -> TelemetryMessage {
+    var plan = TelemetryMessage(.plan)
+    plan.pairs = zip([(1, 2), (2, 3)], currents).map {
+      .init(anode: $0.0.0, cathode: $0.0.1, voltageV: 2250, plannedCurrentA: $0.1)
+    }
+    return plan
   }
 
   static func trigger(at t: Double) -> TelemetryMessage { TelemetryMessage(.trigger, at: t) }

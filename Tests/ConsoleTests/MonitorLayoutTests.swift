@@ -35,7 +35,7 @@ struct MonitorLayoutTests {
 
   @Test func thePlotTitleShowsThePairsPlannedAgainstItsMeasuredCurrent() {
     var messages = Messages.underWay(pulses: 25)
-    messages[0] = Messages.hello(planned: [12.1, 14.2])
+    messages.insert(Messages.plan([12.1, 14.2]), at: 1)
     // The 25th pulse drew 29 A: planned and measured at 80 columns, their ratio too on a wider one.
     let narrow = text(screen(messages))
     #expect(narrow[3].contains("pair 1–2: 25 / 100   planned 12.1 A, measured 29.0 A"), "\(narrow[3])")
@@ -48,7 +48,10 @@ struct MonitorLayoutTests {
     #expect(!text(screen(messages))[3].contains("measured"))
     messages.append(Messages.pulse(25, pair: 1, current: 9.5, test: true, at: 27_000))
     #expect(text(screen(messages))[3].contains("planned 14.2 A, measured 9.5 A"))
-    // A controller that could not plan says nothing of it.
+    // A new hello (another treatment) forgets the plan; a controller that could not plan says
+    // nothing of it.
+    messages.append(Messages.hello())
+    #expect(!text(screen(messages))[3].contains("planned"))
     #expect(!text(screen(Messages.underWay(pulses: 25)))[3].contains("planned"))
   }
 
