@@ -47,7 +47,7 @@ let package = Package(
         "Units", "HAL", "Protocol", "Safety", "CRealtime",
         .product(name: "Atomics", package: "swift-atomics"),
       ]),
-    .target(name: "Simulator", dependencies: ["Units", "HAL", "Protocol"], path: "Simulator"),
+    .target(name: "Simulator", dependencies: ["Units", "HAL", "Protocol", "Planning"], path: "Simulator"),
     // The Linux backend: libgpiod and libi2c, wrapped once. CGPIOD is one API over libgpiod 1.x
     // and 2.x, chosen when it is compiled from the installed gpiod.h (Debian's libgpiod-dev).
     .target(name: "CGPIOD", linkerSettings: [.linkedLibrary("gpiod")]),

@@ -157,8 +157,17 @@ public final class SimulatedBoard {
     gpio = SimulatedGPIO(board: self)
   }
 
-  public func place(_ probes: [Probe]) {
+  /// Places the probes of `treatment` in the simulated patient; the field of each of its pairs
+  /// is solved for the tissue's currents once, while the bank first charges (no pulse solves).
+  public func place(_ treatment: TreatmentProtocol) {
+    place(treatment.probes, pairs: treatment.pairs)
+  }
+
+  /// Places `probes`; the field of each of `pairs` is solved while the bank first charges, that
+  /// of any other pair the relays connect at its first pulse.
+  public func place(_ probes: [Probe], pairs: [ProbePair] = []) {
     self.probes = Dictionary(uniqueKeysWithValues: probes.map { ($0.id, $0) })
+    tissue.place(probes, pairs: pairs)
   }
 
   /// The voltage on each ADS1115 input: the bank through its divider, the charger current, the
@@ -250,6 +259,8 @@ public final class SimulatedBoard {
       chargerLog.append((instant, hv, release))
     }
     charger.set(hvEnable: hv, bleedRelease: release, setpoint: supervisor.setpoint, at: instant)
+    // While the bank charges, the simulated tissue works out its pairs' fields (the first time).
+    if hv { tissue.beginSolving() }
   }
 
   /// Whether the charger was held safe (off, bleed engaged) at `instant`, by the controller's
@@ -291,13 +302,7 @@ public final class SimulatedBoard {
       let minus = relaysMinus.soleClosedProbe(at: now),
       let a = probes[plus], let b = probes[minus], a.id != b.id
     {
-      let spacing = Millimetres(
-        ((a.x - b.x).value * (a.x - b.x).value + (a.y - b.y).value * (a.y - b.y).value).squareRoot())
-      let exposure = min(a.exposure, b.exposure)
-      for _ in 0..<count {
-        peak = max(
-          peak, tissue.pulse(bank, between: a.id, b.id, spacing: spacing, exposure: exposure, at: now))
-      }
+      for _ in 0..<count { peak = max(peak, tissue.pulse(bank, between: a.id, b.id, at: now)) }
     }
     if let forced = faults.current, peak > Amperes(0) { peak = forced }
     if faults.arcing { peak = peak * 1.5 }

@@ -24,7 +24,7 @@ let benchmarks: @Sendable () -> Void = {
       path: root.appendingPathComponent("firmware-config/protocols/liver-4probe-box.yaml").path, board: board)
     guard let settings = board.simulator else { return }
     let simulated = SimulatedBoard(description: board, settings: settings, pace: .fast, seed: 1)
-    simulated.place(plan.probes)
+    simulated.place(plan)
     simulated.footswitchA = true
     simulated.footswitchB = true
     let window = MeasurementWindow(benchmark: benchmark, from: 150, to: 450)

@@ -16,9 +16,22 @@ extension MonitorLayout {
     let planned = max(model.pairPulses, model.pulses.count, 1)
     let peak = model.pulses.map(\.current).max() ?? 0
     let scale = max(Self.niceCeiling(peak * 1.1), 1)
-    screen.put(
+    var x = screen.put(
       "Current per pulse (A), pair \(pairLabel ?? "-"): \(model.pulses.count) / \(model.pairPulses)",
       row: top, column: 0, style: Style(bold: true))
+    // Planned against measured: whole fields or none, the ratio first to go on a narrow terminal.
+    var fields: [String] = []
+    if let planned = model.plannedCurrent {
+      fields.append("   planned \(Self.number(planned)) A")
+      if let measured = model.measuredCurrent {
+        fields.append(", measured \(Self.number(measured)) A")
+        if planned > 0 { fields.append(" (×\(String(format: "%.2f", measured / planned)))") }
+      }
+    }
+    for field in fields {
+      guard x + field.count <= columns else { break }
+      x = screen.put(field, row: top, column: x)
+    }
     screen.put(String(format: "%4.0f ┤", scale), row: top + 1, column: 0)
     screen.put("   0 ┤", row: top + rows, column: 0)
     for row in 2..<rows { screen.put("     │", row: top + row, column: 0) }

@@ -33,6 +33,10 @@ struct MonitorModel {
   var skipped = 0
   /// The current pair's pulses, for the plot.
   var pulses: [Pulse] = []
+  /// The current of each pair's latest pulse, by pair.
+  var lastCurrentInPair: [Int: Double] = [:]
+  /// Each pair's planned current, from the `plan` message.
+  var plannedCurrents: [Double?] = []
   var lastPulse: TelemetryMessage?
   var bank: Double?
   var temperature: Double?
@@ -57,6 +61,14 @@ struct MonitorModel {
   }
 
   var pairPulses: Int { (hello?.testPulses ?? 0) + (hello?.therapyPulses ?? 0) }
+
+  /// The current pair's predicted current (the planner's, from the `hello`) and its latest
+  /// measured one.
+  var plannedCurrent: Double? {
+    guard let pair, plannedCurrents.indices.contains(pair) else { return nil }
+    return plannedCurrents[pair]
+  }
+  var measuredCurrent: Double? { pair.flatMap { lastCurrentInPair[$0] } }
 
   /// The heart rate from the recent triggers (median RR), in beats per minute.
   var heartRate: Double? {
@@ -113,6 +125,7 @@ struct MonitorModel {
           indexInPair: deliveredInPair[pairIndex, default: 1] - 1, current: message.currentA ?? 0,
           test: message.kind == "test"))
       lastPulse = message
+      if let current = message.currentA { lastCurrentInPair[pairIndex] = current }
       if let fired = message.tMs {
         fireTimes.append(fired)
         if fireTimes.count > 40 { fireTimes.removeFirst() }
@@ -160,6 +173,8 @@ struct MonitorModel {
       skipped = message.skippedTotal ?? skipped
     case .heartbeat:
       break
+    case .plan:
+      plannedCurrents = (message.pairs ?? []).map(\.plannedCurrentA)
     case .ended:
       outcome = message.outcome
       outcomeReason = message.reason

@@ -115,6 +115,7 @@ public enum DeliveredZones {
     }
     let plannedReport = PlanReport(planned)
     let deliveredReport = deliveredOutcome.map(PlanReport.init)
+    let fits = fits(treatment, data: data, tissue: planned.tissue)
     var pairs: [ZoneComparison.Pair] = []
     for (index, pair) in treatment.pairs.enumerated() {
       let plan = plannedReport.pairs[index]
@@ -124,7 +125,7 @@ public enum DeliveredZones {
           label: pair.label, plannedVoltageV: pair.voltage.value,
           measuredVoltageV: measured[index].voltage.map { PlanReport.rounded($0, 1) },
           therapyDelivered: measured[index].count, therapyPlanned: treatment.therapy.pulses,
-          planned: size(plan.zoneMm), delivered: done.map { size($0.zoneMm) }))
+          planned: size(plan.zoneMm), delivered: done.map { size($0.zoneMm) }, fit: fits[index]))
     }
     var notes: [String] = []
     if inputs.plannerVersion != TreatmentPlanner.version {
@@ -142,7 +143,58 @@ public enum DeliveredZones {
       hasTarget: treatment.target != nil, notes: notes,
       solveMs: Int(((clock.now - start) / .milliseconds(1)).rounded()))
     comparison.planeSVG = drawing(planned, delivered: deliveredOutcome, treatment: treatment)
+    comparison.libraryHighSPerM = planned.tissue.ramp.high.value
+    comparison.fitResolutionMm = fitResolution.value
     return comparison
+  }
+
+  /// The grid the ramp fits are solved on: a fit takes several solves per pair, and the rise (a
+  /// ratio of two currents on the same grid) moves by about 1 % from 0.5 mm to 2 mm.
+  static let fitResolution = Millimetres(1.5)
+
+  /// Each pair's σ(E) ramp fitted to its measured current rise: the current per volt of its last
+  /// therapy pulse over that of its first test pulse, the pair at the voltage measured on that
+  /// last pulse, the library's ramp with its high end moved (`TreatmentPlanner.fitHighConductivity`).
+  /// `nil` for a pair that did not receive all its therapy pulses or has no test pulse measured.
+  static func fits(
+    _ treatment: TreatmentProtocol, data: ReportData, tissue: TissueProperties
+  ) -> [ZoneComparison.RampFit?] {
+    var rises: [Double?] = []
+    var measured = treatment
+    for index in treatment.pairs.indices {
+      let pulses = data.pulses.filter { $0.pair == index }.sorted { $0.index < $1.index }
+      let therapy = pulses.filter { $0.kind == "therapy" }
+      // The first and last pulses that were measured (a pulse whose read-back failed has none).
+      func reading(_ pulse: ReportData.Pulse) -> (current: Double, voltage: Double)? {
+        guard let current = pulse.currentA, let voltage = pulse.voltageV, current != 0, voltage != 0 else {
+          return nil
+        }
+        return (Swift.abs(current), Swift.abs(voltage))
+      }
+      guard therapy.count >= treatment.therapy.pulses,
+        let first = pulses.lazy.filter({ $0.kind == "test" }).compactMap(reading).first,
+        let last = therapy.reversed().lazy.compactMap(reading).first
+      else {
+        rises.append(nil)
+        continue
+      }
+      rises.append((last.current / last.voltage) / (first.current / first.voltage))
+      measured.pairs[index].voltage = Volts(last.voltage)
+    }
+    let none = [ZoneComparison.RampFit?](repeating: nil, count: treatment.pairs.count)
+    guard rises.contains(where: { $0 != nil }) else { return none }
+    var options = PlanningOptions()
+    options.resolution = fitResolution
+    guard let layout = try? measured.probeLayout(),
+      let fits = try? TreatmentPlanner.fitHighConductivity(
+        layout: layout, ramp: tissue.ramp, rises: rises, options: options)
+    else { return none }
+    return fits.map { fit in
+      fit.map {
+        ZoneComparison.RampFit(
+          measuredRise: $0.measuredRise, highSPerM: $0.high.value, withinRange: $0.withinRange)
+      }
+    }
   }
 
   /// The probe plane with the edge of each zone: planned dashed grey, delivered solid black.

@@ -42,6 +42,24 @@ public enum ProtocolPlanning {
     public var resolution: Millimetres
   }
 
+  /// Each pair's predicted current (σ(E) settled, the protocol's tissue from the library at
+  /// `libraryPath`), on `validation`'s grid and one thread: what the console shows beside the
+  /// measured one. No zone is measured (a fraction of a second for six pairs). `nil` when the
+  /// library cannot be read, lacks the tissue, or the plan fails: the treatment does not depend
+  /// on it.
+  public static func plannedCurrents(_ treatment: TreatmentProtocol, libraryPath: String) -> [Amperes]? {
+    guard let library = try? TissueLibraryFile.load(path: libraryPath), let tissue = library[treatment.tissue]
+    else { return nil }
+    var options = PlanningOptions()
+    options.resolution = Request.validation.resolution
+    options.threads = 1  // computed beside a treatment: a core stays the controller's
+    guard let layout = try? treatment.probeLayout(),
+      let conductances = try? TreatmentPlanner.conductances(
+        layout: layout, ramp: tissue.ramp, options: options)
+    else { return nil }
+    return conductances.map { Amperes($0.settled * $0.pair.voltage.value) }
+  }
+
   /// Plans `treatment`; a bad option or an unknown tissue is `SessionError.invalidInput`, named
   /// by its option.
   public static func plan(

@@ -120,7 +120,7 @@ public enum SimulationSession {
       rhythm: inputs.rhythm, anomalies: options.heartAnomalies)
     // Faults and acts still waiting when the session ends are dropped: they capture the board.
     defer { simulated.dropPendingActions() }
-    simulated.place(plan.probes)
+    simulated.place(plan)
     simulated.footswitchA = true
     simulated.footswitchB = true
     // What the caller prepares comes first: an action it schedules at the same moment as an

@@ -18,7 +18,7 @@ struct TelemetryHistory {
   mutating func add(_ message: TelemetryMessage, line: String) {
     switch message.type {
     case .hello: hello = line
-    case .state, .readiness, .bank, .temperature, .progress: latest[message.type] = line
+    case .state, .readiness, .bank, .temperature, .progress, .plan: latest[message.type] = line
     case .heartbeat: break
     case .phase:
       latest[.phase] = line
@@ -41,6 +41,7 @@ struct TelemetryHistory {
   /// In the order a console should read them: the latest state last.
   func replay() -> [String] {
     var lines = hello.map { [$0] } ?? []
+    if let plan = latest[.plan] { lines.append(plan) }
     lines += pulses + triggers + events
     for kind in [TelemetryMessage.Kind.bank, .temperature, .readiness, .phase, .state, .progress] {
       if let line = latest[kind] { lines.append(line) }

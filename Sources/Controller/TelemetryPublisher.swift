@@ -40,6 +40,25 @@ final class TelemetryPublisher: TreatmentObserver {
     server.publish(hello)
   }
 
+  /// Plans the pairs' currents on another thread and sends them (`plan`) when they are known, so
+  /// that the treatment's start (its record, its charging) does not wait for the planner.
+  static func publishPlannedCurrents(
+    of plan: TreatmentProtocol, libraryPath: String, to server: TelemetryServer
+  ) {
+    DispatchQueue.global(qos: .utility).async {
+      guard let currents = ProtocolPlanning.plannedCurrents(plan, libraryPath: libraryPath),
+        currents.count == plan.pairs.count
+      else { return }
+      var message = TelemetryMessage(.plan)
+      message.pairs = zip(plan.pairs, currents).map { pair, current in
+        TelemetryMessage.Pair(
+          anode: pair.anode, cathode: pair.cathode, voltageV: pair.voltage.value,
+          plannedCurrentA: (current.value * 10).rounded() / 10)
+      }
+      server.publish(message)
+    }
+  }
+
   private func ms(_ instant: Instant) -> Double { ((instant - origin).milliseconds * 1000).rounded() / 1000 }
 
   func treatment(_ event: TreatmentEvent) {

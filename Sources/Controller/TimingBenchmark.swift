@@ -190,7 +190,7 @@ public enum TimingBenchmark {
       yaml: protocolText(pulses: pulses, rate: rate), file: "bench-timing", board: board)
 
     let simulated = SimulatedBoard(description: board, settings: settings, pace: .realtime, seed: 1)
-    simulated.place(plan.probes)
+    simulated.place(plan)
     simulated.footswitchA = true
     simulated.footswitchB = true
     let generator = PulseGenerator(

@@ -92,6 +92,12 @@ struct TreatmentExecution {
       try TreatmentExecution.openRecord(
         $0, identity, plan: plan, board: board, origin: origin, gate: gate, log: log)
     }
+    // The consoles' planned currents, on another thread once the session is on record: nothing
+    // the planner computes delays the start.
+    if let telemetry {
+      TelemetryPublisher.publishPlannedCurrents(
+        of: plan, libraryPath: InstalledPaths.current.tissueLibrary, to: telemetry.server)
+    }
     let observers: [(any TreatmentObserver)?] = [collector, progress, record, telemetry] + extraObservers
     let publisher = EventPublisher(
       capacity: 1 << 16, waitWhenFull: virtualTime, gate: recordPath == nil ? nil : gate)

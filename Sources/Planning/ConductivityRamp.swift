@@ -3,7 +3,7 @@ import Units
 /// Conductivity that rises with the field as pores open: `low` below `fieldLow`, `high` above
 /// `fieldHigh`, linear in between (the piecewise-linear σ(E) of treatment-planning codes,
 /// PLANNING.md "Parameters").
-public struct ConductivityRamp: Sendable, Equatable {
+public struct ConductivityRamp: Sendable, Hashable {
   public var low: SiemensPerMetre
   public var high: SiemensPerMetre
   public var fieldLow: VoltsPerCentimetre

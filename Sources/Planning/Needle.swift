@@ -7,7 +7,7 @@ import Units
 /// centred on it, so that the plane is a plane of symmetry of the field and only its upper half
 /// is solved. The insulated shaft above the exposure is left out of the model (it is as thin
 /// as the needle and carries no current; docs/planning.md says what that costs).
-public struct Needle: Sendable, Equatable {
+public struct Needle: Sendable, Hashable {
   /// The generator output the needle is connected to (1...6).
   public var id: Int
   public var x: Millimetres

@@ -2,7 +2,7 @@ import Units
 
 /// A pair of needles as the generator drives it: the anode at `voltage`, the cathode at 0 V,
 /// every other needle disconnected (floating) for the pair's pulses.
-public struct NeedlePair: Sendable, Equatable {
+public struct NeedlePair: Sendable, Hashable {
   public var anode: Int
   public var cathode: Int
   public var voltage: Volts

@@ -42,16 +42,17 @@ public struct HeartSettings: Sendable, Equatable {
 
 /// The tissue between two needles (DOMAIN.md, "Tissue, for the simulator").
 public struct TissueSettings: Sendable, Equatable {
-  /// Piecewise-linear conductivity: `sigmaLow` below `fieldLow`, `sigmaHigh` above `fieldHigh`.
+  /// The simulated tissue's σ(E) ramp (the planner's field model solves its field): `sigmaLow`
+  /// below `fieldLow` (the tissue before its pores open), `sigmaHigh` above `fieldHigh`.
   public var sigmaLow: SiemensPerMetre
   public var sigmaHigh: SiemensPerMetre
   public var fieldLow: VoltsPerCentimetre
   public var fieldHigh: VoltsPerCentimetre
+  /// The simulated needles' radius (the planner takes the protocol's gauge).
   public var needleRadius: Millimetres
-  /// Factor from the 2-D two-needle formula to clinical currents (end effects, tumour, vessels).
+  /// Factor from the field model's current in uniform tissue to clinical currents (tumour,
+  /// vessels).
   public var calibration: Double
-  /// Fractional conductivity gain when every cell between the needles is permeabilised.
-  public var permeabilisationGain: Double
   /// Fractional conductivity rise per °C.
   public var temperatureCoefficient: Double
   /// Temperature rise near the needles per pulse, and its cooling time constant.
@@ -62,7 +63,7 @@ public struct TissueSettings: Sendable, Equatable {
   public init(
     sigmaLow: SiemensPerMetre, sigmaHigh: SiemensPerMetre, fieldLow: VoltsPerCentimetre,
     fieldHigh: VoltsPerCentimetre, needleRadius: Millimetres, calibration: Double,
-    permeabilisationGain: Double, temperatureCoefficient: Double, heatingPerPulse: Celsius,
+    temperatureCoefficient: Double, heatingPerPulse: Celsius,
     coolingTimeConstant: Milliseconds, noise: Double
   ) {
     self.sigmaLow = sigmaLow
@@ -71,7 +72,6 @@ public struct TissueSettings: Sendable, Equatable {
     self.fieldHigh = fieldHigh
     self.needleRadius = needleRadius
     self.calibration = calibration
-    self.permeabilisationGain = permeabilisationGain
     self.temperatureCoefficient = temperatureCoefficient
     self.heatingPerPulse = heatingPerPulse
     self.coolingTimeConstant = coolingTimeConstant

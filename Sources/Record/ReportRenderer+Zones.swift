@@ -50,6 +50,7 @@ extension ReportRenderer {
     out += "<table class=\"zones\">\n<thead><tr><th>Pair</th><th class=\"num\">Planned (V)</th>"
     out += "<th class=\"num\">Measured (V)</th><th class=\"num\">Therapy pulses</th>"
     out += "<th class=\"num\">Planned zone (mm)</th><th class=\"num\">Delivered zone (mm)</th>"
+    out += "<th class=\"num\">Current rise</th><th class=\"num\">σ high fitted (S/m)</th>"
     out += "</tr></thead>\n<tbody>\n"
     func size(_ size: ZoneComparison.PairSize) -> String {
       "\(f(size.along, 1)) × \(f(size.across, 1)) × \(f(size.height, 1))"
@@ -60,13 +61,26 @@ extension ReportRenderer {
       out += "<td>\(e(pair.label))</td><td class=\"num\">\(f(pair.plannedVoltageV, 0))</td>"
       out += "<td class=\"num\">\(pair.measuredVoltageV.map { f($0, 0) } ?? "—")</td>"
       out += "<td class=\"num\">\(pair.therapyDelivered)/\(pair.therapyPlanned)</td>"
-      out += "<td class=\"num\">\(size(pair.planned))</td><td class=\"num\">\(delivered)</td></tr>\n"
+      out += "<td class=\"num\">\(size(pair.planned))</td><td class=\"num\">\(delivered)</td>"
+      out += "<td class=\"num\">\(pair.fit.map { "×" + f($0.measuredRise, 2) } ?? "—")</td>"
+      let fitted = pair.fit.map { f($0.highSPerM, 2) + ($0.withinRange ? "" : " (bound)") } ?? "—"
+      out += "<td class=\"num\">\(fitted)</td></tr>\n"
     }
     out += "</tbody>\n</table>\n"
     if let svg = zones.planeSVG {
       out += "<figure>\n\(svg)<figcaption>Probe plane (z = 0): the planned zone's edge dashed grey, "
       out += "the delivered zone's solid black, the target dashed green.</figcaption></figure>\n"
     }
-    return out + note("Pair zones: along the pair × across it in the probe plane × along the needles.")
+    out += note("Pair zones: along the pair × across it in the probe plane × along the needles.")
+    if let library = zones.libraryHighSPerM {
+      let grid = zones.fitResolutionMm.map { " on a \(f($0, 1)) mm grid" } ?? ""
+      out += note(
+        "Current rise: the current per volt of the pair's last therapy pulse over that of its first test "
+          + "pulse. σ high fitted: the high-field conductivity of the tissue's σ(E) ramp (library: "
+          + "\(f(library, 2)) S/m; its low end and fields kept) for which the planner's rise, from the tissue "
+          + "before its pores open to σ(E) settled, is the measured one\(grid); it reads high by the heating "
+          + "of the train, which it does not separate.")
+    }
+    return out
   }
 }

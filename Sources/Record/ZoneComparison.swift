@@ -28,10 +28,13 @@ public struct ZoneComparison: Sendable, Equatable {
     /// At the measured voltage; `nil` for a pair that did not receive all its therapy pulses
     /// (its share of the zone is not achieved).
     public var delivered: PairSize?
+    /// The σ(E) ramp's high-field conductivity fitted to the pair's measured current rise; `nil`
+    /// for a pair without a first test pulse and a last therapy pulse measured.
+    public var fit: RampFit?
     public var complete: Bool { therapyDelivered >= therapyPlanned }
     public init(
       label: String, plannedVoltageV: Double, measuredVoltageV: Double?, therapyDelivered: Int,
-      therapyPlanned: Int, planned: PairSize, delivered: PairSize?
+      therapyPlanned: Int, planned: PairSize, delivered: PairSize?, fit: RampFit? = nil
     ) {
       self.label = label
       self.plannedVoltageV = plannedVoltageV
@@ -40,6 +43,24 @@ public struct ZoneComparison: Sendable, Equatable {
       self.therapyPlanned = therapyPlanned
       self.planned = planned
       self.delivered = delivered
+      self.fit = fit
+    }
+  }
+
+  /// The tissue's σ(E) ramp as one pair's currents say it was: its high-field conductivity fitted
+  /// (the low end and the fields of the library's ramp kept) so that the planner's rise of the
+  /// current, from the tissue before its pores open to σ(E) settled, is the measured one.
+  public struct RampFit: Sendable, Equatable {
+    /// The current per volt of the pair's last therapy pulse over that of its first test pulse.
+    public var measuredRise: Double
+    public var highSPerM: Double
+    /// False when the fit stopped at the bound of its range (the measured rise is out of the
+    /// model's reach).
+    public var withinRange: Bool
+    public init(measuredRise: Double, highSPerM: Double, withinRange: Bool) {
+      self.measuredRise = measuredRise
+      self.highSPerM = highSPerM
+      self.withinRange = withinRange
     }
   }
 
@@ -80,6 +101,10 @@ public struct ZoneComparison: Sendable, Equatable {
   /// The probe plane drawn (inline SVG, made by the planner's page): the planned zone's edge
   /// dashed, the delivered zone's solid, the probes, the target.
   public var planeSVG: String?
+  /// The library's high-field conductivity of the tissue, which the per-pair fits start from, and
+  /// the grid they are solved on.
+  public var libraryHighSPerM: Double?
+  public var fitResolutionMm: Double?
 
   public init(
     tissue: String, thresholdVPerCm: Double, resolutionMm: Double, plannerVersion: String, pairs: [Pair],

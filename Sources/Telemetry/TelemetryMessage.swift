@@ -24,16 +24,23 @@ public struct TelemetryMessage: Codable, Sendable, Equatable {
     case progress
     /// Every second while the controller runs: a console that stops hearing it says so.
     case heartbeat
+    /// The planner's predicted current of each pair (`pairs`, with `planned_current_a`), sent
+    /// once the controller has computed it, after the hello: planning never delays the start.
+    case plan
   }
 
   public struct Pair: Codable, Sendable, Equatable {
     public var anode: Int
     public var cathode: Int
     public var voltageV: Double
-    public init(anode: Int, cathode: Int, voltageV: Double) {
+    /// The planner's predicted current of the pair (its tissue, σ(E) settled): in the `plan`
+    /// message, absent from the `hello`.
+    public var plannedCurrentA: Double?
+    public init(anode: Int, cathode: Int, voltageV: Double, plannedCurrentA: Double? = nil) {
       self.anode = anode
       self.cathode = cathode
       self.voltageV = voltageV
+      self.plannedCurrentA = plannedCurrentA
     }
   }
 

@@ -57,6 +57,15 @@ enum Messages {
     return phase
   }
 
+  /// The planner's currents of the hello's two pairs.
+  static func plan(_ currents: [Double]) -> TelemetryMessage {
+    var plan = TelemetryMessage(.plan)
+    plan.pairs = zip([(1, 2), (2, 3)], currents).map {
+      .init(anode: $0.0.0, cathode: $0.0.1, voltageV: 2250, plannedCurrentA: $0.1)
+    }
+    return plan
+  }
+
   static func trigger(at t: Double) -> TelemetryMessage { TelemetryMessage(.trigger, at: t) }
 
   static func fault(_ interlock: String, _ reason: String, pulse: Int, at t: Double) -> TelemetryMessage {

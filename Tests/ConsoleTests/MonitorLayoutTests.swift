@@ -33,6 +33,28 @@ struct MonitorLayoutTests {
     #expect(lines[23].contains("[p] pause"))
   }
 
+  @Test func thePlotTitleShowsThePairsPlannedAgainstItsMeasuredCurrent() {
+    var messages = Messages.underWay(pulses: 25)
+    messages.insert(Messages.plan([12.1, 14.2]), at: 1)
+    // The 25th pulse drew 29 A: planned and measured at 80 columns, their ratio too on a wider one.
+    let narrow = text(screen(messages))
+    #expect(narrow[3].contains("pair 1–2: 25 / 100   planned 12.1 A, measured 29.0 A"), "\(narrow[3])")
+    #expect(!narrow[3].contains("×"))
+    let wide = text(screen(messages, rows: 30, columns: 120))
+    #expect(wide[3].contains("planned 12.1 A, measured 29.0 A (×2.40)"), "\(wide[3])")
+    // The next pair: its own plan, and no measurement until its first pulse.
+    messages.append(Messages.phase("test_pulses", pair: 1))
+    #expect(text(screen(messages))[3].contains("pair 2–3: 0 / 100   planned 14.2 A"))
+    #expect(!text(screen(messages))[3].contains("measured"))
+    messages.append(Messages.pulse(25, pair: 1, current: 9.5, test: true, at: 27_000))
+    #expect(text(screen(messages))[3].contains("planned 14.2 A, measured 9.5 A"))
+    // A new hello (another treatment) forgets the plan; a controller that could not plan says
+    // nothing of it.
+    messages.append(Messages.hello())
+    #expect(!text(screen(messages))[3].contains("planned"))
+    #expect(!text(screen(Messages.underWay(pulses: 25)))[3].contains("planned"))
+  }
+
   @Test func theHardwareBannerSaysSo() {
     let lines = text(screen([Messages.hello(backend: "linux")]))
     #expect(lines[0].contains("HARDWARE"))

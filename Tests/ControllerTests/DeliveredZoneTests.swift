@@ -13,7 +13,8 @@ struct DeliveredZoneTests {
   /// Simulates `protocolPath` (fast) into a fresh record, then reads its report's data with the
   /// zones attached.
   static func report(
-    _ protocolPath: String, name: String, acts: [OperatorAct] = [], beforeReport: () throws -> Void = {}
+    _ protocolPath: String, name: String, board: String = Paths.simBoard, acts: [OperatorAct] = [],
+    beforeReport: () throws -> Void = {}
   ) throws -> ReportData {
     let path = Paths.temporary("\(name).sqlite")
     defer {
@@ -22,7 +23,7 @@ struct DeliveredZoneTests {
       }
     }
     var options = SimulationOptions(
-      protocolPath: protocolPath, boardPath: Paths.simBoard, recordPath: path, showProgress: false)
+      protocolPath: protocolPath, boardPath: board, recordPath: path, showProgress: false)
     options.operatorActs = acts
     let result = try SimulationSession.run(options)
     let session = try #require(result.recordSession)
@@ -61,6 +62,46 @@ struct DeliveredZoneTests {
     #expect(zones.planeSVG?.contains("stroke=\"#000\"") == true, "the delivered zone's edge is drawn")
   }
 
+  /// The simulated board with its tissue's σ(E) ramp rising to `sigmaHigh` (the library's liver:
+  /// 0.32 S/m) and another calibration (a scale, which the fit must not see), in a temporary file.
+  /// The calibration keeps the steeper rise's currents inside the protocol's limits.
+  static func board(sigmaHigh: Double, calibration: Double) throws -> String {
+    let path = Paths.temporary("board-sigma-high-\(sigmaHigh).yaml")
+    let text = try String(contentsOfFile: Paths.simBoard, encoding: .utf8)
+      .replacingOccurrences(
+        of: "base: reference.yaml", with: "base: \(Paths.config("boards/reference.yaml"))"
+      )
+      .replacingOccurrences(of: "sigma_high_s_per_m: 0.32", with: "sigma_high_s_per_m: \(sigmaHigh)")
+      .replacingOccurrences(of: "calibration: 2.5", with: "calibration: \(calibration)")
+    #expect(text.contains("sigma_high_s_per_m: \(sigmaHigh)") && text.contains("calibration: \(calibration)"))
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
+  @Test func theRampFitMovesTowardTheSimulatedTissue() throws {
+    let pancreas = Paths.protocolFile("pancreas-2probe")
+    let same = try Self.report(pancreas, name: "fit-same")
+    let library = try #require(same.zones?.libraryHighSPerM, "\(same.zonesUnavailable ?? "")")
+    #expect(library == 0.32)
+    let sameFit = try #require(same.zones?.pairs.first?.fit)
+    // The simulated tissue is the library's liver: the fit lands near it (a little high: the
+    // train's heating raises the last pulse's current too).
+    #expect(sameFit.withinRange)
+    #expect(abs(sameFit.highSPerM / library - 1) < 0.2, "\(sameFit)")
+
+    let board = try Self.board(sigmaHigh: 0.6, calibration: 1.8)
+    defer { try? FileManager.default.removeItem(atPath: board) }
+    let other = try Self.report(pancreas, name: "fit-other", board: board)
+    let fit = try #require(other.zones?.pairs.first?.fit, "\(other.zonesUnavailable ?? "")")
+    #expect(fit.measuredRise > sameFit.measuredRise)
+    // From the library's 0.32 S/m, most of the way to the simulated tissue's 0.6.
+    #expect(fit.highSPerM > library)
+    #expect(abs(fit.highSPerM - 0.6) < abs(library - 0.6) / 2, "\(fit)")
+    let html = ReportRenderer.html(other)
+    #expect(html.contains("σ high fitted"))
+    #expect(html.contains(String(format: "%.2f", fit.highSPerM)))
+  }
+
   @Test func anAbortedTreatmentShowsTheMissingShare() throws {
     let data = try Self.report(
       Self.target, name: "zones-aborted", acts: [OperatorAct(kind: .abort, when: .pulse(250))])
@@ -73,6 +114,7 @@ struct DeliveredZoneTests {
     #expect(zones.missingPairs == expected)
     for pair in zones.pairs {
       #expect((pair.delivered == nil) == expected.contains(pair.label), "\(pair.label)")
+      #expect((pair.fit == nil) == expected.contains(pair.label), "no fit without the last therapy pulse")
     }
     #expect(zones.delivered.volumeMl > 0)
     #expect(zones.delivered.volumeMl < zones.planned.volumeMl)

@@ -37,7 +37,7 @@ struct InProcessTreatment {
     let plan = try ProtocolFile.load(path: protocolPath, board: description)
     let board = SimulatedBoard(
       description: description, settings: try #require(description.simulator), pace: .fast, seed: seed)
-    board.place(plan.probes)
+    board.place(plan)
     board.footswitchA = true
     board.footswitchB = true
     let events = Events()

@@ -1,4 +1,5 @@
 import Foundation
+import Protocol
 import Telemetry
 import Testing
 
@@ -57,6 +58,34 @@ import Testing
     var info = stat()
     #expect(stat(path, &info) == 0)
     #expect(info.st_mode & 0o777 == 0o660)
+  }
+
+  @Test func thePlannedCurrentsFollowTheHelloAndReachALateClientRightAfterIt() throws {
+    let path = Paths.temporary("telemetry-plan.sock")
+    let server = try TelemetryServer(path: path)
+    defer { server.stop() }
+    server.publish(TelemetryMessage(.hello))
+    server.publish(Self.message(0))
+    let board = try BoardFile.load(path: Paths.simBoard)
+    let plan = try ProtocolFile.load(path: Paths.protocolFile("liver-4probe-box"), board: board)
+    // Planned on another thread: the publisher returns at once.
+    TelemetryPublisher.publishPlannedCurrents(of: plan, libraryPath: Paths.config("tissues.yaml"), to: server)
+    let deadline = Date().addingTimeInterval(30)
+    var lines: [TelemetryMessage] = []
+    // A client that connects before the plan is known gets it after the replay; once it is known,
+    // right after the hello.
+    while Date() < deadline {
+      let client = try UnixSocket.connect(to: path)
+      lines = Self.read(client, lines: 3, within: 1).compactMap { TelemetryMessage.parse(Substring($0)) }
+      close(client)
+      if lines.map(\.type) == [.hello, .plan, .pulse] { break }
+    }
+    #expect(lines.map(\.type) == [.hello, .plan, .pulse])
+    let planned = lines.count == 3 ? (lines[1].pairs ?? []).compactMap(\.plannedCurrentA) : []
+    #expect(planned.count == 6)
+    #expect(
+      planned.prefix(4).allSatisfy { $0 > 11 && $0 < 13 }
+        && planned.suffix(2).allSatisfy { $0 > 13 && $0 < 15 })
   }
 
   @Test func aClientThatStopsReadingIsDroppedAndTheOthersGetEverything() throws {

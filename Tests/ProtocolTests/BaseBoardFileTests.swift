@@ -32,7 +32,7 @@ struct BaseBoardFileTests {
     ])
     #expect(
       Fixtures.errorLines { _ = try BoardFile.load(path: directory + "/sim.yaml") } == [
-        "\(directory)/sim.yaml:23:1: limits: not allowed with base: set it in the base file"
+        "\(directory)/sim.yaml:22:1: limits: not allowed with base: set it in the base file"
       ])
   }
 
@@ -82,7 +82,7 @@ struct BaseBoardFileTests {
     ])
     #expect(
       Fixtures.errorLines { _ = try BoardFile.load(path: directory + "/sim.yaml") } == [
-        "\(directory)/sim.yaml:20:46: simulator.relays.settle_max_ms: out of range (allowed: 0..5; found: 8)"
+        "\(directory)/sim.yaml:19:46: simulator.relays.settle_max_ms: out of range (allowed: 0..5; found: 8)"
       ])
   }
 

@@ -161,7 +161,7 @@ struct BoardFileTests {
         text: text) == [
           "b.yaml:50:22: simulator.heart.rate_bpm: out of range (allowed: 20..250; found: 300)",
           "b.yaml:52:5: simulator.tissue.noise: missing key",
-          "b.yaml:63:46: simulator.relays.settle_max_ms: out of range (allowed: 0..10; found: 12)",
+          "b.yaml:62:46: simulator.relays.settle_max_ms: out of range (allowed: 0..10; found: 12)",
         ])
   }
 }

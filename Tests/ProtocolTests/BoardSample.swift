@@ -66,7 +66,6 @@ enum BoardSample {
         field_high_v_per_cm: 700
         needle_radius_mm: 0.53
         calibration: 2.5
-        permeabilisation_gain: 0.3
         temperature_coefficient_per_c: 0.02
         heating_per_pulse_c: 0.08
         cooling_time_constant_ms: 60000

@@ -5,7 +5,7 @@ extension TissueSettings {
   static func read(_ value: YAMLValue) -> TissueSettings? {
     let keys = [
       "sigma_low_s_per_m", "sigma_high_s_per_m", "field_low_v_per_cm", "field_high_v_per_cm",
-      "needle_radius_mm", "calibration", "permeabilisation_gain", "temperature_coefficient_per_c",
+      "needle_radius_mm", "calibration", "temperature_coefficient_per_c",
       "heating_per_pulse_c", "cooling_time_constant_ms", "noise",
     ]
     guard let tissue = value.mapping(keys: keys) else { return nil }
@@ -15,7 +15,6 @@ extension TissueSettings {
     var fieldHigh = tissue.required("field_high_v_per_cm")?.number(in: 0...5000)
     let radius = tissue.required("needle_radius_mm")?.number(in: 0.05...5)
     let calibration = tissue.required("calibration")?.number(in: 0.1...100)
-    let gain = tissue.required("permeabilisation_gain")?.number(in: 0...5)
     let coefficient = tissue.required("temperature_coefficient_per_c")?.number(in: 0...0.1)
     let heating = tissue.required("heating_per_pulse_c")?.number(in: 0...10)
     let cooling = tissue.required("cooling_time_constant_ms")?.integer(in: 1...3_600_000)
@@ -31,12 +30,12 @@ extension TissueSettings {
       fieldHigh = nil
     }
     guard let sigmaLow, let sigmaHigh, let fieldLow, let fieldHigh, let radius, let calibration,
-      let gain, let coefficient, let heating, let cooling, let noise
+      let coefficient, let heating, let cooling, let noise
     else { return nil }
     return TissueSettings(
       sigmaLow: SiemensPerMetre(sigmaLow), sigmaHigh: SiemensPerMetre(sigmaHigh),
       fieldLow: VoltsPerCentimetre(fieldLow), fieldHigh: VoltsPerCentimetre(fieldHigh),
-      needleRadius: Millimetres(radius), calibration: calibration, permeabilisationGain: gain,
+      needleRadius: Millimetres(radius), calibration: calibration,
       temperatureCoefficient: coefficient, heatingPerPulse: Celsius(heating),
       coolingTimeConstant: Milliseconds(cooling), noise: noise)
   }
