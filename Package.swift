@@ -128,3 +128,31 @@ let package = Package(
       ]),
   ]
 )
+
+// Fuzz targets (Fuzz/, scripts/fuzz): only with IRECTL_FUZZ=1, built by scripts/fuzz with
+// libFuzzer and the address sanitizer into .build-fuzz. Without the variable they are not part of
+// the package, so `swift build` and `swift test` neither build nor wait for them.
+if Context.environment["IRECTL_FUZZ"] == "1" {
+  // The benchmark's build plugin would be built with libFuzzer too, whose `main` clashes with its own.
+  package.targets.removeAll { $0.name == "PulseAllocations" }
+  // The parsers of --rr-file, --operator and --heart-anomalies are Controller's own source files
+  // (symlinks), compiled here on their own so that the fuzz build needs neither GRDB nor Crypto.
+  package.targets.append(
+    .target(
+      name: "FuzzControllerParsers", dependencies: ["Simulator", "Units"], path: "Fuzz/ControllerParsers"))
+  let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+    ("protocol", ["Protocol"]),
+    ("board", ["Protocol"]),
+    ("tissues", ["Protocol"]),
+    ("telemetry", ["Telemetry"]),
+    ("rr-file", ["FuzzControllerParsers"]),
+    ("fault", ["Simulator"]),
+    ("operator", ["FuzzControllerParsers", "Simulator"]),
+    ("heart-anomalies", ["FuzzControllerParsers", "Simulator"]),
+  ]
+  for target in fuzzTargets {
+    package.targets.append(
+      .executableTarget(
+        name: "fuzz-\(target.name)", dependencies: target.dependencies, path: "Fuzz/Targets/\(target.name)"))
+  }
+}

@@ -86,8 +86,11 @@ extension FaultSpec.When {
       }
       self = .time(Instant(sinceOrigin: .seconds(seconds)))
     case "step":
-      let pieces = parts[1].split(separator: "+", maxSplits: 1).map(String.init)
-      guard let k = Int(pieces[0]), k >= 1 else {
+      // Empty pieces kept: `step=+` or `step=+5` has no K (dropping them left no piece at all
+      // to read, an index out of range, or read `+5` as `5`).
+      let pieces = parts[1].split(separator: "+", maxSplits: 1, omittingEmptySubsequences: false)
+        .map(String.init)
+      guard let first = pieces.first, let k = Int(first), k >= 1 else {
         throw ParseError(problem: "step=K needs a whole number K >= 1; found \"\(parts[1])\"")
       }
       guard pieces.count == 2 else {

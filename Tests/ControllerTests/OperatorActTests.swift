@@ -17,6 +17,8 @@ struct OperatorActTests {
   @Test(arguments: [
     ("halt@t=1", "unknown act \"halt\""), ("pause", "expected KIND@WHEN"),
     ("pause@step=0", "step=K needs a whole number K >= 1"), ("abort@t=-1", "t=SECONDS needs seconds"),
+    // Found by fuzzing (scripts/fuzz fault, the same WHEN): a step with no K trapped.
+    ("pause@step=+", "step=K needs a whole number K >= 1"),
   ])
   func refusesWithAReason(text: String, problem: String) {
     #expect {

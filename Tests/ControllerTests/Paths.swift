@@ -14,8 +14,17 @@ enum Paths {
     root.appendingPathComponent("Tests/Fixtures/\(name).yaml").path
   }
 
-  /// The built `irectl`, next to this package's build products.
-  static var irectl: String { root.appendingPathComponent(".build/debug/irectl").path }
+  /// The built `irectl`, next to this package's build products: the one built with the test
+  /// binary itself (so that a sanitizer's build, `--scratch-path .build-tsan`, runs its own
+  /// `irectl` under the same sanitizer), else `.build/debug/irectl`.
+  static var irectl: String {
+    if let testBinary = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+      let sibling = URL(fileURLWithPath: testBinary).deletingLastPathComponent().appendingPathComponent(
+        "irectl")
+      if FileManager.default.isExecutableFile(atPath: sibling.path) { return sibling.path }
+    }
+    return root.appendingPathComponent(".build/debug/irectl").path
+  }
 
   static func temporary(_ name: String) -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("irectl-tests-\(getpid())-\(name)").path

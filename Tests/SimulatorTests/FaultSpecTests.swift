@@ -53,6 +53,11 @@ struct FaultSpecTests {
     ("i2c-nak@t=1", "i2c-nak needs a 7-bit I2C address"),
     ("i2c-nak:0x99@t=1", "i2c-nak needs a 7-bit I2C address"),
     ("estop:-3@t=1", "the duration must be seconds in (0, 3600]"),
+    // Found by fuzzing (scripts/fuzz fault): a step with no K trapped (index out of range).
+    ("stall:5@step=+", "step=K needs a whole number K >= 1; found \"+\""),
+    ("estop@step=+5", "step=K needs a whole number K >= 1; found \"+5\""),
+    ("estop@step=+", "step=K needs a whole number K >= 1"),
+    ("estop@step=3+", "step=K+SECONDS needs seconds in 0...86400; found \"\""),
   ])
   func refusesWithAReason(text: String, problem: String) {
     #expect {

@@ -1,0 +1,1 @@
+../../Sources/Controller/HeartAnomalies+Parsing.swift

@@ -1,0 +1,1 @@
+../../Sources/Controller/RRSeries.swift
