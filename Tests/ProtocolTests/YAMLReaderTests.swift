@@ -99,6 +99,22 @@ struct YAMLReaderTests {
     #expect(lines.first?.hasPrefix("p.yaml:3:1: YAML syntax error") == true, "\(lines)")
   }
 
+  /// Found by fuzzing (scripts/fuzz board): a repeated key in a file whose lines end in a lone
+  /// `\r` trapped (a range past the last `\n`-line) in every configuration file's reader.
+  @Test func aRepeatedKeyAfterCarriageReturnLineEndsIsRefusedNotATrap() {
+    let lines = Fixtures.errorLines {
+      _ = try BoardFile.decode(yaml: "a: 1\rb: 2\rc: 3\rc: 4\r", file: "b.yaml", baseDirectory: nil)
+    }
+    #expect(lines.count == 1)
+    #expect(
+      lines.first?.hasPrefix("b.yaml:") == true && lines.first?.contains("duplicated key") == true, "\(lines)"
+    )
+    #expect(
+      Fixtures.errorLines {
+        _ = try ProtocolFile.decode(yaml: "format: 1\rname: a\rname: b\r", file: "p.yaml", board: board)
+      }.first?.contains("duplicated key") == true)
+  }
+
   @Test func anUnreadableFile() {
     #expect(
       Fixtures.errorLines { _ = try ProtocolFile.load(path: "/nonexistent/p.yaml", board: board) } == [

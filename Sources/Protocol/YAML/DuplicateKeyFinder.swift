@@ -16,7 +16,10 @@ struct DuplicateKeyFinder {
 
   func repeatOf(key: String, firstAt first: TextPosition) -> TextPosition? {
     let name = Array(key.unicodeScalars)
-    guard !name.isEmpty, first.line >= 1 else { return nil }
+    // The parser also breaks lines at a lone `\r` (and at NEL, LS, PS), which these lines do not:
+    // its line of a key may lie past the last of them. Not found then: the file is refused at
+    // the parser's position ("duplicated key") instead of a trap.
+    guard !name.isEmpty, first.line >= 1, first.line <= lines.count else { return nil }
     for index in (first.line - 1)..<lines.count {
       let line = lines[index]
       let indent = line.prefix { $0 == " " }.count
