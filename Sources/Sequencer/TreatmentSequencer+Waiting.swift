@@ -39,6 +39,9 @@ extension TreatmentSequencer {
       clock.sleep(until: slice)
       try woke(after: slice)
     }
+    // A command that came during the last slice is taken now, not after whatever the caller
+    // does next (a fire check's milliseconds of bus work would push a pause past its deadline).
+    if !commands.isEmpty { try kick() }
   }
 
   func wait(for span: Nanoseconds, throughStateChanges: Bool = false) throws {

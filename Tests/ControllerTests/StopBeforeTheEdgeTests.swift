@@ -83,6 +83,33 @@ struct StopBeforeTheEdgeTests {
       !result.board.fireEdges.contains { $0 >= at && $0 < at + .seconds(3) }, "an edge inside the pause")
   }
 
+  /// A pause anywhere, every 10 µs, in the 2.2 ms before a fixed-rate fire check (longer than
+  /// the wait's last slice): the outputs are safe within the pause's 5 ms deadline. A command
+  /// that came during the wait's last slice used to wait out the whole fresh check (the
+  /// explorer found it 12 µs late: `pause@step=5138`, seed 4).
+  @Test func aPauseJustBeforeAFixedRateCheckIsSafeWithinItsDeadline() throws {
+    let run = { (seed: UInt64, prepare: (SimulatedBoard, Box) -> Void) in
+      let box = Box()
+      return try SimulationSession.run(
+        SimulationOptions(
+          protocolPath: Paths.fixture("short-fixed-rate"), boardPath: Paths.simBoard, seed: seed,
+          showProgress: false),
+        prepare: { prepare($0, box) }, attach: { box.sequencer = $0 })
+    }
+    let check = try run(4) { _, _ in }.board.fireEdges[4] - .milliseconds(5)
+    var latest = Nanoseconds.zero
+    for step in 0...220 {
+      let at = check - .microseconds(2_200) + .microseconds(Int64(step) * 10)
+      let result = try run(4) { board, box in
+        board.clock.schedule(at: at) { box.sequencer?.inbox.push(.pause) }
+      }
+      let safe = try #require(result.board.chargerSafe(from: at), "never safe after a pause at \(at)")
+      latest = max(latest, safe - at)
+      #expect(safe - at <= .milliseconds(5), "a pause at \(at) made the outputs safe \(safe - at) later")
+    }
+    #expect(latest > .zero, "every pause landed where the outputs were already safe")
+  }
+
   /// A lost treatment event closes the record's gate: the next pulse does not fire, even when
   /// its intent was already on disk.
   @Test func aLostEventStopsTheNextPulseEvenWithItsIntentDurable() throws {
