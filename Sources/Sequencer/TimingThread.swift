@@ -72,22 +72,18 @@ public final class TimingThread: @unchecked Sendable {
       return
     }
     let wanted = Placement(fifo: true, cpu: realtime.cpu.flatMap { usableCPU($0) })
+    var created: Placement?
     var firstError: Int32 = 0
-    for placement in Self.placements(wanted) {
+    for placement in Self.placements(wanted) where created == nil {
       let result = create(placement, priority: realtime.priority, context)
-      if result == 0 {
-        let problems = Self.problems(wanted: wanted, got: placement, error: firstError)
-        status.schedulingProblem = problems.scheduling ?? status.schedulingProblem
-        status.cpuProblem = problems.cpu ?? status.cpuProblem
-        status.cpu = placement.cpu
-        return
-      }
-      if firstError == 0 { firstError = result }
+      if result == 0 { created = placement } else if firstError == 0 { firstError = result }
     }
-    let problems = Self.problems(wanted: wanted, got: Placement(fifo: false, cpu: nil), error: firstError)
+    if created == nil { createPlainly(context) }
+    let got = created ?? Placement(fifo: false, cpu: nil)
+    let problems = Self.problems(wanted: wanted, got: got, error: firstError)
     status.schedulingProblem = problems.scheduling ?? status.schedulingProblem
     status.cpuProblem = problems.cpu ?? status.cpuProblem
-    createPlainly(context)
+    status.cpu = got.cpu
   }
 
   /// How the thread is created: with SCHED_FIFO or inheriting the creator's scheduling, on one
