@@ -35,16 +35,20 @@ extension FaultSpec {
       address = value
     case .requiredSeconds, .optionalSeconds:
       if let argument {
-        guard let seconds = Double(argument), seconds.isFinite, seconds > 0, seconds <= 3600 else {
-          throw fail("the duration must be seconds in (0, 3600]; found \"\(argument)\"")
+        // At least a nanosecond: a shorter one rounds to no duration at all, which the fault's
+        // description would print as `0` and not read back (found by fuzzing).
+        guard let seconds = Double(argument), seconds.isFinite, seconds >= 1e-9, seconds <= 3600 else {
+          throw fail("the duration must be seconds in [0.000000001, 3600]; found \"\(argument)\"")
         }
         duration = .seconds(seconds)
       } else if kind.argument == .requiredSeconds {
         throw fail("\(kind.rawValue) needs its duration in seconds, e.g. \(kind.rawValue):6")
       }
     case .requiredMilliseconds:
-      guard let argument, let ms = Double(argument), ms.isFinite, ms > 0, ms <= 60_000 else {
-        throw fail("\(kind.rawValue) needs its duration in milliseconds, e.g. \(kind.rawValue):80")
+      guard let argument, let ms = Double(argument), ms.isFinite, ms >= 1e-6, ms <= 60_000 else {
+        throw fail(
+          "\(kind.rawValue) needs its duration in milliseconds, in [0.000001, 60000], e.g. \(kind.rawValue):80"
+        )
       }
       duration = .seconds(ms / 1000)
     }

@@ -32,6 +32,7 @@ struct FaultSpecTests {
   @Test(arguments: [
     "estop@pulse=40", "asystole:6@t=120", "stall:80@t=1.5", "i2c-nak:0x48@step=1234",
     "bus-stuck:0x30@t=0.000001", "lid-open:2.5@t=10.123456789", "footswitch-release@step=1",
+    "stall:0.000001@t=1", "lid-open:0.000000001@t=1",
   ])
   func printsWhatItReads(text: String) throws {
     let spec = try FaultSpec(parsing: text)
@@ -52,7 +53,11 @@ struct FaultSpecTests {
     ("stall@t=1", "stall needs its duration in milliseconds"),
     ("i2c-nak@t=1", "i2c-nak needs a 7-bit I2C address"),
     ("i2c-nak:0x99@t=1", "i2c-nak needs a 7-bit I2C address"),
-    ("estop:-3@t=1", "the duration must be seconds in (0, 3600]"),
+    ("estop:-3@t=1", "the duration must be seconds in [0.000000001, 3600]"),
+    // Found by fuzzing: a duration under a nanosecond rounded to none, printed as `0`, which
+    // does not read back.
+    ("stall:.00000006@step=1+6.006", "stall needs its duration in milliseconds, in [0.000001, 60000]"),
+    ("lid-open:1e-10@t=1", "the duration must be seconds in [0.000000001, 3600]"),
     // Found by fuzzing (scripts/fuzz fault): a step with no K trapped (index out of range).
     ("stall:5@step=+", "step=K needs a whole number K >= 1; found \"+\""),
     ("estop@step=+5", "step=K needs a whole number K >= 1; found \"+5\""),
