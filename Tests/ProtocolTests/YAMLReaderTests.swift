@@ -100,19 +100,37 @@ struct YAMLReaderTests {
   }
 
   /// Found by fuzzing (scripts/fuzz board): a repeated key in a file whose lines end in a lone
-  /// `\r` trapped (a range past the last `\n`-line) in every configuration file's reader.
+  /// `\r` trapped (a range past the last `\n`-line) in every configuration file's reader; it is
+  /// now named where it is.
   @Test func aRepeatedKeyAfterCarriageReturnLineEndsIsRefusedNotATrap() {
     let lines = Fixtures.errorLines {
       _ = try BoardFile.decode(yaml: "a: 1\rb: 2\rc: 3\rc: 4\r", file: "b.yaml", baseDirectory: nil)
     }
-    #expect(lines.count == 1)
+    // Named where it is, as in the same file with `\n` line ends.
+    #expect(lines.contains("b.yaml:4:1: c: duplicated key (first given on line 3)"), "\(lines)")
+    let protocolLines = Fixtures.errorLines {
+      _ = try ProtocolFile.decode(yaml: "format: 1\rname: a\rname: b\r", file: "p.yaml", board: board)
+    }
     #expect(
-      lines.first?.hasPrefix("b.yaml:") == true && lines.first?.contains("duplicated key") == true, "\(lines)"
-    )
+      protocolLines.contains("p.yaml:3:1: name: duplicated key (first given on line 2)"), "\(protocolLines)")
+  }
+
+  /// Every line break the parser knows is counted as it counts it: the same file with its lines
+  /// ended in `\r`, `\r\n` or LS gets the same errors at the same lines and columns as with
+  /// `\n`, duplicated keys (which are found in the text, not by the parser) included.
+  @Test(arguments: ["\r", "\r\n", "\u{2028}"])
+  func everyLineBreakCountsAsTheParserCountsIt(lineBreak: String) {
+    let edits: [(String, String?)] = [
+      ("delay_ms", "delay_ms: 50\ndelay_ms: 60"), ("train", "train: { pulses: 1, pulses: 2 }"),
+      ("width_us", "widht_us: 90"),
+    ]
+    let text = ProtocolSample.with(edits)
+    let expected = errors(edits)
+    #expect(expected.count == 4, "\(expected)")
+    let other = text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: lineBreak)
     #expect(
-      Fixtures.errorLines {
-        _ = try ProtocolFile.decode(yaml: "format: 1\rname: a\rname: b\r", file: "p.yaml", board: board)
-      }.first?.contains("duplicated key") == true)
+      Fixtures.errorLines { _ = try ProtocolFile.decode(yaml: other, file: "p.yaml", board: board) }
+        == expected)
   }
 
   @Test func anUnreadableFile() {

@@ -3,22 +3,17 @@
 ///
 /// It looks from the first occurrence onwards for the same key written either at the same column
 /// of a later line (a block mapping) or after `{` or `,` (a flow mapping), and gives up at the
-/// first line indented less than the mapping, where the mapping ends. Columns count Unicode
-/// scalars, as the parser's do.
+/// first line indented less than the mapping, where the mapping ends. Lines and columns are the
+/// parser's (`TextCursor`).
 struct DuplicateKeyFinder {
   private let lines: [[Unicode.Scalar]]
 
   init(text: String) {
-    lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-      Array($0.unicodeScalars)
-    }
+    lines = TextCursor.lines(of: text)
   }
 
   func repeatOf(key: String, firstAt first: TextPosition) -> TextPosition? {
     let name = Array(key.unicodeScalars)
-    // The parser also breaks lines at a lone `\r` (and at NEL, LS, PS), which these lines do not:
-    // its line of a key may lie past the last of them. Not found then: the file is refused at
-    // the parser's position ("duplicated key") instead of a trap.
     guard !name.isEmpty, first.line >= 1, first.line <= lines.count else { return nil }
     for index in (first.line - 1)..<lines.count {
       let line = lines[index]
@@ -42,52 +37,40 @@ struct DuplicateKeyFinder {
     return nil
   }
 
-  /// `text` with each key (at its line and column, columns counted in Unicode scalars as the
-  /// parser counts them) replaced by its placeholder repeated to the key's length, so that every
-  /// other position stays exact. One pass over the bytes, however many keys. A key that is not
-  /// where it is said to be is left as it is.
+  /// `text` with each key (at its line and column, as the parser counts them) replaced by its
+  /// placeholder repeated to the key's length, so that every other position stays exact. One
+  /// pass over the text, however many keys. A key that is not where it is said to be is left as
+  /// it is.
   static func blanking(
     _ text: String, _ keys: [(position: TextPosition, key: String, placeholder: Character)]
   ) -> String {
     let targets = keys.sorted { $0.position < $1.position }
     guard !targets.isEmpty else { return text }
-    let bytes = Array(text.utf8)
-    var result: [UInt8] = []
-    result.reserveCapacity(bytes.count + 64 * targets.count)
+    let scalars = Array(text.unicodeScalars)
+    var result = String.UnicodeScalarView()
     var next = 0
-    var here = TextPosition(line: 1, column: 1)
+    var cursor = TextCursor()
     var index = 0
-    var copied = 0
-    while index < bytes.count, next < targets.count {
-      let byte = bytes[index]
-      let startsScalar = byte & 0xC0 != 0x80
-      let target = targets[next]
-      if startsScalar, here == target.position {
-        let name = Array(target.key.utf8)
-        if bytes[index...].starts(with: name) {
-          let length = target.key.unicodeScalars.count
-          result += bytes[copied..<index]
-          result += Array(String(repeating: target.placeholder, count: length).utf8)
+    while index < scalars.count {
+      // The `\n` of a `\r\n` is at no position of its own: the next line starts after it.
+      let isSecondHalfOfBreak = scalars[index] == "\n" && index > 0 && scalars[index - 1] == "\r"
+      while next < targets.count, targets[next].position < cursor.position { next += 1 }
+      if !isSecondHalfOfBreak, next < targets.count, targets[next].position == cursor.position {
+        let target = targets[next]
+        let name = Array(target.key.unicodeScalars)
+        next += 1
+        if scalars[index...].starts(with: name) {
+          result.append(contentsOf: String(repeating: target.placeholder, count: name.count).unicodeScalars)
+          for scalar in name { cursor.advance(over: scalar) }
           index += name.count
-          here.column += length
-          copied = index
+          continue
         }
-        next += 1
-        continue
       }
-      if target.position < here {
-        next += 1
-        continue
-      }
-      if byte == UInt8(ascii: "\n") {
-        here = TextPosition(line: here.line + 1, column: 1)
-      } else if startsScalar {
-        here.column += 1
-      }
+      result.append(scalars[index])
+      cursor.advance(over: scalars[index])
       index += 1
     }
-    result += bytes[copied...]
-    return String(decoding: result, as: UTF8.self)
+    return String(result)
   }
 
   private func isKey(_ name: [Unicode.Scalar], in line: [Unicode.Scalar], at column: Int) -> Bool {

@@ -56,20 +56,13 @@ struct YAMLDocument {
 
   /// Where the first byte that is not part of a UTF-8 character is, counted as the parser counts.
   private static func firstInvalidUTF8(in data: Data) -> TextPosition {
-    var position = TextPosition(line: 1, column: 1)
+    var cursor = TextCursor()
     var iterator = data.makeIterator()
     var decoder = UTF8()
     while true {
       switch decoder.decode(&iterator) {
-      case .scalarValue(let scalar):
-        if scalar == "\n" {
-          position.line += 1
-          position.column = 1
-        } else {
-          position.column += 1
-        }
-      case .emptyInput, .error:
-        return position
+      case .scalarValue(let scalar): cursor.advance(over: scalar)
+      case .emptyInput, .error: return cursor.position
       }
     }
   }
@@ -153,9 +146,10 @@ struct YAMLDocument {
   }
 
   private static func position(ofUTF8Offset offset: Int, in text: String) -> TextPosition {
-    let prefix = Array(text.utf8.prefix(offset))
-    let lines = prefix.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-    let column = String(decoding: lines.last ?? [], as: UTF8.self).unicodeScalars.count + 1
-    return TextPosition(line: lines.count, column: column)
+    var cursor = TextCursor()
+    for scalar in String(decoding: text.utf8.prefix(offset), as: UTF8.self).unicodeScalars {
+      cursor.advance(over: scalar)
+    }
+    return cursor.position
   }
 }
