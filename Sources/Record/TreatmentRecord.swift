@@ -20,6 +20,14 @@ public final class TreatmentRecord {
   /// skipped as not durable), it never delays a pulse.
   static let busyTimeout: TimeInterval = 0.5
 
+  /// The most memory SQLite keeps of the record's pages for one connection, in KiB. Starting a
+  /// treatment looks for unfinished sessions through the whole `sessions` table, so a
+  /// connection's cache fills with a share of the record that grows with its age; SQLite's
+  /// default bound (2 000 KiB) let a process that runs treatment after treatment grow by about
+  /// 1 kB a treatment until it was reached (`scripts/soak`). Pages beyond this are read again
+  /// from the operating system's cache; appending a session touches far fewer.
+  static let pageCacheKiB = 256
+
   public struct OpenError: Error, CustomStringConvertible {
     public var path: String
     public var detail: String
@@ -48,6 +56,7 @@ public final class TreatmentRecord {
       configuration.busyMode = .timeout(TreatmentRecord.busyTimeout)
       configuration.prepareDatabase { db in
         try db.execute(sql: "PRAGMA synchronous = FULL")
+        try db.execute(sql: "PRAGMA cache_size = -\(TreatmentRecord.pageCacheKiB)")
       }
       queue = try DatabaseQueue(path: path, configuration: configuration)
       let migrator = RecordSchema.migrator()
