@@ -105,17 +105,26 @@ public enum DeliveredZones {
         delivered.pairs.append(changed)
       }
     }
+    // Each delivered pair with the ramp fitted to its own current rise, where the fit found one
+    // within its range: how this tissue responded, not the library's average.
+    let fits = fits(treatment, data: data, tissue: planned.tissue)
+    var deliveredRequest = request
+    deliveredRequest.pairHighConductivity = [SiemensPerMetre?](repeating: nil, count: delivered.pairs.count)
+    for (index, fit) in fits.enumerated() {
+      if let fit, fit.withinRange, let at = place[index] {
+        deliveredRequest.pairHighConductivity[at] = SiemensPerMetre(fit.highSPerM)
+      }
+    }
     var deliveredOutcome: ProtocolPlanning.Outcome?
     if !delivered.pairs.isEmpty {
       do {
-        deliveredOutcome = try ProtocolPlanning.plan(delivered, library: library, request: request)
+        deliveredOutcome = try ProtocolPlanning.plan(delivered, library: library, request: deliveredRequest)
       } catch {
         throw Unavailable(reason: "the delivered zone cannot be computed: \(error)")
       }
     }
     let plannedReport = PlanReport(planned)
     let deliveredReport = deliveredOutcome.map(PlanReport.init)
-    let fits = fits(treatment, data: data, tissue: planned.tissue)
     var pairs: [ZoneComparison.Pair] = []
     for (index, pair) in treatment.pairs.enumerated() {
       let plan = plannedReport.pairs[index]
@@ -135,6 +144,12 @@ public enum DeliveredZones {
     }
     for pair in pairs where pair.complete && pair.measuredVoltageV == nil {
       notes.append("pair \(pair.label): no voltage was measured on its therapy pulses")
+    }
+    for pair in pairs where pair.delivered != nil && pair.fit?.withinRange != true {
+      notes.append(
+        "pair \(pair.label): its delivered zone uses the library's σ(E) ramp"
+          + (pair.fit == nil
+            ? " (no current rise measured to fit)" : " (the measured rise is beyond the fit's range)"))
     }
     var comparison = ZoneComparison(
       tissue: plannedReport.tissue, thresholdVPerCm: plannedReport.thresholdVPerCm,

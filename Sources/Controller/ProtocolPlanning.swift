@@ -12,6 +12,9 @@ public enum ProtocolPlanning {
     public var threshold: VoltsPerCentimetre?
     public var dynamic = true
     public var resolution = Millimetres(0.5)
+    /// Pair i's high-field conductivity where given (a zone as delivered: the ramp fitted to the
+    /// pair's measured current rise), the tissue's ramp otherwise; dynamic conductivity only.
+    public var pairHighConductivity: [SiemensPerMetre?] = []
     public init() {}
 
     /// The grid `irectl validate` plans on: coarse enough for well under a second per file.
@@ -79,9 +82,13 @@ public enum ProtocolPlanning {
     var options = PlanningOptions()
     options.resolution = request.resolution
     do {
+      let own: [ConductivityModel?] =
+        request.dynamic
+        ? request.pairHighConductivity.map { $0.map { .fieldDependent(tissue.ramp.withHigh($0)) } } : []
       let plan = try TreatmentPlanner.plan(
         layout: treatment.probeLayout(), conductivity: tissue.conductivity(dynamic: request.dynamic),
-        threshold: request.threshold ?? tissue.threshold, target: treatment.target, options: options)
+        pairConductivity: own, threshold: request.threshold ?? tissue.threshold, target: treatment.target,
+        options: options)
       return Outcome(plan: plan, tissue: tissue, resolution: request.resolution)
     } catch {
       throw .invalidInput("\(error)")

@@ -10,11 +10,16 @@ public enum TreatmentPlanner {
   /// knowing whether it can come out as it did.
   public static let version = "1"
 
+  /// `pairConductivity[i]`, where given and not `nil`, is pair i's own model instead of
+  /// `conductivity` (a zone as delivered, with each pair's ramp fitted to its measured current).
   public static func plan(
-    layout: ProbeLayout, conductivity: ConductivityModel, threshold: VoltsPerCentimetre,
-    target: Ellipsoid? = nil, options: PlanningOptions = PlanningOptions()
+    layout: ProbeLayout, conductivity: ConductivityModel, pairConductivity: [ConductivityModel?] = [],
+    threshold: VoltsPerCentimetre, target: Ellipsoid? = nil, options: PlanningOptions = PlanningOptions()
   ) throws(PlanningError) -> TreatmentPlan {
     let options = try options.validated()
+    guard pairConductivity.count <= layout.pairs.count else {
+      throw .invalidOption("\(pairConductivity.count) conductivities for \(layout.pairs.count) pairs")
+    }
     guard threshold.value > 0 else { throw .invalidOption("the threshold must be positive") }
     if let target {
       let radii = [target.radii.x, target.radii.y, target.radii.z]
@@ -23,7 +28,10 @@ public enum TreatmentPlanner {
     let clock = ContinuousClock()
     let start = clock.now
     let context = PlanningContext(layout: layout, options: options)
-    let (solutions, bytes) = solveAll(context: context, conductivity: conductivity)
+    let models = layout.pairs.indices.map {
+      $0 < pairConductivity.count ? pairConductivity[$0] ?? conductivity : conductivity
+    }
+    let (solutions, bytes) = solveAll(context: context, conductivity: models)
     let limit = threshold.value / 10
     var pairs: [PairPlan] = []
     var warnings: [PlanWarning] = []
@@ -60,9 +68,10 @@ public enum TreatmentPlanner {
 
   // MARK: - Solving
 
-  /// Every pair's solution, in the layout's order, and the bytes the solvers held.
+  /// Every pair's solution (pair i with `conductivity[i]`), in the layout's order, and the bytes
+  /// the solvers held.
   private static func solveAll(
-    context: PlanningContext, conductivity: ConductivityModel
+    context: PlanningContext, conductivity: [ConductivityModel]
   ) -> (solutions: [PairSolution], bytes: Int) {
     let pairs = context.layout.pairs
     let workers = Swift.min(context.options.threads, pairs.count)
@@ -75,7 +84,7 @@ public enum TreatmentPlanner {
       while true {
         let index = next.add(1, ordering: .relaxed).oldValue
         guard index < pairs.count else { break }
-        let solution = context.solve(pairs[index], with: solver, conductivity: conductivity)
+        let solution = context.solve(pairs[index], with: solver, conductivity: conductivity[index])
         results.withLock { $0[index] = solution }
       }
     }

@@ -97,6 +97,16 @@ struct DeliveredZoneTests {
     // From the library's 0.32 S/m, most of the way to the simulated tissue's 0.6.
     #expect(fit.highSPerM > library)
     #expect(abs(fit.highSPerM - 0.6) < abs(library - 0.6) / 2, "\(fit)")
+    // Each delivered zone is computed with its pair's fitted ramp. Both treatments measured the
+    // same voltage, so with the library's ramp for both their zones were the same; with each
+    // tissue's own, the steeper one's is shorter along the pair and taller (24.1 against 24.7 mm,
+    // 23.4 against 23.1 mm, on the report's 1 mm grid).
+    let sameZone = try #require(same.zones?.pairs.first?.delivered)
+    let otherZone = try #require(other.zones?.pairs.first?.delivered)
+    #expect(same.zones?.pairs.first?.measuredVoltageV == other.zones?.pairs.first?.measuredVoltageV)
+    #expect(otherZone.along < sameZone.along - 0.3, "\(otherZone) against \(sameZone)")
+    #expect(otherZone.height > sameZone.height + 0.1, "\(otherZone) against \(sameZone)")
+    #expect(other.zones?.notes.contains { $0.contains("library's σ(E) ramp") } == false)
     let html = ReportRenderer.html(other)
     #expect(html.contains("σ high fitted"))
     #expect(html.contains(String(format: "%.2f", fit.highSPerM)))
