@@ -9,6 +9,9 @@ public final class SimulatedGPIO: GPIOLines {
   private var outputs: [LineRole: Bool] = [:]
   /// Index of the next trigger edge nobody has consumed yet.
   private var nextTrigger = 0
+  /// The controller's step of the latest read of each input line (`LineRole.interlockInputs`
+  /// order; 0 before the first): what a fire edge's last look saw, and when.
+  private(set) var lastReadSteps = [Int](repeating: 0, count: LineRole.interlockInputs.count)
 
   init(board: SimulatedBoard) {
     self.board = board
@@ -20,6 +23,9 @@ public final class SimulatedGPIO: GPIOLines {
 
   public func read(_ role: LineRole) throws -> Bool {
     board.clock.steps.take(.read(role))
+    if let index = LineRole.interlockInputs.firstIndex(of: role) {
+      lastReadSteps[index] = board.clock.steps.count
+    }
     board.clock.chargeAccess()
     if role.direction == .output { return output(role) }
     let physical = try board.physicalInput(role)
@@ -47,4 +53,12 @@ public final class SimulatedGPIO: GPIOLines {
     board.clock.sleepUncounted(until: deadline)
     return nil
   }
+}
+
+extension LineRole {
+  /// The inputs a fire edge's last look reads (`PulseGenerator`): a change on any of them
+  /// before that look must stop the edge.
+  public static let interlockInputs: [LineRole] = [
+    .estopOK, .footswitchA, .footswitchB, .lidClosed, .hwFault,
+  ]
 }

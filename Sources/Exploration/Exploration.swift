@@ -175,9 +175,11 @@ public enum Exploration {
     case .fault(let kind, _, _):
       switch kind {
       case .estop, .lidOpen, .footswitchRelease, .footswitchDisagree, .hwFault:
-        refuse(
-          later.filter { $0.1.step - Exploration.lastLookReads >= step },
-          "its last look came after the change")
+        // Injected right before step `step`, so every read from that step on sees it: an edge
+        // whose last look read the changed lines at or after it must not have fired. (A change
+        // after that read, in the microseconds before the edge, is the look's own window.)
+        let lines = Exploration.inputs(changedBy: kind)
+        refuse(later.filter { $0.1.lookStep(of: lines) >= step }, "its last look came after the change")
       case .i2cNak, .sensorStuck, .busStuck:
         let address = interruption.address
         let touched = { (edge: SimulatedBoard.FireDetail) -> Bool in
@@ -211,11 +213,21 @@ public enum Exploration {
     return broken
   }
 
+  /// The interlock inputs a fault changes (`SimulatedBoard+Faults`), none for the others.
+  static func inputs(changedBy kind: FaultSpec.Kind) -> [LineRole] {
+    switch kind {
+    case .estop: [.estopOK]
+    case .lidOpen: [.lidClosed]
+    case .hwFault: [.hwFault]
+    case .footswitchRelease, .footswitchDisagree: [.footswitchA, .footswitchB]
+    case .i2cNak, .sensorStuck, .busStuck, .stall, .arc, .overcurrent, .openCircuit, .relayStuck, .extraPulse,
+      .missedPulse, .hvSag, .overtemp, .triggerDouble, .asystole, .ectopic:
+      []
+    }
+  }
+
   /// The scripted operator resumes an operator pause after this long (`ScriptedOperator`).
   static let scriptedResume = Nanoseconds.seconds(3)
-  /// The fire path's last look reads this many lines right before the edge
-  /// (`PulseGenerator.fire`): estop_ok, both footswitch channels, lid_closed, hw_fault.
-  static let lastLookReads = 5
 
   /// The record verifies and its bounds contain what the board delivered.
   static func checkRecord(_ path: String, session id: String?, board: SimulatedBoard) -> [String] {

@@ -156,4 +156,28 @@ struct PulseGeneratorTests {
     #expect(try bench.fire(between: { $0.board.estopPressed = true }) == .refused)
     #expect(bench.board.fireEdges.isEmpty)
   }
+
+  /// The board keeps, with each edge, the step at which its last look read each interlock line
+  /// (the explorer judges an interlock change by it), whatever steps (the wait for the pulse's
+  /// instant) lie between that look and the edge.
+  @Test func theBoardKnowsWhereAnEdgesLastLookBegan() throws {
+    let bench = try Bench()
+    var reads: [(step: Int, role: LineRole)] = []
+    bench.board.clock.steps.observer = { step, kind in
+      if case .read(let role) = kind { reads.append((step, role)) }
+    }
+    guard case .fired = try bench.fire(scheduledIn: .microseconds(8), stopPending: { false }) else {
+      Issue.record("did not fire")
+      return
+    }
+    let detail = try #require(bench.board.fireDetails.last)
+    let look = reads.filter { $0.step < detail.step }.suffix(5)
+    #expect(look.map(\.role) == [.estopOK, .footswitchA, .footswitchB, .lidClosed, .hwFault])
+    for (step, role) in look { #expect(detail.lookStep(of: [role]) == step, "\(role)") }
+    #expect(
+      detail.lookStep(of: [.footswitchA, .footswitchB]) == look.first { $0.role == .footswitchA }?.step)
+    // The wait for the pulse's instant is a step of its own between the look and the edge: an
+    // offset of five reads back from the edge would miss the look by one.
+    #expect(detail.step - (look.last?.step ?? 0) > 1)
+  }
 }
