@@ -53,19 +53,12 @@ public final class SimulatedBoard {
   public struct FireDetail: Sendable {
     /// The controller's step that raised it.
     public var step: Int
-    /// The step of each interlock input's latest read before it (`lookStep(of:)`).
-    var lookSteps: [Int]
+    /// The step of each of the last look's lines' latest read before it.
+    public var lookReads: LookReadSteps
     /// Whether the charger was really on then: the controller's own HV outputs (`hv_enable`,
     /// `bleed_release`) on, as they are only while the safety machine is ready (or
     /// delivering), and the external watchdog not holding them off.
     public var armed: Bool
-
-    /// The step of the earliest of the latest reads of `roles` before this edge (0 when one was
-    /// never read): a change of those inputs made before this step was seen by every read of
-    /// them in the edge's last look, one made after it was not. `roles` are interlock inputs.
-    public func lookStep(of roles: [LineRole]) -> Int {
-      roles.compactMap { LineRole.interlockInputs.firstIndex(of: $0) }.map { lookSteps[$0] }.min() ?? 0
-    }
   }
 
   public private(set) var fireDetails: [FireDetail] = {
@@ -294,7 +287,7 @@ public final class SimulatedBoard {
     fireEdges.append(clock.now)
     fireDetails.append(
       FireDetail(
-        step: clock.steps.count, lookSteps: gpio.lastReadSteps,
+        step: clock.steps.count, lookReads: gpio.lastReadSteps,
         armed: gpio.output(.hvEnable) && gpio.output(.bleedRelease) && !watchdogHolding))
     pendingFire = clock.now
   }

@@ -9,9 +9,9 @@ public final class SimulatedGPIO: GPIOLines {
   private var outputs: [LineRole: Bool] = [:]
   /// Index of the next trigger edge nobody has consumed yet.
   private var nextTrigger = 0
-  /// The controller's step of the latest read of each input line (`LineRole.interlockInputs`
-  /// order; 0 before the first): what a fire edge's last look saw, and when.
-  private(set) var lastReadSteps = [Int](repeating: 0, count: LineRole.interlockInputs.count)
+  /// The controller's step of the latest read of each line the last look reads: what a fire
+  /// edge's look saw, and when.
+  private(set) var lastReadSteps = LookReadSteps()
 
   init(board: SimulatedBoard) {
     self.board = board
@@ -23,9 +23,7 @@ public final class SimulatedGPIO: GPIOLines {
 
   public func read(_ role: LineRole) throws -> Bool {
     board.clock.steps.take(.read(role))
-    if let index = LineRole.interlockInputs.firstIndex(of: role) {
-      lastReadSteps[index] = board.clock.steps.count
-    }
+    lastReadSteps.note(role, atStep: board.clock.steps.count)
     board.clock.chargeAccess()
     if role.direction == .output { return output(role) }
     let physical = try board.physicalInput(role)
@@ -55,10 +53,36 @@ public final class SimulatedGPIO: GPIOLines {
   }
 }
 
-extension LineRole {
-  /// The inputs a fire edge's last look reads (`PulseGenerator`): a change on any of them
-  /// before that look must stop the edge.
-  public static let interlockInputs: [LineRole] = [
-    .estopOK, .footswitchA, .footswitchB, .lidClosed, .hwFault,
-  ]
+/// The step of the latest read of each of the last look's lines (`LineRole.lastLookLines`), 0
+/// for one never read. Five numbers in place: a fire edge keeps a copy without touching the
+/// heap (the pulse loop allocates nothing, `Benchmarks/PulseAllocations`).
+public struct LookReadSteps: Sendable, Equatable {
+  private var estopOK = 0
+  private var footswitchA = 0
+  private var footswitchB = 0
+  private var lidClosed = 0
+  private var hwFault = 0
+
+  /// The step of `role`'s latest read; `nil` for a line the last look does not read.
+  public subscript(role: LineRole) -> Int? {
+    switch role {
+    case .estopOK: estopOK
+    case .footswitchA: footswitchA
+    case .footswitchB: footswitchB
+    case .lidClosed: lidClosed
+    case .hwFault: hwFault
+    case .hvEnable, .bleedRelease, .pulseFire, .watchdogKick, .beeper, .ecgTrigger, .hvReady: nil
+    }
+  }
+
+  mutating func note(_ role: LineRole, atStep step: Int) {
+    switch role {
+    case .estopOK: estopOK = step
+    case .footswitchA: footswitchA = step
+    case .footswitchB: footswitchB = step
+    case .lidClosed: lidClosed = step
+    case .hwFault: hwFault = step
+    case .hvEnable, .bleedRelease, .pulseFire, .watchdogKick, .beeper, .ecgTrigger, .hvReady: break
+    }
+  }
 }

@@ -94,6 +94,7 @@ public enum Exploration {
       broken.append(
         "fire edge \(index) at step \(detail.step) while the HV outputs were off (the machine not ready)")
     }
+    broken += staleLooks(board.fireDetails)
     broken += windows(
       result.pulses, plan: plan, lead: board.description.timing.fireCheckLead.nanoseconds)
     let train = board.supervisor.trainPulses
@@ -122,6 +123,27 @@ public enum Exploration {
     return broken
   }
 
+  /// The most steps from a read of the last look to its edge: the look's five reads and the
+  /// wait for the pulse's instant take six; two spare. A fire path that fired on an older read
+  /// (the fire check's snapshot, a look taken out) is caught here whatever else the run did.
+  static let freshLookSteps = 8
+
+  /// Every edge with each of the last look's lines read within `freshLookSteps` before it.
+  static func staleLooks(_ details: [SimulatedBoard.FireDetail]) -> [String] {
+    var broken: [String] = []
+    for (index, detail) in details.enumerated() {
+      for role in LineRole.lastLookLines {
+        let read = detail.lookReads[role] ?? 0
+        if detail.step - read > freshLookSteps {
+          broken.append(
+            "fire edge \(index) at step \(detail.step): its last look is not fresh (\(role.rawValue) last read"
+              + (read == 0 ? " never" : " at step \(read)") + ")")
+        }
+      }
+    }
+    return broken
+  }
+
   /// Every pulse inside its window: not before its scheduled instant, not after the
   /// permission's deadline (the ECG delivery window, or the fire check's lead at a fixed rate).
   static func windows(_ pulses: [DeliveredPulse], plan: TreatmentProtocol, lead: Nanoseconds) -> [String] {
@@ -143,7 +165,7 @@ public enum Exploration {
   ///   look at the command ring);
   /// - a pause: no edge before the operator resumes (half a second later when told to, the
   ///   scripted operator's 3 s otherwise);
-  /// - an input: only an edge whose last look (its five line reads) had begun;
+  /// - an input: only an edge whose last look read every line the input changed before it;
   /// - a bus fault: only an edge before which the controller did not touch the failing chip
   ///   again (a frozen chip: did not write to it again, since only a fresh value written and
   ///   read back tells a frozen chip from a live one);
@@ -178,8 +200,8 @@ public enum Exploration {
         // Injected right before step `step`, so every read from that step on sees it: an edge
         // whose last look read the changed lines at or after it must not have fired. (A change
         // after that read, in the microseconds before the edge, is the look's own window.)
-        let lines = Exploration.inputs(changedBy: kind)
-        refuse(later.filter { $0.1.lookStep(of: lines) >= step }, "its last look came after the change")
+        refuse(
+          later.filter { lookSaw(kind, at: step, before: $0.1) }, "its last look came after the change")
       case .i2cNak, .sensorStuck, .busStuck:
         let address = interruption.address
         let touched = { (edge: SimulatedBoard.FireDetail) -> Bool in
@@ -213,13 +235,22 @@ public enum Exploration {
     return broken
   }
 
+  /// Whether the last look before `edge` read a line that `kind`, injected right before step
+  /// `step`, had changed: the look refuses on any one such line, so the latest read of the
+  /// lines the fault changes decides. (A change after that read, in the microseconds before the
+  /// edge, is the look's own window.)
+  static func lookSaw(_ kind: FaultSpec.Kind, at step: Int, before edge: SimulatedBoard.FireDetail) -> Bool {
+    inputs(changedBy: kind).contains { (edge.lookReads[$0] ?? 0) >= step }
+  }
+
   /// The interlock inputs a fault changes (`SimulatedBoard+Faults`), none for the others.
   static func inputs(changedBy kind: FaultSpec.Kind) -> [LineRole] {
     switch kind {
     case .estop: [.estopOK]
     case .lidOpen: [.lidClosed]
     case .hwFault: [.hwFault]
-    case .footswitchRelease, .footswitchDisagree: [.footswitchA, .footswitchB]
+    case .footswitchRelease: [.footswitchA, .footswitchB]
+    case .footswitchDisagree: [.footswitchB]
     case .i2cNak, .sensorStuck, .busStuck, .stall, .arc, .overcurrent, .openCircuit, .relayStuck, .extraPulse,
       .missedPulse, .hvSag, .overtemp, .triggerDouble, .asystole, .ectopic:
       []

@@ -24,6 +24,10 @@ public enum LineRole: String, CaseIterable, Sendable, Hashable {
     }
   }
 
+  /// The interlock inputs the fire path's last look reads right before every edge, in the order
+  /// it reads them (`PulseGenerator.readLookLines`; `PulseGeneratorTests` holds them together).
+  public static let lastLookLines: [LineRole] = [.estopOK, .footswitchA, .footswitchB, .lidClosed, .hwFault]
+
   /// The logical value an output is driven to whenever the controller is not treating.
   /// `nil` for inputs, and for `watchdog_kick`, whose safety lies in it *not* toggling.
   public var safeValue: Bool? {

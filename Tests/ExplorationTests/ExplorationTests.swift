@@ -1,5 +1,6 @@
 import Controller
 import Foundation
+import HAL
 import Protocol
 import Simulator
 import Testing
@@ -61,6 +62,48 @@ struct ExplorationTests {
     let violations = Exploration.check(result, plan: plan, scenario: scenario, at: nil, kicked: true)
     #expect(violations.contains { $0.contains("while the HV outputs were off") }, "\(violations)")
     #expect(violations.contains { $0.contains("the summary lists") }, "\(violations)")
+    #expect(
+      violations.contains { $0.contains("its last look is not fresh (estop_ok last read") }, "\(violations)")
+  }
+
+  /// A board driven by hand: `before` steps of its own, then the last look's five reads, then
+  /// `gap` other reads, then the edge.
+  static func edge(gap: Int) throws -> SimulatedBoard.FireDetail {
+    let description = try BoardFile.load(path: Self.board)
+    let simulated = SimulatedBoard(
+      description: description, settings: try #require(description.simulator), pace: .fast, seed: 1)
+    for _ in 0..<3 { _ = try simulated.gpio.read(.hvReady) }
+    for role in LineRole.lastLookLines { _ = try simulated.gpio.read(role) }
+    for _ in 0..<gap { _ = try simulated.gpio.read(.hvReady) }
+    try simulated.gpio.write(.pulseFire, true)
+    return try #require(simulated.fireDetails.last)
+  }
+
+  /// An edge fired on an old look (the fire check's snapshot, a look taken out of the fire
+  /// path) is caught, whatever else the run did; one right after its look is not.
+  @Test func anEdgeFiredOnAStaleLookIsCaught() throws {
+    #expect(Exploration.staleLooks([try Self.edge(gap: 1)]).isEmpty)
+    let stale = Exploration.staleLooks([try Self.edge(gap: Exploration.freshLookSteps)])
+    #expect(stale.count == LineRole.lastLookLines.count, "\(stale)")
+    #expect(stale.first?.contains("estop_ok last read at step 4") == true, "\(stale)")
+  }
+
+  /// An input's change is judged by the read of the very line it changed: the look read
+  /// estop_ok at step 4, footswitch_a at 5, footswitch_b at 6, lid_closed at 7, hw_fault at 8.
+  @Test func aChangeIsJudgedByTheReadOfItsOwnLine() throws {
+    let edge = try Self.edge(gap: 0)
+    #expect(Exploration.lookSaw(.estop, at: 4, before: edge))
+    #expect(!Exploration.lookSaw(.estop, at: 5, before: edge))
+    // A release changes both channels: a change after A's read that B's read saw is refused.
+    #expect(Exploration.lookSaw(.footswitchRelease, at: 6, before: edge))
+    #expect(!Exploration.lookSaw(.footswitchRelease, at: 7, before: edge))
+    // A disagreement changes channel B alone.
+    #expect(Exploration.lookSaw(.footswitchDisagree, at: 6, before: edge))
+    #expect(!Exploration.lookSaw(.footswitchDisagree, at: 7, before: edge))
+    #expect(Exploration.lookSaw(.lidOpen, at: 7, before: edge))
+    #expect(Exploration.lookSaw(.hwFault, at: 8, before: edge))
+    #expect(!Exploration.lookSaw(.hwFault, at: 9, before: edge))
+    #expect(!Exploration.lookSaw(.overcurrent, at: 1, before: edge), "a fault no input shows")
   }
 
   @Test func aFailurePrintsTheCommandsThatReproduceIt() throws {
