@@ -111,7 +111,7 @@ public enum DeliveredZones {
     var deliveredRequest = request
     deliveredRequest.pairHighConductivity = [SiemensPerMetre?](repeating: nil, count: delivered.pairs.count)
     for (index, fit) in fits.enumerated() {
-      if let fit, fit.withinRange, let at = place[index] {
+      if let fit, fit.converged, let at = place[index] {
         deliveredRequest.pairHighConductivity[at] = SiemensPerMetre(fit.highSPerM)
       }
     }
@@ -145,11 +145,13 @@ public enum DeliveredZones {
     for pair in pairs where pair.complete && pair.measuredVoltageV == nil {
       notes.append("pair \(pair.label): no voltage was measured on its therapy pulses")
     }
-    for pair in pairs where pair.delivered != nil && pair.fit?.withinRange != true {
-      notes.append(
-        "pair \(pair.label): its delivered zone uses the library's σ(E) ramp"
-          + (pair.fit == nil
-            ? " (no current rise measured to fit)" : " (the measured rise is beyond the fit's range)"))
+    for pair in pairs where pair.delivered != nil && pair.fit?.converged != true {
+      let why =
+        pair.fit == nil
+        ? "no current rise measured to fit"
+        : pair.fit?.withinRange == false
+          ? "the measured rise is beyond the fit's range" : "the fit did not settle"
+      notes.append("pair \(pair.label): its delivered zone uses the library's σ(E) ramp (\(why))")
     }
     var comparison = ZoneComparison(
       tissue: plannedReport.tissue, thresholdVPerCm: plannedReport.thresholdVPerCm,
@@ -207,7 +209,8 @@ public enum DeliveredZones {
     return fits.map { fit in
       fit.map {
         ZoneComparison.RampFit(
-          measuredRise: $0.measuredRise, highSPerM: $0.high.value, withinRange: $0.withinRange)
+          measuredRise: $0.measuredRise, highSPerM: $0.high.value, withinRange: $0.withinRange,
+          converged: $0.converged)
       }
     }
   }

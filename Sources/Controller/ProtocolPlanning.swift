@@ -13,7 +13,8 @@ public enum ProtocolPlanning {
     public var dynamic = true
     public var resolution = Millimetres(0.5)
     /// Pair i's high-field conductivity where given (a zone as delivered: the ramp fitted to the
-    /// pair's measured current rise), the tissue's ramp otherwise; dynamic conductivity only.
+    /// pair's measured current rise), the tissue's ramp otherwise. Ignored with static
+    /// conductivity, which has no ramp: a uniform σ does not move a pair's field.
     public var pairHighConductivity: [SiemensPerMetre?] = []
     public init() {}
 

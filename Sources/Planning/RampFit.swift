@@ -16,6 +16,9 @@ public struct RampFit: Sendable, Equatable {
   /// high end) gives the measured rise: the fit stopped at the bound.
   public var withinRange: Bool
 
+  /// Whether the predicted rise met the measured one (within 0.5 %, the fit's own tolerance).
+  public var converged: Bool { Swift.abs(predictedRise - measuredRise) <= 0.005 * measuredRise }
+
   /// The allowed range's upper end, as a multiple of the library's high-field conductivity.
   public static let upperBound = 10.0
 }

@@ -11,7 +11,8 @@ extension ReportRenderer {
       "<p>Tissue \(e(zones.tissue)), threshold \(f(zones.thresholdVPerCm, 0)) V/cm, computed on a "
       + "\(f(zones.resolutionMm, 1)) mm grid by planner version \(e(zones.plannerVersion)) in "
       + "\(zones.solveMs) ms. Delivered: each pair at the mean peak voltage measured on its therapy "
-      + "pulses, with the σ(E) ramp fitted to its current rise; a pair that did not receive all of them "
+      + "pulses, with the σ(E) ramp fitted to its current rise where that fit settled (the notes name any "
+      + "other); a pair that did not receive all of them "
       + "adds nothing.</p>\n"
     let missing = zones.missingPairs
     let lost = zones.planned.volumeMl - zones.delivered.volumeMl

@@ -57,10 +57,14 @@ public struct ZoneComparison: Sendable, Equatable {
     /// False when the fit stopped at the bound of its range (the measured rise is out of the
     /// model's reach).
     public var withinRange: Bool
-    public init(measuredRise: Double, highSPerM: Double, withinRange: Bool) {
+    /// The predicted rise met the measured one (within 0.5 %); false when the fit stopped
+    /// before, at its bound or out of steps.
+    public var converged: Bool
+    public init(measuredRise: Double, highSPerM: Double, withinRange: Bool, converged: Bool = true) {
       self.measuredRise = measuredRise
       self.highSPerM = highSPerM
       self.withinRange = withinRange
+      self.converged = converged
     }
   }
 
