@@ -146,7 +146,8 @@ public enum TimingBenchmark {
   public static let rates: ClosedRange<Double> = 0.5...4
 
   /// Runs `pulses` ECG-synchronised pulses at `rate` beats per second on the simulated
-  /// reference board (`boardPath`), in real time.
+  /// reference board (`boardPath`), in real time, or on a Linux board file marked as a test
+  /// fixture (`BenchLines`).
   /// With `consoles` > 0, that many clients connect to a telemetry socket for the whole run:
   /// all but one read and decode every line, as a console does; the last never reads.
   public static func run(
@@ -173,28 +174,15 @@ public enum TimingBenchmark {
       )
     }
     var board = try BoardFile.load(path: boardPath)
-    guard var settings = board.simulator else {
-      // On a generator's own board file the benchmark would charge the bank and fire into
-      // whatever the probes touch: refused before anything is opened.
-      throw SessionError.environment(
-        "\(boardPath): not a simulator board file: bench timing fires hundreds of pulses, and on a"
-          + " generator it would charge the bank and fire them through the probes; refused, nothing"
-          + " opened or charged (give a simulator board file, --board)")
-    }
-    settings.heart.rateBPM = rate * 60
-    settings.heart.variability = 0.01
     board.interlocks.heartRate = min(20, rate * 30)...max(250, rate * 90)
     board.limits.maxPulsesPerPair = max(board.limits.maxPulsesPerPair, pulses)
     board.limits.maxPulsesPerTreatment = max(board.limits.maxPulsesPerTreatment, pulses)
-    let plan = try ProtocolFile.decode(
-      yaml: protocolText(pulses: pulses, rate: rate), file: "bench-timing", board: board)
-
-    let simulated = SimulatedBoard(description: board, settings: settings, pace: .realtime, seed: 1)
-    simulated.place(plan)
-    simulated.footswitchA = true
-    simulated.footswitchB = true
-    let generator = PulseGenerator(
-      board: board, gpio: simulated.gpio, bus: simulated.bus, clock: simulated.clock)
+    let lines = try BenchLines.open(board, path: boardPath, rate: rate)
+    defer { lines.close() }
+    let text = protocolText(pulses: pulses, rate: rate, window: lines.window)
+    let plan = try ProtocolFile.decode(yaml: text, file: "bench-timing", board: board)
+    lines.place(plan)
+    let generator = PulseGenerator(board: board, gpio: lines.gpio, bus: lines.bus, clock: lines.clock)
     let publisher = EventPublisher(capacity: 1 << 16, waitWhenFull: false)
     let sequencer = TreatmentSequencer(
       plan: plan, generator: generator, operator: ScriptedOperator(), observer: publisher,
@@ -203,7 +191,7 @@ public enum TimingBenchmark {
     sequencer.wakeLatency = wakeups
     let traces = FireTraceRecorder(capacity: pulses)
     sequencer.fireTraces = traces
-    let collector = SummaryCollector(plan: plan, origin: simulated.clock.now)
+    let collector = SummaryCollector(plan: plan, origin: lines.clock.now)
     var observers: [any TreatmentObserver] = [collector]
     var writer: RecordWriter?
     if let recordPath {
@@ -211,11 +199,10 @@ public enum TimingBenchmark {
       // draining thread, the timing loop checking the gate before every edge.
       let gate = IntentGate(waitForDisk: false)
       let identity = RecordIdentity(
-        backend: "simulator", protocolPath: "bench-timing",
-        protocolText: protocolText(pulses: pulses, rate: rate),
+        backend: lines.backend, protocolPath: "bench-timing", protocolText: text,
         boardPath: boardPath, operatorName: "scripted operator (simulator)", seed: 1)
       writer = try TreatmentExecution.openRecord(
-        recordPath, identity, plan: plan, board: board, origin: simulated.clock.now, gate: gate, log: { _ in }
+        recordPath, identity, plan: plan, board: board, origin: lines.clock.now, gate: gate, log: { _ in }
       )
       sequencer.intentGate = gate
       if let writer { observers.append(writer) }
@@ -224,7 +211,7 @@ public enum TimingBenchmark {
     if let load {
       observers.append(
         TelemetryPublisher(
-          server: load.server, plan: plan, board: board, backend: "simulator", origin: simulated.clock.now))
+          server: load.server, plan: plan, board: board, backend: lines.backend, origin: lines.clock.now))
     }
     let started = PosixTime.monotonicNow()
     let run = TimingRun(sequencer: sequencer, realtime: board.timing)
@@ -256,13 +243,13 @@ public enum TimingBenchmark {
     let wake = Percentiles(wakeups.values.lazy.map(\.value))
     return Report(
       onsetErrorUs: onset, triggerLatencyErrorUs: trigger, wakeupLatencyUs: wake,
-      firePathUs: FirePath(traces.values, margin: simulated.clock.spinMargin),
+      firePathUs: FirePath(traces.values, margin: lines.spinMargin),
       cyclictest: cyclictest
         ? CyclicTest.run(
           priority: board.timing.priority, interval: sequencer.kickInterval,
           loops: min(max(wakeups.count, 1_000), 30_000), cpu: board.timing.cpu) : nil,
       p99Ratio: wake.p99 > 0 ? (onset.p99 / wake.p99 * 1000).rounded() / 1000 : 0,
-      spinCPUFraction: Double(simulated.clock.spinCPUTime.value) / Double(wall.value),
+      spinCPUFraction: Double(lines.spinCPUTime(traces.values).value) / Double(wall.value),
       realtime: run.status.inForce, realtimeDetail: run.status.description, pulses: collector.pulses.count,
       rateHz: rate, skippedBeats: collector.skipped.count, durationS: (wall.seconds * 10).rounded() / 10,
       consoles: consoleLoad)
@@ -282,7 +269,7 @@ public enum TimingBenchmark {
 
   /// The benchmark's protocol: therapy only, gated at `rate` with a window that the rate
   /// allows; one pair, or as many as the pulses need (a protocol gives a pair at most 200).
-  static func protocolText(pulses: Int, rate: Double) -> String {
+  static func protocolText(pulses: Int, rate: Double, window: Int = 10) -> String {
     let rr = 1000 / rate
     let delay = Int(min(50, rr / 5))
     let minRR = Int(rr * 0.6)
@@ -298,7 +285,7 @@ public enum TimingBenchmark {
         - { id: 2, x_mm: 15, y_mm: 0, exposure_mm: 15 }
         - { id: 3, x_mm: 7.5, y_mm: 13, exposure_mm: 15 }
       pulse: { width_us: 90, field_v_per_cm: 1500, train: { pulses: 1 } }
-      sync: { mode: ecg, delay_ms: \(delay), window_ms: 10, min_rr_ms: \(minRR), max_rr_ms: \(maxRR), pause_after_missed: 3 }
+      sync: { mode: ecg, delay_ms: \(delay), window_ms: \(window), min_rr_ms: \(minRR), max_rr_ms: \(maxRR), pause_after_missed: 3 }
       test: { pulses: 0 }
       therapy: { pulses: \(perPair), set_size: \(perPair), polarity: fixed }
       limits: { max_current_a: 50, max_current_jump_a: 8, min_current_a: 2 }

@@ -15,11 +15,14 @@ public struct BoardDescription: Sendable, Equatable {
   public var timing: TimingSettings
   /// Present exactly when `backend == .simulator`: how the simulated world behaves.
   public var simulator: SimulatorSettings?
+  /// A Linux board that drives no generator (`test_fixture: true`: the kernel-test VM's
+  /// simulated lines and registers), on which `bench timing` may fire its pulses.
+  public var testFixture: Bool
 
   public init(
     format: Int, name: String, description: String?, backend: Backend, gpio: GPIOConfiguration,
     i2c: I2CConfiguration, limits: BoardLimits, interlocks: InterlockSettings, timing: TimingSettings,
-    simulator: SimulatorSettings?
+    simulator: SimulatorSettings?, testFixture: Bool = false
   ) {
     self.format = format
     self.name = name
@@ -31,6 +34,7 @@ public struct BoardDescription: Sendable, Equatable {
     self.interlocks = interlocks
     self.timing = timing
     self.simulator = simulator
+    self.testFixture = testFixture
   }
 }
 

@@ -9,7 +9,7 @@ struct Bench: ParsableCommand {
 
   struct Timing: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Pulse timing of the real timing thread in real time, on the simulator backend.",
+      abstract: "Pulse timing of the real timing thread in real time, on the simulator or a test fixture.",
       discussion: """
         Reports, as exact percentiles, the pulse onset error (the pulse's instant, the clock read
         immediately before the call that raises pulse_fire, minus its scheduled instant), the
@@ -31,7 +31,7 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
-    @Option(help: "Simulator board file.")
+    @Option(help: "Simulator board file, or a Linux board file marked test_fixture: true.")
     var board: String = InstalledPaths.current.simulatorBoard
 
     @Flag(

@@ -36,6 +36,24 @@ struct BaseBoardFileTests {
       ])
   }
 
+  /// A simulator board is never a generator: `test_fixture` is refused there, and a fixture's
+  /// mark is not inherited from a base.
+  @Test func aTestFixtureIsALinuxBoardThatSaysSoItself() throws {
+    let directory = try BoardSample.directory([
+      "base.yaml": BoardSample.text.replacingOccurrences(
+        of: "backend: linux", with: "backend: linux\ntest_fixture: true"),
+      "sim.yaml": Self.derived.replacingOccurrences(
+        of: "backend: simulator", with: "backend: simulator\ntest_fixture: true"),
+      "linux.yaml": "format: 1\nname: derived\nbase: base.yaml\nbackend: linux\n",
+    ])
+    #expect(try BoardFile.load(path: directory + "/base.yaml").testFixture)
+    #expect(try BoardFile.load(path: directory + "/linux.yaml").testFixture == false)
+    #expect(
+      Fixtures.errorLines { _ = try BoardFile.load(path: directory + "/sim.yaml") } == [
+        "\(directory)/sim.yaml:5:1: test_fixture: only with backend: linux (a simulator board is never a generator)"
+      ])
+  }
+
   @Test func errorsInTheBaseNameTheBaseFile() throws {
     let directory = try BoardSample.directory([
       "base.yaml": Fixtures.edited(BoardSample.text, [("adc", "adc: 0x30")]),

@@ -22,6 +22,22 @@ struct BoardFileTests {
     #expect(board.simulator == nil)
   }
 
+  /// `test_fixture: true` marks a Linux board that drives no generator (the kernel-test VM's);
+  /// it is false unless written, must be a boolean, and means nothing on a simulator board.
+  @Test func aTestFixtureSaysSoItself() throws {
+    #expect(
+      try BoardFile.decode(yaml: BoardSample.text, file: "b.yaml", baseDirectory: nil).testFixture == false)
+    let fixture = try BoardFile.decode(
+      yaml: Fixtures.edited(BoardSample.text, [("backend", "backend: linux\ntest_fixture: true")]),
+      file: "b.yaml",
+      baseDirectory: nil)
+    #expect(fixture.testFixture)
+    #expect(
+      errors([("backend", "backend: linux\ntest_fixture: yes")]) == [
+        "b.yaml:4:15: test_fixture: must be true or false (allowed: true, false; found: yes)"
+      ])
+  }
+
   @Test func missingAndUnknownRoles() {
     #expect(
       errors([("beeper", nil), ("hv_ready", nil)]) == [

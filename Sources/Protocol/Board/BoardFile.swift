@@ -9,7 +9,7 @@
 public enum BoardFile {
   static let hardwareKeys = ["gpio", "i2c", "limits", "interlocks", "timing"]
   static let topKeys =
-    ["format", "name", "description", "base", "backend"] + hardwareKeys + ["simulator"]
+    ["format", "name", "description", "base", "backend", "test_fixture"] + hardwareKeys + ["simulator"]
 
   /// Reads and validates the board file at `path` (and its base, relative to its directory).
   public static func load(path: String) throws -> BoardDescription {
@@ -58,6 +58,13 @@ public enum BoardFile {
     } else if backend != nil, top.has("simulator") {
       top.reject("simulator", "only with backend: simulator")
     }
+    // `test_fixture: true` marks a Linux board that drives no generator (the kernel-test VM's
+    // lines and registers): measurements that fire pulses may run on it. Never from a base file:
+    // the board that is a fixture says so itself.
+    let testFixture = top["test_fixture"].map(\.boolean) ?? false
+    if testFixture == true, backend == .simulator {
+      top.reject("test_fixture", "only with backend: linux (a simulator board is never a generator)")
+    }
     guard diagnostics.errors.isEmpty, let header, let backend, let hardware,
       backend != .simulator || simulator != nil
     else {
@@ -66,7 +73,8 @@ public enum BoardFile {
     return BoardDescription(
       format: header.format, name: header.name, description: header.description, backend: backend,
       gpio: hardware.gpio, i2c: hardware.i2c, limits: hardware.limits,
-      interlocks: hardware.interlocks, timing: hardware.timing, simulator: simulator)
+      interlocks: hardware.interlocks, timing: hardware.timing, simulator: simulator,
+      testFixture: testFixture == true)
   }
 
   /// Loads the base file named by `base:`; its errors join this file's report.
