@@ -1,3 +1,4 @@
+import Foundation
 import HAL
 import LinuxBackend
 import Protocol
@@ -63,6 +64,13 @@ final class BenchLines {
             + " it would charge the bank and fire them through the probes; refused, nothing opened or"
             + " charged (give a simulator board file, or a Linux board file marked test_fixture: true)")
       }
+      // The mark is the file's word; the machine must agree: every GPIO chip gpio-sim, the bus
+      // i2c-stub. A generator's board file given the mark by mistake still finds real chips.
+      if let problem = fixtureProblem(bus: board.i2c.bus) {
+        throw SessionError.environment(
+          "\(path): marked test_fixture, but this machine's lines are not all simulated: \(problem);"
+            + " refused, nothing opened or charged")
+      }
       let gpio: LinuxGPIO
       let bus: LinuxSMBus
       do {
@@ -77,6 +85,32 @@ final class BenchLines {
         backend: "linux", gpio: gpio, bus: bus, clock: clock, spinMargin: clock.spinMargin,
         window: fixtureWindowMs, simulated: nil, linux: gpio)
     }
+  }
+
+  /// Why this machine is not a test fixture's (nil when it is): each GPIO chip under
+  /// `sysfs`/bus/gpio/devices must be a gpio-sim chip (its device under a `gpio-sim.N`
+  /// platform device; a chip's label is set by whoever made it and proves nothing), and I2C
+  /// adapter `bus` must be i2c-stub ("SMBus stub driver").
+  static func fixtureProblem(sysfs: String = "/sys", bus: Int) -> String? {
+    let devices = sysfs + "/bus/gpio/devices"
+    let chips = ((try? FileManager.default.contentsOfDirectory(atPath: devices)) ?? [])
+      .filter { $0.hasPrefix("gpiochip") }.sorted()
+    guard !chips.isEmpty else { return "no GPIO chip in \(devices)" }
+    for chip in chips {
+      let target = URL(fileURLWithPath: devices + "/" + chip).resolvingSymlinksInPath().path
+      guard target.split(separator: "/").contains(where: { $0.hasPrefix("gpio-sim.") }) else {
+        return "\(chip) is not a gpio-sim chip (\(target))"
+      }
+    }
+    let name = sysfs + "/bus/i2c/devices/i2c-\(bus)/name"
+    guard let adapter = try? String(contentsOfFile: name, encoding: .utf8) else {
+      return "no I2C adapter \(bus) (\(name))"
+    }
+    guard adapter.hasPrefix("SMBus stub") else {
+      return
+        "I2C adapter \(bus) is \"\(adapter.trimmingCharacters(in: .whitespacesAndNewlines))\", not i2c-stub"
+    }
+    return nil
   }
 
   /// Puts the protocol's probes into the simulated tissue (a test fixture's world is the

@@ -105,13 +105,13 @@ public enum DeliveredZones {
         delivered.pairs.append(changed)
       }
     }
-    // Each delivered pair with the ramp fitted to its own current rise, where the fit found one
-    // within its range: how this tissue responded, not the library's average.
+    // Each delivered pair with the ramp fitted to its own current rise, where the fit settled on
+    // it inside its range: how this tissue responded, not the library's average.
     let fits = fits(treatment, data: data, tissue: planned.tissue)
     var deliveredRequest = request
     deliveredRequest.pairHighConductivity = [SiemensPerMetre?](repeating: nil, count: delivered.pairs.count)
     for (index, fit) in fits.enumerated() {
-      if let fit, fit.converged, let at = place[index] {
+      if let fit, fit.converged, fit.withinRange, let at = place[index] {
         deliveredRequest.pairHighConductivity[at] = SiemensPerMetre(fit.highSPerM)
       }
     }
@@ -145,7 +145,8 @@ public enum DeliveredZones {
     for pair in pairs where pair.complete && pair.measuredVoltageV == nil {
       notes.append("pair \(pair.label): no voltage was measured on its therapy pulses")
     }
-    for pair in pairs where pair.delivered != nil && pair.fit?.converged != true {
+    for pair in pairs
+    where pair.delivered != nil && !(pair.fit.map { $0.converged && $0.withinRange } ?? false) {
       let why =
         pair.fit == nil
         ? "no current rise measured to fit"

@@ -89,6 +89,8 @@ public enum TimingBenchmark {
   }
 
   public struct Report: Codable, Equatable, Sendable {
+    /// Whose lines the pulses went through: "simulator", or "linux" (a test fixture's).
+    public var backend: String
     public var onsetErrorUs: Percentiles
     public var triggerLatencyErrorUs: Percentiles
     public var wakeupLatencyUs: Percentiles
@@ -112,6 +114,7 @@ public enum TimingBenchmark {
     public var consoles: ConsoleLoad?
 
     enum CodingKeys: String, CodingKey {
+      case backend
       case onsetErrorUs = "onset_error_us"
       case triggerLatencyErrorUs = "trigger_latency_error_us"
       case wakeupLatencyUs = "wakeup_latency_us"
@@ -242,7 +245,7 @@ public enum TimingBenchmark {
       })
     let wake = Percentiles(wakeups.values.lazy.map(\.value))
     return Report(
-      onsetErrorUs: onset, triggerLatencyErrorUs: trigger, wakeupLatencyUs: wake,
+      backend: lines.backend, onsetErrorUs: onset, triggerLatencyErrorUs: trigger, wakeupLatencyUs: wake,
       firePathUs: FirePath(traces.values, margin: lines.spinMargin),
       cyclictest: cyclictest
         ? CyclicTest.run(

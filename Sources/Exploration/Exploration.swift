@@ -123,22 +123,28 @@ public enum Exploration {
     return broken
   }
 
-  /// The most steps from a read of the last look to its edge: the look's five reads and the
-  /// wait for the pulse's instant take six; two spare. A fire path that fired on an older read
-  /// (the fire check's snapshot, a look taken out) is caught here whatever else the run did.
-  static let freshLookSteps = 8
+  /// The most steps from the last look's last read to its edge: the wait for the pulse's
+  /// instant (when the look came back early), then the write.
+  static let lookToEdgeSteps = 2
 
-  /// Every edge with each of the last look's lines read within `freshLookSteps` before it.
+  /// Every edge fired on a fresh look: its five lines read one after another in the look's
+  /// order, the last of them at most `lookToEdgeSteps` before the edge. An edge fired on older
+  /// reads (the fire check's snapshot, a look taken out, a step slipped in between) is caught
+  /// here, whatever else the run did.
   static func staleLooks(_ details: [SimulatedBoard.FireDetail]) -> [String] {
     var broken: [String] = []
     for (index, detail) in details.enumerated() {
-      for role in LineRole.lastLookLines {
-        let read = detail.lookReads[role] ?? 0
-        if detail.step - read > freshLookSteps {
-          broken.append(
-            "fire edge \(index) at step \(detail.step): its last look is not fresh (\(role.rawValue) last read"
-              + (read == 0 ? " never" : " at step \(read)") + ")")
+      let reads = LineRole.lastLookLines.map { detail.lookReads[$0] ?? 0 }
+      let consecutive = zip(reads, reads.dropFirst()).allSatisfy { $1 == $0 + 1 }
+      let first = reads.first ?? 0
+      let last = reads.last ?? 0
+      if first == 0 || !consecutive || detail.step - last > lookToEdgeSteps {
+        let lines = zip(LineRole.lastLookLines, reads).map {
+          "\($0.rawValue) \($1 == 0 ? "never" : "at \($1)")"
         }
+        broken.append(
+          "fire edge \(index) at step \(detail.step): its last look is not fresh (read: \(lines.joined(separator: ", ")))"
+        )
       }
     }
     return broken

@@ -178,6 +178,6 @@ struct PulseGeneratorTests {
     // offset of five reads back from the edge would miss the look by one.
     #expect(detail.step - (look.last?.step ?? 0) > 1)
     #expect(
-      detail.step - (look.first?.step ?? 0) == 6, "the explorer allows 8 (`Exploration.freshLookSteps`)")
+      detail.step - (look.last?.step ?? 0) == 2, "the explorer allows 2 (`Exploration.lookToEdgeSteps`)")
   }
 }
