@@ -119,7 +119,8 @@ let package = Package(
       exclude: ["Fixtures"]),
     .testTarget(name: "SequencerTests", dependencies: ["Sequencer", "Protocol", "CRealtime", "Units"]),
     .testTarget(
-      name: "ExplorationTests", dependencies: ["Exploration", "Controller", "HAL", "Simulator", "Protocol", "Units"]),
+      name: "ExplorationTests",
+      dependencies: ["Exploration", "Controller", "HAL", "Simulator", "Protocol", "Units"]),
     .testTarget(
       name: "ControllerTests",
       dependencies: [
