@@ -111,7 +111,7 @@ public enum DeliveredZones {
     var deliveredRequest = request
     deliveredRequest.pairHighConductivity = [SiemensPerMetre?](repeating: nil, count: delivered.pairs.count)
     for (index, fit) in fits.enumerated() {
-      if let fit, fit.converged, fit.withinRange, let at = place[index] {
+      if let fit, fit.isUsed, let at = place[index] {
         deliveredRequest.pairHighConductivity[at] = SiemensPerMetre(fit.highSPerM)
       }
     }
@@ -145,8 +145,7 @@ public enum DeliveredZones {
     for pair in pairs where pair.complete && pair.measuredVoltageV == nil {
       notes.append("pair \(pair.label): no voltage was measured on its therapy pulses")
     }
-    for pair in pairs
-    where pair.delivered != nil && !(pair.fit.map { $0.converged && $0.withinRange } ?? false) {
+    for pair in pairs where pair.delivered != nil && pair.fit?.isUsed != true {
       let why =
         pair.fit == nil
         ? "no current rise measured to fit"

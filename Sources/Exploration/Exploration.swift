@@ -203,9 +203,6 @@ public enum Exploration {
     case .fault(let kind, _, _):
       switch kind {
       case .estop, .lidOpen, .footswitchRelease, .footswitchDisagree, .hwFault:
-        // Injected right before step `step`, so every read from that step on sees it: an edge
-        // whose last look read the changed lines at or after it must not have fired. (A change
-        // after that read, in the microseconds before the edge, is the look's own window.)
         refuse(
           later.filter { lookSaw(kind, at: step, before: $0.1) }, "its last look came after the change")
       case .i2cNak, .sensorStuck, .busStuck:

@@ -60,6 +60,10 @@ public struct ZoneComparison: Sendable, Equatable {
     /// The predicted rise met the measured one (within 0.5 %); false when the fit stopped
     /// before, at its bound or out of steps.
     public var converged: Bool
+    /// The fit settled on the measured rise inside its range: the pair's delivered zone is
+    /// solved with it (the library's ramp otherwise).
+    public var isUsed: Bool { converged && withinRange }
+
     public init(measuredRise: Double, highSPerM: Double, withinRange: Bool, converged: Bool = true) {
       self.measuredRise = measuredRise
       self.highSPerM = highSPerM
