@@ -12,10 +12,15 @@ import Testing
 /// been: the same outcome, the same pulses on the same pairs, nothing paused or aborted.
 @Suite(.serialized) struct ConsoleGarbageTests {
   /// The parts of a real-time treatment's summary that do not depend on how the machine's
-  /// scheduler timed it: the outcome, and each pulse's pair, kind and polarity, in order.
+  /// scheduler timed it: the outcome (with its fault's interlock and reason, if any, so that a
+  /// failure says why), and each pulse's pair, kind and polarity, in order.
   static func essentials(_ summary: [String: Any]) -> [String] {
     let pulses = (summary["pulses"] as? [[String: Any]]) ?? []
+    let fault = (summary["fault"] as? [String: Any]).map {
+      "fault \($0["interlock"] ?? "?"): \($0["reason"] ?? "?")"
+    }
     return ["outcome \(summary["outcome"] ?? "none")", "abort \(summary["abort_reason"] ?? "none")"]
+      + (fault.map { [$0] } ?? [])
       + pulses.map { "\($0["pair"] ?? "?") \($0["kind"] ?? "?") \($0["polarity"] ?? "?")" }
   }
 
@@ -46,14 +51,15 @@ import Testing
   @Test func garbageOnTheSocketLeavesTheTreatmentAsItWouldHaveBeen() throws {
     let quiet = try ConsoleTerminalTests.Treatment("garbage-quiet")
     defer { quiet.close() }
-    #expect(quiet.finish() == 0)
+    #expect(quiet.finish() == 0, "\(quiet.logTail())")
     let expected = Self.essentials(try quiet.summaryJSON())
 
     let treatment = try ConsoleTerminalTests.Treatment("garbage")
     defer { treatment.close() }
     let console = try ConsoleFloodTests.connect(treatment.socket)
     defer { close(console) }
-    try #require(ConsoleFloodTests.read(console, within: 60) { $0.type == .pulse })
+    try #require(
+      ConsoleFloodTests.read(console, within: 60) { $0.type == .pulse }, "\(treatment.logTail())")
     let stop = Locked(false)
     let socket = treatment.socket
     let flood = Thread.detachNewThreadWithResult { Self.garbage(socket, until: stop) }
@@ -61,9 +67,9 @@ import Testing
     stop.mutate { $0 = true }
     let sent = flood.wait()
     #expect(sent > 100, "only \(sent) messages of garbage were sent")
-    #expect(status == 0)
+    #expect(status == 0, "\(treatment.logTail())")
     let got = Self.essentials(try treatment.summaryJSON())
-    #expect(got == expected)
+    #expect(got == expected, "\(treatment.logTail())")
     #expect(expected.count == 52, "the outcome, no abort and 50 pulses: \(expected.prefix(3))")
   }
 }

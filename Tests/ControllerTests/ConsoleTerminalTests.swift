@@ -121,12 +121,16 @@ import Testing
     let socket: String
     let record: String
     let summary: String
+    /// What irectl wrote on its standard error: the reason when a treatment ends otherwise than
+    /// the test expected.
+    let log: String
     let process = Process()
 
     init(_ name: String, faults: [String] = []) throws {
       socket = Paths.temporary("\(name).sock")
       record = Paths.temporary("\(name).sqlite")
       summary = Paths.temporary("\(name).json")
+      log = Paths.temporary("\(name).log")
       let text = try String(contentsOfFile: Paths.protocolFile("pancreas-2probe"), encoding: .utf8)
         .replacingOccurrences(of: "  pulses: 90", with: "  pulses: 40")
       let protocolPath = Paths.temporary("\(name).yaml")
@@ -140,13 +144,20 @@ import Testing
           "--record", record, "--summary-json", summary,
         ] + faults.flatMap { ["--fault", $0] }
       process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
+      FileManager.default.createFile(atPath: log, contents: nil)
+      process.standardError = FileHandle(forWritingAtPath: log)
       try process.run()
     }
 
     func finish() -> Int32 {
       process.waitUntilExit()
       return process.terminationStatus
+    }
+
+    /// The last lines irectl wrote on its standard error.
+    func logTail(_ lines: Int = 12) -> String {
+      let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+      return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 
     func summaryJSON() throws -> [String: Any] {
@@ -160,7 +171,7 @@ import Testing
         process.terminate()
         process.waitUntilExit()
       }
-      for path in [socket, record, summary] { try? FileManager.default.removeItem(atPath: path) }
+      for path in [socket, record, summary, log] { try? FileManager.default.removeItem(atPath: path) }
     }
 
     deinit { close() }
