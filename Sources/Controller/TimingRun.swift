@@ -48,7 +48,7 @@ final class TimingRun: @unchecked Sendable {
     }
     thread.join()
     // A console's command that came while the last events were drained is recorded too.
-    for event in side?.take() ?? [] { observer.treatment(event) }
+    for event in side?.takeAll() ?? [] { observer.treatment(event) }
     return try result.get()
   }
 }

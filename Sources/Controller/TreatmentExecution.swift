@@ -105,7 +105,8 @@ struct TreatmentExecution {
       plan: plan, generator: generator, operator: treatmentOperator, observer: publisher,
       limits: SafetyLimits(plan: plan, board: board))
     if record != nil { sequencer.intentGate = gate }
-    let side = SideEvents()
+    let sideClock = UncheckedClock(clock: clock)
+    let side = SideEvents(now: { sideClock.now })
     if let telemetry { listen(to: telemetry.server, inbox: sequencer.inbox, side: side, clock: clock) }
     attach(sequencer)
     let run = TimingRun(sequencer: sequencer, realtime: realtime)
@@ -208,8 +209,8 @@ struct TreatmentExecution {
             command: "abort", accepted: taken, detail: taken ? reason : "the command ring is full",
             at: clock.now))
       case .failure(let refusal):
-        side.add(
-          .console(command: refusal.command ?? line, accepted: false, detail: refusal.reason, at: clock.now))
+        // The line itself only as `clean` leaves it: it may be anything a client sent.
+        side.addRefusal(command: refusal.command ?? clean(line, 40), detail: refusal.reason, at: clock.now)
       }
     }
   }

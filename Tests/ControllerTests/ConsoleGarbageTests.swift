@@ -71,5 +71,19 @@ import Testing
     let got = Self.essentials(try treatment.summaryJSON())
     #expect(got == expected, "\(treatment.logTail())")
     #expect(expected.count == 52, "the outcome, no abort and 50 pulses: \(expected.prefix(3))")
+
+    // The record kept the flood at its rate: five refused lines a second one by one, and a
+    // count of the rest; each line as `clean` leaves it (printable, at most 40 characters).
+    let refused = try ConsoleTerminalTests.rows(treatment.record).filter {
+      $0["table"] == "interlock_events" && $0["event"] == "console_refused"
+    }
+    let seconds = ((try treatment.summaryJSON())["duration_ms"] as? Double ?? 0) / 1000
+    let counts = refused.filter { ($0["reason"] ?? "").hasPrefix("refused lines: ") }
+    #expect(refused.count <= Int(seconds.rounded(.up) + 1) * 6, "\(refused.count) rows in \(seconds) s")
+    #expect(!counts.isEmpty, "no row counts the refusals past the rate")
+    for row in refused {
+      let command = String((row["reason"] ?? "").prefix { $0 != ":" })
+      #expect(command.count <= 40 && !command.unicodeScalars.contains { $0.value < 0x20 }, "\(command)")
+    }
   }
 }

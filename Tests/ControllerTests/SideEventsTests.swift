@@ -1,0 +1,88 @@
+import Sequencer
+import Testing
+import Units
+
+@testable import Controller
+
+/// Console events on their way to the record: every pause and abort kept, refused lines kept
+/// one by one up to a rate and counted past it.
+@Suite struct SideEventsTests {
+  /// A clock the test sets by hand.
+  final class Hand: @unchecked Sendable {
+    var now = Instant(nanoseconds: 0)
+  }
+
+  static func at(_ milliseconds: Int) -> Instant { Instant(nanoseconds: Int64(milliseconds) * 1_000_000) }
+
+  static func refusals(_ events: [TreatmentEvent]) -> [(command: String, detail: String, at: Instant)] {
+    events.compactMap {
+      guard case .console(let command, false, let detail, let at) = $0 else { return nil }
+      return (command, detail, at)
+    }
+  }
+
+  @Test func aFloodOfRefusalsIsRecordedAsFiveAndACount() {
+    let hand = Hand()
+    let side = SideEvents(now: { hand.now })
+    for index in 0..<1000 {
+      side.addRefusal(command: "x\(index)", detail: "not a JSON object", at: Self.at(index))
+    }
+    // Within the second: five one by one, nothing about the rest yet.
+    hand.now = Self.at(999)
+    let early = Self.refusals(side.take())
+    #expect(early.map(\.command) == ["x0", "x1", "x2", "x3", "x4"])
+    // The second is over: one event counts the 995 others, at the second's end.
+    hand.now = Self.at(1500)
+    let count = Self.refusals(side.take())
+    #expect(count.count == 1)
+    #expect(count.first?.command == "refused lines")
+    #expect(count.first?.detail.hasPrefix("995 more in the second before") == true)
+    #expect(count.first?.at == Self.at(1000))
+    #expect(side.take().isEmpty)
+  }
+
+  @Test func pausesAndAbortsAreNeverCountedAgainstTheRefusals() {
+    let hand = Hand()
+    let side = SideEvents(now: { hand.now })
+    for index in 0..<20 {
+      side.addRefusal(command: "junk", detail: "no command", at: Self.at(index))
+    }
+    for index in 0..<20 {
+      side.add(
+        .console(
+          command: "pause", accepted: true, detail: "pause asked by a console", at: Self.at(20 + index)))
+    }
+    let events = side.take()
+    let taken = events.filter { if case .console(_, true, _, _) = $0 { return true } else { return false } }
+    #expect(taken.count == 20)
+    #expect(Self.refusals(events).count == 5)
+  }
+
+  @Test func aNewSecondRecordsFiveAgainAndTheEndCountsWhatIsLeft() {
+    let hand = Hand()
+    let side = SideEvents(now: { hand.now })
+    for index in 0..<8 { side.addRefusal(command: "a\(index)", detail: "d", at: Self.at(index)) }
+    // The next refusal, 1.2 s later, closes the first second (3 not recorded) and opens another.
+    for index in 0..<7 { side.addRefusal(command: "b\(index)", detail: "d", at: Self.at(1200 + index)) }
+    hand.now = Self.at(1300)
+    let events = Self.refusals(side.take())
+    #expect(
+      events.map(\.command) == ["a0", "a1", "a2", "a3", "a4", "refused lines", "b0", "b1", "b2", "b3", "b4"])
+    #expect(events[5].detail.hasPrefix("3 more"))
+    // The treatment ends within that second: its count is not left behind.
+    hand.now = Self.at(1400)
+    let last = Self.refusals(side.takeAll())
+    #expect(last.count == 1)
+    #expect(last.first?.detail.hasPrefix("2 more") == true)
+    #expect(last.first?.at == Self.at(1400))
+  }
+
+  @Test func aQuietSecondLeavesNoCount() {
+    let hand = Hand()
+    let side = SideEvents(now: { hand.now })
+    for index in 0..<5 { side.addRefusal(command: "c\(index)", detail: "d", at: Self.at(index)) }
+    hand.now = Self.at(5000)
+    #expect(Self.refusals(side.take()).count == 5)
+    #expect(side.takeAll().isEmpty)
+  }
+}
