@@ -37,25 +37,27 @@ final class SideEvents: @unchecked Sendable {
     lock.withLock { keep(event) }
   }
 
-  /// A line a console sent that is not a command it may give; `command` is worked out only
-  /// for a refusal that is recorded (a flood's are counted, not cleaned).
-  func addRefusal(command: @autoclosure () -> String, detail: String, at instant: Instant) {
+  /// A line a console sent that is not a command it may give (as the server cleaned it).
+  func addRefusal(command: String, detail: String, at instant: Instant) {
     lock.withLock {
       closeWindow(at: instant)
       if windowStart == nil { windowStart = instant }
       if recorded < Self.refusalsPerSecond {
         recorded += 1
-        keep(.console(command: command(), accepted: false, detail: detail, at: instant))
+        keep(.console(command: command, accepted: false, detail: detail, at: instant))
       } else {
         unrecorded += 1
       }
     }
   }
 
+  /// The clock is read only while a counting second is open: refusals come only with
+  /// telemetry, whose clocks (the real one, the simulator's in real time) compute `now` from
+  /// CLOCK_MONOTONIC alone; a virtual clock, which only the timing thread may read, never
+  /// gets here.
   func take() -> [TreatmentEvent] {
-    let instant = now()
-    return lock.withLock {
-      closeWindow(at: instant)
+    lock.withLock {
+      if windowStart != nil { closeWindow(at: now()) }
       defer { pending.removeAll(keepingCapacity: true) }
       return pending
     }
@@ -64,22 +66,24 @@ final class SideEvents: @unchecked Sendable {
   /// Everything still waiting, the count of a second not yet over included: the treatment
   /// has ended and nothing comes after.
   func takeAll() -> [TreatmentEvent] {
-    let instant = now()
-    return lock.withLock {
-      closeWindow(at: instant, force: true)
+    lock.withLock {
+      if windowStart != nil { closeWindow(at: now(), force: true) }
       defer { pending.removeAll(keepingCapacity: true) }
       return pending
     }
   }
 
-  /// Caller holds the lock.
-  private func keep(_ event: TreatmentEvent) {
-    if pending.count < limit { pending.append(event) }
+  /// Caller holds the lock. `always`: kept even past `limit` (a second's count, one event,
+  /// which must not be the thing a stalled drain loses).
+  private func keep(_ event: TreatmentEvent, always: Bool = false) {
+    if always || pending.count < limit { pending.append(event) }
   }
 
   /// Caller holds the lock. Ends the counting second once `instant` is a second past its
   /// start (or at once, `force`d), saying how many refusals it did not record one by one, at
-  /// the end of that second.
+  /// the end of that second. (Times are read outside the lock by the threads that add
+  /// refusals, so a count may carry an instant a few microseconds off the refusals it counts;
+  /// nothing orders the record's rows by time.)
   private func closeWindow(at instant: Instant, force: Bool = false) {
     guard let start = windowStart, force || instant - start >= .seconds(1) else { return }
     if unrecorded > 0 {
@@ -87,9 +91,9 @@ final class SideEvents: @unchecked Sendable {
         .console(
           command: "refused lines", accepted: false,
           detail:
-            "\(unrecorded) more in the second before, not recorded one by one"
+            "\(unrecorded) more since the last one recorded, not recorded one by one"
             + " (at most \(Self.refusalsPerSecond) a second are)",
-          at: min(instant, start + .seconds(1))))
+          at: min(instant, start + .seconds(1))), always: true)
     }
     windowStart = nil
     recorded = 0

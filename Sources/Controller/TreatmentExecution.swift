@@ -209,8 +209,7 @@ struct TreatmentExecution {
             command: "abort", accepted: taken, detail: taken ? reason : "the command ring is full",
             at: clock.now))
       case .failure(let refusal):
-        // The line itself only as `clean` leaves it: it may be anything a client sent.
-        side.addRefusal(command: refusal.command ?? clean(line, 40), detail: refusal.reason, at: clock.now)
+        side.addRefusal(command: refusal.command ?? line, detail: refusal.reason, at: clock.now)
       }
     }
   }

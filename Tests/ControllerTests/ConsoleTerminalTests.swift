@@ -145,7 +145,7 @@ import Testing
         ] + faults.flatMap { ["--fault", $0] }
       process.standardOutput = FileHandle.nullDevice
       FileManager.default.createFile(atPath: log, contents: nil)
-      process.standardError = FileHandle(forWritingAtPath: log)
+      process.standardError = FileHandle(forWritingAtPath: log) ?? FileHandle.nullDevice
       try process.run()
     }
 

@@ -36,7 +36,7 @@ import Units
     let count = Self.refusals(side.take())
     #expect(count.count == 1)
     #expect(count.first?.command == "refused lines")
-    #expect(count.first?.detail.hasPrefix("995 more in the second before") == true)
+    #expect(count.first?.detail.hasPrefix("995 more since the last one recorded") == true)
     #expect(count.first?.at == Self.at(1000))
     #expect(side.take().isEmpty)
   }
