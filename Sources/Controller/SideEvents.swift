@@ -6,71 +6,94 @@ import Units
 /// that drains the treatment's events, which passes them to the record, the summary and the
 /// consoles with the rest.
 ///
-/// Refused lines are recorded at a bounded rate, across every client: the telemetry server
-/// drops a client past five refused lines a second, but a flood of connections that each send
-/// a few would otherwise put thousands of rows a second into the record (and as many lines
-/// onto the operator's terminal), and keep the draining thread, which also makes each pulse's
-/// intent durable, from its work. Past `refusalsPerSecond` in a second, refusals are counted,
-/// and one event says how many were not recorded one by one. Pauses and aborts are never
-/// counted against it.
+/// A console's events are recorded at a bounded rate, across every client: the telemetry
+/// server drops a client past five refused lines a second and records none of one client's
+/// repeats past five commands a second, but a flood of connections that each send a few lines
+/// would otherwise put thousands of rows a second into the record (and as many lines onto the
+/// operator's terminal), and keep the draining thread, which also makes each pulse's intent
+/// durable, from its work. Each kind of event (refused lines; pauses taken; pauses not taken;
+/// aborts likewise) has its own counting second: past `perSecond` in it, events of that kind
+/// are counted, and one event at the end of the second says how many were not recorded one
+/// by one. What a console's command does is never touched: this is about the record only.
 final class SideEvents: @unchecked Sendable {
   private let lock = NSLock()
   private var pending: [TreatmentEvent] = []
-  /// At most this many wait at once; more are not kept. (A console's repeats past five
-  /// commands a second act but are not recorded, and refusals are bounded by
-  /// `refusalsPerSecond`, long before anything could reach this.)
+  /// At most this many wait at once; more are not kept. (Every kind is bounded by
+  /// `perSecond`, long before anything could reach this.)
   let limit = 256
-  /// Refused lines recorded one by one in a second, at most.
-  static let refusalsPerSecond = 5
+  /// A console's events of one kind recorded one by one in a counting second, at most.
+  static let perSecond = 5
+
+  /// One kind's counting second: since `start`, `recorded` went in one by one and
+  /// `unrecorded` were only counted.
+  private struct Window {
+    var start: Instant
+    var recorded = 0
+    var unrecorded = 0
+  }
+  /// Keyed by what the count's event says: its command and whether it was taken.
+  private struct Kind: Hashable {
+    var command: String
+    var accepted: Bool
+  }
+  private var windows: [Kind: Window] = [:]
 
   private let now: @Sendable () -> Instant
-  /// The second refusals are counted in: since `windowStart`, `recorded` went in one by one
-  /// and `unrecorded` were only counted.
-  private var windowStart: Instant?
-  private var recorded = 0
-  private var unrecorded = 0
 
   /// `now`: the treatment's clock, read from the server's and the draining thread.
   init(now: @escaping @Sendable () -> Instant) { self.now = now }
 
-  func add(_ event: TreatmentEvent) {
-    lock.withLock { keep(event) }
+  /// A console's pause or abort (`accepted` when it went into the command ring).
+  func addCommand(_ command: String, accepted: Bool, detail: String, at instant: Instant) {
+    lock.withLock {
+      count(
+        Kind(command: command, accepted: accepted),
+        .console(command: command, accepted: accepted, detail: detail, at: instant), at: instant)
+    }
   }
 
   /// A line a console sent that is not a command it may give (as the server cleaned it).
   func addRefusal(command: String, detail: String, at instant: Instant) {
     lock.withLock {
-      closeWindow(at: instant)
-      if windowStart == nil { windowStart = instant }
-      if recorded < Self.refusalsPerSecond {
-        recorded += 1
-        keep(.console(command: command, accepted: false, detail: detail, at: instant))
-      } else {
-        unrecorded += 1
-      }
+      count(
+        Kind(command: "refused lines", accepted: false),
+        .console(command: command, accepted: false, detail: detail, at: instant), at: instant)
     }
   }
 
-  /// The clock is read only while a counting second is open: refusals come only with
-  /// telemetry, whose clocks (the real one, the simulator's in real time) compute `now` from
-  /// CLOCK_MONOTONIC alone; a virtual clock, which only the timing thread may read, never
-  /// gets here.
+  /// The clock is read only while a counting second is open: a console's events come only
+  /// with telemetry, whose clocks (the real one, the simulator's in real time) compute `now`
+  /// from CLOCK_MONOTONIC alone; a virtual clock, which only the timing thread may read,
+  /// never gets here.
   func take() -> [TreatmentEvent] {
     lock.withLock {
-      if windowStart != nil { closeWindow(at: now()) }
+      if !windows.isEmpty { closeWindows(at: now()) }
       defer { pending.removeAll(keepingCapacity: true) }
       return pending
     }
   }
 
-  /// Everything still waiting, the count of a second not yet over included: the treatment
+  /// Everything still waiting, the counts of seconds not yet over included: the treatment
   /// has ended and nothing comes after.
   func takeAll() -> [TreatmentEvent] {
     lock.withLock {
-      if windowStart != nil { closeWindow(at: now(), force: true) }
+      if !windows.isEmpty { closeWindows(at: now(), force: true) }
       defer { pending.removeAll(keepingCapacity: true) }
       return pending
     }
+  }
+
+  /// Caller holds the lock.
+  private func count(_ kind: Kind, _ event: TreatmentEvent, at instant: Instant) {
+    closeWindows(at: instant)
+    var window = windows[kind] ?? Window(start: instant)
+    if window.recorded < Self.perSecond {
+      window.recorded += 1
+      keep(event)
+    } else {
+      window.unrecorded += 1
+    }
+    windows[kind] = window
   }
 
   /// Caller holds the lock. `always`: kept even past `limit` (a second's count, one event,
@@ -79,24 +102,23 @@ final class SideEvents: @unchecked Sendable {
     if always || pending.count < limit { pending.append(event) }
   }
 
-  /// Caller holds the lock. Ends the counting second once `instant` is a second past its
-  /// start (or at once, `force`d), saying how many refusals it did not record one by one, at
-  /// the end of that second. (Times are read outside the lock by the threads that add
-  /// refusals, so a count may carry an instant a few microseconds off the refusals it counts;
-  /// nothing orders the record's rows by time.)
-  private func closeWindow(at instant: Instant, force: Bool = false) {
-    guard let start = windowStart, force || instant - start >= .seconds(1) else { return }
-    if unrecorded > 0 {
-      keep(
-        .console(
-          command: "refused lines", accepted: false,
-          detail:
-            "\(unrecorded) more since the last one recorded, not recorded one by one"
-            + " (at most \(Self.refusalsPerSecond) a second are)",
-          at: min(instant, start + .seconds(1))), always: true)
+  /// Caller holds the lock. Ends every counting second that `instant` is a second past the
+  /// start of (or all of them, `force`d), saying for each how many events it did not record
+  /// one by one, at the end of that second. (Times are read outside the lock by the threads
+  /// that add events, so a count may carry an instant a few microseconds off the events it
+  /// counts; nothing orders the record's rows by time.)
+  private func closeWindows(at instant: Instant, force: Bool = false) {
+    for (kind, window) in windows where force || instant - window.start >= .seconds(1) {
+      if window.unrecorded > 0 {
+        keep(
+          .console(
+            command: kind.command, accepted: kind.accepted,
+            detail:
+              "\(window.unrecorded) more since the last one recorded, not recorded one by one"
+              + " (at most \(Self.perSecond) a second are)",
+            at: min(instant, window.start + .seconds(1))), always: true)
+      }
+      windows[kind] = nil
     }
-    windowStart = nil
-    recorded = 0
-    unrecorded = 0
   }
 }

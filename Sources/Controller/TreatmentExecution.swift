@@ -175,7 +175,8 @@ struct TreatmentExecution {
   /// A console's command: pause and abort go to the timing loop; anything else is refused. Both
   /// are recorded (through `side`, with the treatment's events), except a repeat past the
   /// server's rate (a key held down, a flood): it acts like the others, and is not recorded
-  /// again.
+  /// again; and past five of a kind in a second across all clients, they are counted
+  /// (`SideEvents`).
   private func listen(
     to server: TelemetryServer, inbox: CommandInbox, side: SideEvents, clock: any MonotonicClock
   ) {
@@ -186,10 +187,9 @@ struct TreatmentExecution {
       case .success(.pause):
         let taken = inbox.push(.pause)
         if repeated { return }
-        side.add(
-          .console(
-            command: "pause", accepted: taken,
-            detail: taken ? "pause asked by a console" : "the command ring is full", at: clock.now))
+        side.addCommand(
+          "pause", accepted: taken, detail: taken ? "pause asked by a console" : "the command ring is full",
+          at: clock.now)
       case .success(.abort(let reason)):
         // A flood of pauses from another console can fill the ring for a moment: an abort
         // waits for the timing loop to make room (it reads the ring every turn) rather than be
@@ -204,10 +204,8 @@ struct TreatmentExecution {
         }
         firstAbort.store(false, ordering: .relaxed)
         if repeated { return }
-        side.add(
-          .console(
-            command: "abort", accepted: taken, detail: taken ? reason : "the command ring is full",
-            at: clock.now))
+        side.addCommand(
+          "abort", accepted: taken, detail: taken ? reason : "the command ring is full", at: clock.now)
       case .failure(let refusal):
         side.addRefusal(command: refusal.command ?? line, detail: refusal.reason, at: clock.now)
       }

@@ -41,21 +41,30 @@ import Units
     #expect(side.take().isEmpty)
   }
 
-  @Test func pausesAndAbortsAreNeverCountedAgainstTheRefusals() {
+  @Test func eachKindHasItsOwnSecond() {
     let hand = Hand()
     let side = SideEvents(now: { hand.now })
+    for index in 0..<20 { side.addRefusal(command: "junk", detail: "no command", at: Self.at(index)) }
     for index in 0..<20 {
-      side.addRefusal(command: "junk", detail: "no command", at: Self.at(index))
+      side.addCommand("pause", accepted: true, detail: "pause asked by a console", at: Self.at(20 + index))
     }
-    for index in 0..<20 {
-      side.add(
-        .console(
-          command: "pause", accepted: true, detail: "pause asked by a console", at: Self.at(20 + index)))
+    for index in 0..<3 {
+      side.addCommand("pause", accepted: false, detail: "the command ring is full", at: Self.at(40 + index))
     }
-    let events = side.take()
-    let taken = events.filter { if case .console(_, true, _, _) = $0 { return true } else { return false } }
-    #expect(taken.count == 20)
-    #expect(Self.refusals(events).count == 5)
+    side.addCommand("abort", accepted: true, detail: "bleeding", at: Self.at(50))
+    hand.now = Self.at(1100)
+    let events = side.take().compactMap { event -> String? in
+      guard case .console(let command, let accepted, let detail, _) = event else { return nil }
+      return "\(command) \(accepted) \(detail.prefix(6))"
+    }
+    // Five of each kind one by one, the abort among them, and a count for each kind past five.
+    #expect(events.filter { $0.hasPrefix("junk") }.count == 5)
+    #expect(events.filter { $0 == "pause true pause " }.count == 5)
+    #expect(events.filter { $0 == "pause false the co" }.count == 3)
+    #expect(events.contains("abort true bleedi"))
+    #expect(events.contains("refused lines false 15 mor"))
+    #expect(events.contains("pause true 15 mor"))
+    #expect(events.count == 5 + 5 + 3 + 1 + 2)
   }
 
   @Test func aNewSecondRecordsFiveAgainAndTheEndCountsWhatIsLeft() {
