@@ -31,10 +31,12 @@ final class SideEvents: @unchecked Sendable {
     var recorded = 0
     var unrecorded = 0
   }
-  /// Keyed by what the count's event says: its command and whether it was taken.
-  private struct Kind: Hashable {
+  /// Keyed by what the count's event says: its name (plural, so that a count never reads
+  /// as a command itself: "pauses taken: 15 more ...") and whether they were taken.
+  private struct Kind: Hashable, Comparable {
     var command: String
     var accepted: Bool
+    static func < (a: Kind, b: Kind) -> Bool { a.command < b.command }
   }
   private var windows: [Kind: Window] = [:]
 
@@ -47,7 +49,7 @@ final class SideEvents: @unchecked Sendable {
   func addCommand(_ command: String, accepted: Bool, detail: String, at instant: Instant) {
     lock.withLock {
       count(
-        Kind(command: command, accepted: accepted),
+        Kind(command: "\(command)s \(accepted ? "taken" : "not taken")", accepted: accepted),
         .console(command: command, accepted: accepted, detail: detail, at: instant), at: instant)
     }
   }
@@ -108,7 +110,9 @@ final class SideEvents: @unchecked Sendable {
   /// that add events, so a count may carry an instant a few microseconds off the events it
   /// counts; nothing orders the record's rows by time.)
   private func closeWindows(at instant: Instant, force: Bool = false) {
-    for (kind, window) in windows where force || instant - window.start >= .seconds(1) {
+    // In the kinds' order, not the dictionary's (which differs from run to run).
+    let over = windows.filter { force || instant - $0.value.start >= .seconds(1) }
+    for (kind, window) in over.sorted(by: { $0.key < $1.key }) {
       if window.unrecorded > 0 {
         keep(
           .console(

@@ -74,7 +74,7 @@ import Testing
     let commands = try ConsoleTerminalTests.rows(treatment.record).filter { $0["event"] == "console_command" }
     #expect(commands.contains { $0["reason"]?.contains("bleeding") == true })
     // At most five a second of one client's commands are recorded one by one.
-    let recordedPauses = commands.filter { $0["reason"]?.hasPrefix("pause") == true }.count
+    let recordedPauses = commands.filter { $0["reason"]?.hasPrefix("pause:") == true }.count
     #expect(recordedPauses <= 5 * seconds, "\(recordedPauses) pauses recorded in \(seconds) s")
   }
 }

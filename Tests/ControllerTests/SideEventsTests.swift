@@ -4,8 +4,8 @@ import Units
 
 @testable import Controller
 
-/// Console events on their way to the record: every pause and abort kept, refused lines kept
-/// one by one up to a rate and counted past it.
+/// Console events on their way to the record: each kind (refused lines, pauses and aborts
+/// taken or not) kept one by one up to five in its own counting second, and counted past it.
 @Suite struct SideEventsTests {
   /// A clock the test sets by hand.
   final class Hand: @unchecked Sendable {
@@ -63,8 +63,43 @@ import Units
     #expect(events.filter { $0 == "pause false the co" }.count == 3)
     #expect(events.contains("abort true bleedi"))
     #expect(events.contains("refused lines false 15 mor"))
-    #expect(events.contains("pause true 15 mor"))
+    #expect(events.contains("pauses taken true 15 mor"))
     #expect(events.count == 5 + 5 + 3 + 1 + 2)
+  }
+
+  @Test func aKindsSecondStartsAtItsOwnFirstEvent() {
+    let hand = Hand()
+    let side = SideEvents(now: { hand.now })
+    for index in 0..<10 { side.addRefusal(command: "r\(index)", detail: "d", at: Self.at(index)) }
+    for index in 0..<10 {
+      side.addCommand("abort", accepted: true, detail: "a\(index)", at: Self.at(600 + index))
+    }
+    // At 1.1 s only the refusals' second is over: its count, at its end; the aborts' goes on.
+    hand.now = Self.at(1100)
+    let first = Self.refusals(side.take())
+    #expect(first.filter { $0.command == "refused lines" }.map(\.at) == [Self.at(1000)])
+    #expect(first.filter { $0.command.hasPrefix("r") }.count == 5 + 1)
+    // A refusal at 1.65 s opens a new second for refusals and closes the aborts' (past 1.6 s).
+    side.addRefusal(command: "late", detail: "d", at: Self.at(1650))
+    hand.now = Self.at(1660)
+    let second = side.take().compactMap { event -> String? in
+      guard case .console(let command, let accepted, let detail, let at) = event else { return nil }
+      return "\(command) \(accepted) \(detail.prefix(2)) \(at == Self.at(1600))"
+    }
+    #expect(second == ["aborts taken true 5  true", "late false d false"])
+  }
+
+  @Test func theSixthAbortOfASecondIsCounted() {
+    let hand = Hand()
+    let side = SideEvents(now: { hand.now })
+    for index in 0..<6 { side.addCommand("abort", accepted: true, detail: "a\(index)", at: Self.at(index)) }
+    hand.now = Self.at(1000)
+    let events = side.take().compactMap { event -> String? in
+      guard case .console(let command, true, let detail, _) = event else { return nil }
+      return "\(command): \(detail.prefix(6))"
+    }
+    #expect(
+      events == ["abort: a0", "abort: a1", "abort: a2", "abort: a3", "abort: a4", "aborts taken: 1 more"])
   }
 
   @Test func aNewSecondRecordsFiveAgainAndTheEndCountsWhatIsLeft() {
