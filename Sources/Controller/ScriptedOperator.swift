@@ -84,8 +84,13 @@ public final class ScriptedOperator: TreatmentOperator {
       let reasons = pause.causes.interlocks.map(\.reason).joined(separator: "; ")
       return .abort(reason: "paused for \(formatted(pause.duration.seconds)) s: \(reasons)")
     }
-    operatorPauseSince = pause.causes.contains(.operatorPause) ? operatorPauseSince ?? pause.now : nil
-    triggerLossSince = pause.causes.contains(.ecgTrigger) ? triggerLossSince ?? pause.now : nil
+    // A moment from an earlier pause is no part of this one: each pause is waited out anew
+    // (a console's second pause an hour after the first is looked at for its own three
+    // seconds, not resumed at once).
+    let thisPause = { (since: Instant?) in since.flatMap { $0 >= pause.began ? $0 : nil } }
+    operatorPauseSince =
+      pause.causes.contains(.operatorPause) ? thisPause(operatorPauseSince) ?? pause.now : nil
+    triggerLossSince = pause.causes.contains(.ecgTrigger) ? thisPause(triggerLossSince) ?? pause.now : nil
     // Only the causes that are the operator's to end are worth a resume; the footswitch and
     // the heat-sink end theirs by themselves. A resume answers the causes that stood when it
     // was told, none that joined later.

@@ -67,3 +67,21 @@ extension ScriptedOperatorTests {
     #expect(person.paused(pause(.operatorPause, began: 1, now: 4)) == .wait)
   }
 }
+
+extension ScriptedOperatorTests {
+  /// Each pause is waited out anew: after the operator's first pause was resumed, a second one
+  /// a minute later gets its own three seconds, not a resume at once; likewise a trigger loss.
+  @Test func aLaterPauseIsWaitedOutAnew() {
+    let person = ScriptedOperator()
+    #expect(person.paused(pause(.operatorPause, began: 10, now: 10)) == .wait)
+    #expect(person.paused(pause(.operatorPause, began: 10, now: 13)) == .resume)
+    #expect(person.paused(pause(.operatorPause, began: 70, now: 70)) == .wait, "asked just now")
+    #expect(person.paused(pause(.operatorPause, began: 70, now: 72.9)) == .wait)
+    #expect(person.paused(pause(.operatorPause, began: 70, now: 73)) == .resume)
+
+    #expect(person.paused(pause(.ecgTrigger, began: 100, now: 100)) == .wait)
+    #expect(person.paused(pause(.ecgTrigger, began: 100, now: 105)) == .resume)
+    #expect(person.paused(pause(.ecgTrigger, began: 106, now: 106)) == .wait, "the heart still gone")
+    #expect(person.paused(pause(.ecgTrigger, began: 106, now: 111)) == .resume)
+  }
+}
