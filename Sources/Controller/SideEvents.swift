@@ -33,53 +33,51 @@ final class SideEvents: @unchecked Sendable {
   }
   /// Keyed by what the count's event says: its name (plural, so that a count never reads
   /// as a command itself: "pauses taken: 15 more ...") and whether they were taken.
-  private struct Kind: Hashable, Comparable {
+  private struct Kind: Hashable {
     var command: String
     var accepted: Bool
-    static func < (a: Kind, b: Kind) -> Bool { a.command < b.command }
   }
   private var windows: [Kind: Window] = [:]
 
   private let now: @Sendable () -> Instant
 
-  /// `now`: the treatment's clock, read from the server's and the draining thread.
+  /// `now`: the treatment's clock, read from the server's and the draining thread. It is read
+  /// only for a console's event and while a counting second is open: a console's events come
+  /// only with telemetry, whose clocks (the real one, the simulator's in real time) compute
+  /// `now` from CLOCK_MONOTONIC alone; a virtual clock, which only the timing thread may read,
+  /// never gets here.
   init(now: @escaping @Sendable () -> Instant) { self.now = now }
 
-  /// A console's pause or abort (`accepted` when it went into the command ring).
-  func addCommand(_ command: String, accepted: Bool, detail: String, at instant: Instant) {
+  /// A console's pause or abort, now (`accepted` when it went into the command ring).
+  func addCommand(_ command: String, accepted: Bool, detail: String) {
     lock.withLock {
+      let instant = now()
       count(
         Kind(command: "\(command)s \(accepted ? "taken" : "not taken")", accepted: accepted),
         .console(command: command, accepted: accepted, detail: detail, at: instant), at: instant)
     }
   }
 
-  /// A line a console sent that is not a command it may give (as the server cleaned it).
-  func addRefusal(command: String, detail: String, at instant: Instant) {
+  /// A line a console sent that is not a command it may give (as the server cleaned it), now.
+  func addRefusal(command: String, detail: String) {
     lock.withLock {
+      let instant = now()
       count(
         Kind(command: "refused lines", accepted: false),
         .console(command: command, accepted: false, detail: detail, at: instant), at: instant)
     }
   }
 
-  /// The clock is read only while a counting second is open: a console's events come only
-  /// with telemetry, whose clocks (the real one, the simulator's in real time) compute `now`
-  /// from CLOCK_MONOTONIC alone; a virtual clock, which only the timing thread may read,
-  /// never gets here.
-  func take() -> [TreatmentEvent] {
-    lock.withLock {
-      if !windows.isEmpty { closeWindows(at: now()) }
-      defer { pending.removeAll(keepingCapacity: true) }
-      return pending
-    }
-  }
+  /// What waits, with the counts of the seconds that are over.
+  func take() -> [TreatmentEvent] { drain(force: false) }
 
   /// Everything still waiting, the counts of seconds not yet over included: the treatment
   /// has ended and nothing comes after.
-  func takeAll() -> [TreatmentEvent] {
+  func takeAll() -> [TreatmentEvent] { drain(force: true) }
+
+  private func drain(force: Bool) -> [TreatmentEvent] {
     lock.withLock {
-      if !windows.isEmpty { closeWindows(at: now(), force: true) }
+      if !windows.isEmpty { closeWindows(at: now(), force: force) }
       defer { pending.removeAll(keepingCapacity: true) }
       return pending
     }
@@ -106,13 +104,11 @@ final class SideEvents: @unchecked Sendable {
 
   /// Caller holds the lock. Ends every counting second that `instant` is a second past the
   /// start of (or all of them, `force`d), saying for each how many events it did not record
-  /// one by one, at the end of that second. (Times are read outside the lock by the threads
-  /// that add events, so a count may carry an instant a few microseconds off the events it
-  /// counts; nothing orders the record's rows by time.)
+  /// one by one, at the end of that second.
   private func closeWindows(at instant: Instant, force: Bool = false) {
     // In the kinds' order, not the dictionary's (which differs from run to run).
     let over = windows.filter { force || instant - $0.value.start >= .seconds(1) }
-    for (kind, window) in over.sorted(by: { $0.key < $1.key }) {
+    for (kind, window) in over.sorted(by: { $0.key.command < $1.key.command }) {
       if window.unrecorded > 0 {
         keep(
           .console(

@@ -107,7 +107,7 @@ struct TreatmentExecution {
     if record != nil { sequencer.intentGate = gate }
     let sideClock = UncheckedClock(clock: clock)
     let side = SideEvents(now: { sideClock.now })
-    if let telemetry { listen(to: telemetry.server, inbox: sequencer.inbox, side: side, clock: clock) }
+    if let telemetry { listen(to: telemetry.server, inbox: sequencer.inbox, side: side) }
     attach(sequencer)
     let run = TimingRun(sequencer: sequencer, realtime: realtime)
     let allowance =
@@ -177,10 +177,7 @@ struct TreatmentExecution {
   /// server's rate (a key held down, a flood): it acts like the others, and is not recorded
   /// again; and past five of a kind in a second across all clients, they are counted
   /// (`SideEvents`).
-  private func listen(
-    to server: TelemetryServer, inbox: CommandInbox, side: SideEvents, clock: any MonotonicClock
-  ) {
-    let clock = UncheckedClock(clock: clock)
+  private func listen(to server: TelemetryServer, inbox: CommandInbox, side: SideEvents) {
     let firstAbort = ManagedAtomic(true)
     server.onCommand { line, parsed, repeated in
       switch parsed {
@@ -188,8 +185,7 @@ struct TreatmentExecution {
         let taken = inbox.push(.pause)
         if repeated { return }
         side.addCommand(
-          "pause", accepted: taken, detail: taken ? "pause asked by a console" : "the command ring is full",
-          at: clock.now)
+          "pause", accepted: taken, detail: taken ? "pause asked by a console" : "the command ring is full")
       case .success(.abort(let reason)):
         // A flood of pauses from another console can fill the ring for a moment: an abort
         // waits for the timing loop to make room (it reads the ring every turn) rather than be
@@ -204,10 +200,9 @@ struct TreatmentExecution {
         }
         firstAbort.store(false, ordering: .relaxed)
         if repeated { return }
-        side.addCommand(
-          "abort", accepted: taken, detail: taken ? reason : "the command ring is full", at: clock.now)
+        side.addCommand("abort", accepted: taken, detail: taken ? reason : "the command ring is full")
       case .failure(let refusal):
-        side.addRefusal(command: refusal.command ?? line, detail: refusal.reason, at: clock.now)
+        side.addRefusal(command: refusal.command ?? line, detail: refusal.reason)
       }
     }
   }

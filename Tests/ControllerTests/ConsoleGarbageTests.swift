@@ -68,7 +68,8 @@ import Testing
     let sent = flood.wait()
     #expect(sent > 100, "only \(sent) messages of garbage were sent")
     #expect(status == 0, "\(treatment.logTail())")
-    let got = Self.essentials(try treatment.summaryJSON())
+    let summary = try treatment.summaryJSON()
+    let got = Self.essentials(summary)
     #expect(got == expected, "\(treatment.logTail())")
     #expect(expected.count == 52, "the outcome, no abort and 50 pulses: \(expected.prefix(3))")
 
@@ -78,7 +79,7 @@ import Testing
     let refused = try ConsoleTerminalTests.rows(treatment.record).filter {
       $0["table"] == "interlock_events" && $0["event"] == "console_refused"
     }
-    let seconds = ((try treatment.summaryJSON())["duration_ms"] as? Double ?? 0) / 1000
+    let seconds = (summary["duration_ms"] as? Double ?? 0) / 1000
     let counts = refused.filter { ($0["reason"] ?? "").hasPrefix("refused lines: ") }
     #expect(refused.count <= Int(seconds.rounded(.up) + 1) * 6, "\(refused.count) rows in \(seconds) s")
     #expect(!counts.isEmpty, "no row counts the refusals past the rate")

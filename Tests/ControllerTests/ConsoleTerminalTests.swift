@@ -144,7 +144,7 @@ import Testing
           "--record", record, "--summary-json", summary,
         ] + faults.flatMap { ["--fault", $0] }
       process.standardOutput = FileHandle.nullDevice
-      FileManager.default.createFile(atPath: log, contents: nil)
+      _ = FileManager.default.createFile(atPath: log, contents: nil)  // if not, no log: nullDevice below
       process.standardError = FileHandle(forWritingAtPath: log) ?? FileHandle.nullDevice
       try process.run()
     }
