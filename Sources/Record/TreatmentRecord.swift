@@ -43,26 +43,29 @@ public final class TreatmentRecord {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
       }
       try TreatmentRecord.checkFile(path)
-      // Created here, not by SQLite, so that a shared record gets the group's mode (SQLite
-      // gives its -wal and -shm files the database's mode).
-      let created = TreatmentRecord.openFile(path, O_RDWR | O_CREAT | O_CLOEXEC)
-      guard created >= 0 else {
-        throw OpenError(path: path, detail: String(cString: strerror(errno)))
+      queue = try TreatmentRecord.whileOpening(path) {
+        // Created here, not by SQLite, so that a shared record gets the group's mode (SQLite
+        // gives its -wal and -shm files the database's mode).
+        let created = TreatmentRecord.openFile(path, O_RDWR | O_CREAT | O_CLOEXEC)
+        guard created >= 0 else {
+          throw OpenError(path: path, detail: String(cString: strerror(errno)))
+        }
+        close(created)
+        var configuration = Configuration()
+        // Another process reading or writing the file (a `records` command, a backup, a query)
+        // is waited for, within a bound, instead of failing the commit at once.
+        configuration.busyMode = .timeout(TreatmentRecord.busyTimeout)
+        configuration.prepareDatabase { db in
+          try db.execute(sql: "PRAGMA synchronous = FULL")
+          try db.execute(sql: "PRAGMA cache_size = -\(TreatmentRecord.pageCacheKiB)")
+        }
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        let migrator = RecordSchema.migrator()
+        try queue.read { db in try TreatmentRecord.checkSchema(db, path: path, migrator: migrator) }
+        try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+        try migrator.migrate(queue)
+        return queue
       }
-      close(created)
-      var configuration = Configuration()
-      // Another process reading or writing the file (a `records` command, a backup, a query)
-      // is waited for, within a bound, instead of failing the commit at once.
-      configuration.busyMode = .timeout(TreatmentRecord.busyTimeout)
-      configuration.prepareDatabase { db in
-        try db.execute(sql: "PRAGMA synchronous = FULL")
-        try db.execute(sql: "PRAGMA cache_size = -\(TreatmentRecord.pageCacheKiB)")
-      }
-      queue = try DatabaseQueue(path: path, configuration: configuration)
-      let migrator = RecordSchema.migrator()
-      try queue.read { db in try TreatmentRecord.checkSchema(db, path: path, migrator: migrator) }
-      try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
-      try migrator.migrate(queue)
     } catch let error as OpenError {
       throw error
     } catch {

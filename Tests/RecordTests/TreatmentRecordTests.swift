@@ -24,6 +24,60 @@ struct TreatmentRecordTests {
     #expect(writer.uncommitted == 0)
   }
 
+  /// A treatment starting while another process opens the same new record (`irectl records`,
+  /// a console's reader): both find its schema missing and both write it. Each opening here
+  /// is its own connection, as another process's would be, released at one instant.
+  @Test func openersOfANewRecordAtOnceAllOpenIt() throws {
+    let openers = 4
+    for round in 0..<25 {
+      let path = RecordFixtures.temporary("opened-at-once-\(round).sqlite")
+      defer { RecordFixtures.remove(path) }
+      let ready = DispatchGroup()
+      let go = DispatchSemaphore(value: 0)
+      let done = DispatchGroup()
+      let errors = OpeningErrors()
+      for _ in 0..<openers {
+        ready.enter()
+        done.enter()
+        Thread.detachNewThread {
+          ready.leave()
+          go.wait()
+          do { _ = try TreatmentRecord(path: path) } catch { errors.add("\(error)") }
+          done.leave()
+        }
+      }
+      ready.wait()
+      for _ in 0..<openers { go.signal() }
+      done.wait()
+      #expect(errors.all.isEmpty, "round \(round): \(errors.all)")
+      let record = try TreatmentRecord(path: path)
+      let applied = try record.queue.read { try RecordSchema.migrator().appliedIdentifiers($0) }
+      #expect(applied == Set(RecordSchema.migrator().migrations))
+      #expect(try record.verify() == nil)
+    }
+  }
+
+  /// An opener stuck with the opening lock (a stopped process) is waited for within a bound,
+  /// then named; once it lets go, the record opens.
+  @Test func anOpenerStuckHoldingTheOpeningLockIsNamedAfterTheWait() throws {
+    let path = RecordFixtures.temporary("stuck-opener.sqlite")
+    defer { RecordFixtures.remove(path) }
+    let held = open(TreatmentRecord.openingLockPath(path), O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    try #require(held >= 0 && flock(held, LOCK_EX) == 0)
+    let start = Date()
+    #expect {
+      try TreatmentRecord.whileOpening(path, wait: 0.2) {}
+    } throws: { error in
+      let text = "\(error)"
+      return text.contains("another process has been opening it for over 0.2 s")
+        && text.contains(TreatmentRecord.openingLockPath(path))
+    }
+    #expect(Date().timeIntervalSince(start) >= 0.2)
+    close(held)
+    let record = try TreatmentRecord(path: path)
+    #expect(try record.verify() == nil)
+  }
+
   @Test func aConnectionHoldingTheRecordTooLongFailsTheCommitWithinItsBound() throws {
     let path = RecordFixtures.temporary("held-long.sqlite")
     defer { RecordFixtures.remove(path) }
@@ -177,4 +231,12 @@ struct OpenSessionTests {
     #expect(try record.verify(session: "broken") == chainBreak, "left as it is")
     #expect(try record.recoverInterrupted().unverified.count == 1, "and told again, every time")
   }
+}
+
+/// What the threads of one test failed with, kept under a lock.
+private final class OpeningErrors: @unchecked Sendable {
+  private let lock = NSLock()
+  private var list: [String] = []
+  func add(_ error: String) { lock.withLock { list.append(error) } }
+  var all: [String] { lock.withLock { list } }
 }
