@@ -9,7 +9,8 @@ import Atomics
 /// hands the slot back the same way through the head.
 public final class SPSCRing<Element>: @unchecked Sendable {
   private let storage: UnsafeMutablePointer<Element>
-  private let capacity: Int
+  /// How many elements the ring holds at most.
+  public let capacity: Int
   private let mask: Int
   /// Next slot to read; written by the consumer only.
   private let head = ManagedAtomic<Int>(0)
