@@ -42,12 +42,26 @@ import Testing
     return false
   }
 
-  @Test func aPauseFloodNeverKeepsAConsolesAbortFromTheTreatment() throws {
-    let treatment = try ConsoleTerminalTests.Treatment("console-flood")
-    defer { treatment.close() }
+  /// One flood: what the test checks of it.
+  struct Flood {
+    var treatment: ConsoleTerminalTests.Treatment
+    var pulsed: Bool
+    var sent: Int
+    var status: Int32
+    var pauses: Int
+    var seconds: Int
+  }
+
+  /// Starts a treatment, floods it with pauses from one client once it pulses, aborts it from
+  /// another half a second later, and waits for its end.
+  static func flood(_ name: String) throws -> Flood {
+    let treatment = try ConsoleTerminalTests.Treatment(name)
     let console = try Self.connect(treatment.socket)
     defer { close(console) }
-    try #require(Self.read(console, within: 60) { $0.type == .pulse })
+    guard Self.read(console, within: 60, until: { $0.type == .pulse }) else {
+      return Flood(
+        treatment: treatment, pulsed: false, sent: -1, status: treatment.finish(), pauses: 0, seconds: 0)
+    }
     let pauser = try UnixSocket.connect(to: treatment.socket)
     defer { close(pauser) }
     let stop = Locked(false)
@@ -66,16 +80,31 @@ import Testing
     let abort = "{\"v\":1,\"command\":\"abort\",\"reason\":\"bleeding\"}\n"
     let sent = TelemetryServerTests.send(console, abort)
     let status = treatment.finish()
-    #expect(sent > 0, "the treatment ended before the abort:\n\(treatment.logTail())")
     stop.mutate { $0 = true }
     let pauses = flood.wait()
-    let seconds = Int(Date().timeIntervalSince(start)) + 1
-    #expect(status == 1)
-    #expect(pauses > 1000)
+    return Flood(
+      treatment: treatment, pulsed: true, sent: sent, status: status, pauses: pauses,
+      seconds: Int(Date().timeIntervalSince(start)) + 1)
+  }
+
+  @Test func aPauseFloodNeverKeepsAConsolesAbortFromTheTreatment() throws {
+    var attempt = 0
+    let flood = try SanitizerStall.attempt(
+      "console flood",
+      {
+        attempt += 1
+        return try Self.flood("console-flood-\(attempt)")
+      }, stalled: { $0.treatment.logTail(40).contains("FAULT timing:") })
+    let treatment = flood.treatment
+    defer { treatment.close() }
+    try #require(flood.pulsed, "no pulse within 60 s:\n\(treatment.logTail())")
+    #expect(flood.sent > 0, "the treatment ended before the abort:\n\(treatment.logTail())")
+    #expect(flood.status == 1)
+    #expect(flood.pauses > 1000)
     let commands = try ConsoleTerminalTests.rows(treatment.record).filter { $0["event"] == "console_command" }
     #expect(commands.contains { $0["reason"]?.contains("bleeding") == true })
     // At most five a second of one client's commands are recorded one by one.
     let recordedPauses = commands.filter { $0["reason"]?.hasPrefix("pause:") == true }.count
-    #expect(recordedPauses <= 5 * seconds, "\(recordedPauses) pauses recorded in \(seconds) s")
+    #expect(recordedPauses <= 5 * flood.seconds, "\(recordedPauses) pauses recorded in \(flood.seconds) s")
   }
 }

@@ -68,6 +68,8 @@ struct SignalRelayTests {
     func waitForPulses() throws {
       let deadline = Date().addingTimeInterval(90)
       while Date() < deadline {
+        // One that ended (a fault) is not waited for: what the test checks next says how.
+        guard process.isRunning else { return }
         if FileManager.default.fileExists(atPath: record),
           let pulses = try? TreatmentRecord(path: record).sessions().first?.pulses, pulses > 0
         {
@@ -79,11 +81,42 @@ struct SignalRelayTests {
     }
 
     /// Waits for the end; its standard error (empty when the terminal was gone).
+    @discardableResult
     func finish() -> String {
       let text =
         terminalGone ? "" : String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
       process.waitUntilExit()
+      errorText = text
       return text
+    }
+
+    /// What `finish` read from its standard error.
+    var errorText = ""
+
+    /// Whether the treatment ended in a `timing` fault (`SanitizerStall`).
+    var timingFault: Bool {
+      ((try? decodedSummary())?.faults ?? []).contains { $0.interlock == "timing" }
+    }
+
+    /// Starts `Run(name, ...)` and takes it through `act` to its end, again while the thread
+    /// sanitizer's runtime stalls its timing thread (`SanitizerStall`).
+    static func attempted(
+      _ name: String, protocolText: String = KillTests.fastProtocol, terminalGone: Bool = false,
+      _ act: (Run) throws -> Void
+    ) throws -> Run {
+      // Each attempt in a directory of its own: a run's end removes its directory.
+      var attempt = 0
+      return try SanitizerStall.attempt(
+        name,
+        {
+          attempt += 1
+          let run = try Run(
+            attempt == 1 ? name : "\(name)-\(attempt)", protocolText: protocolText, terminalGone: terminalGone
+          )
+          try act(run)
+          if run.process.isRunning { run.finish() }
+          return run
+        }, stalled: { $0.timingFault })
     }
 
     func decodedSummary() throws -> TreatmentSummary {
@@ -107,8 +140,7 @@ struct SignalRelayTests {
   }
 
   @Test func aTerminalThatIsGoneDoesNotStopTheTreatment() throws {
-    let run = try Run("gone", protocolText: Self.shortProtocol, terminalGone: true)
-    _ = run.finish()
+    let run = try Run.attempted("gone", protocolText: Self.shortProtocol, terminalGone: true) { $0.finish() }
     #expect(run.process.terminationReason == .exit, "not killed by SIGPIPE, not trapped")
     #expect(run.process.terminationStatus == 0)
     let summary = try run.decodedSummary()
@@ -119,10 +151,12 @@ struct SignalRelayTests {
 
   @Test(arguments: [(SIGHUP, "SIGHUP"), (SIGQUIT, "SIGQUIT")])
   func hangupAndQuitEndTheTreatmentSafely(signal: Int32, name: String) throws {
-    let run = try Run(name)
-    try run.waitForPulses()
-    kill(run.pid, signal)
-    let errors = run.finish()
+    let run = try Run.attempted(name) { run in
+      try run.waitForPulses()
+      kill(run.pid, signal)
+      run.finish()
+    }
+    let errors = run.errorText
     #expect(run.process.terminationReason == .exit, "ended by the controller, not by the signal")
     #expect(run.process.terminationStatus == 1)
     #expect(errors.contains("\(name) received: treatment stopped, outputs safe"), "\(errors)")
@@ -135,10 +169,11 @@ struct SignalRelayTests {
 
   /// An SSH session that drops: the terminal is gone and SIGHUP comes.
   @Test func aHangupWithTheTerminalGoneStillEndsSafely() throws {
-    let run = try Run("hangup-gone", terminalGone: true)
-    try run.waitForPulses()
-    kill(run.pid, SIGHUP)
-    _ = run.finish()
+    let run = try Run.attempted("hangup-gone", terminalGone: true) { run in
+      try run.waitForPulses()
+      kill(run.pid, SIGHUP)
+      run.finish()
+    }
     #expect(run.process.terminationReason == .exit)
     #expect(run.process.terminationStatus == 1)
     let summary = try run.decodedSummary()
@@ -148,18 +183,26 @@ struct SignalRelayTests {
   }
 
   @Test func ctrlZIsRefusedWhileATreatmentRuns() throws {
-    let run = try Run("tstp")
-    try run.waitForPulses()
-    kill(run.pid, SIGTSTP)
-    Thread.sleep(forTimeInterval: 0.5)
-    #expect(run.process.isRunning)
-    #expect(run.state != "T", "not stopped")
-    let pulses = try TreatmentRecord(path: run.record).sessions().first?.pulses ?? 0
-    Thread.sleep(forTimeInterval: 0.5)
-    #expect(
-      (try TreatmentRecord(path: run.record).sessions().first?.pulses ?? 0) > pulses, "pulses go on")
-    kill(run.pid, SIGTERM)
-    let errors = run.finish()
+    var running = false
+    var stopped = false
+    var before = 0
+    var after = 0
+    let run = try Run.attempted("tstp") { run in
+      try run.waitForPulses()
+      kill(run.pid, SIGTSTP)
+      Thread.sleep(forTimeInterval: 0.5)
+      running = run.process.isRunning
+      stopped = run.state == "T"
+      before = try TreatmentRecord(path: run.record).sessions().first?.pulses ?? 0
+      Thread.sleep(forTimeInterval: 0.5)
+      after = try TreatmentRecord(path: run.record).sessions().first?.pulses ?? 0
+      kill(run.pid, SIGTERM)
+      run.finish()
+    }
+    #expect(running)
+    #expect(!stopped, "not stopped")
+    #expect(after > before, "pulses go on")
+    let errors = run.errorText
     #expect(run.process.terminationStatus == 1)
     #expect(
       errors.contains("irectl: Ctrl-Z ignored: a treatment is running; use Ctrl-C to stop it safely"),
