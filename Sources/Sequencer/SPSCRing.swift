@@ -50,6 +50,16 @@ public final class SPSCRing<Element>: @unchecked Sendable {
     return element
   }
 
+  /// Consumer side: pops what waits, at most `capacity` elements, handing each to `body`. A
+  /// producer that pushes as fast as `body` takes cannot hold the consumer here: the timing
+  /// loop takes its commands this way, and what is left waits for its next turn.
+  public func popWaiting(_ body: (Element) throws -> Void) rethrows {
+    for _ in 0..<capacity {
+      guard let element = pop() else { return }
+      try body(element)
+    }
+  }
+
   /// Whether nothing waits: the consumer's look, without taking anything, before a decision
   /// that a waiting element would change (the timing loop's last look for a stop command).
   public var isEmpty: Bool { head.load(ordering: .relaxed) == tail.load(ordering: .acquiring) }

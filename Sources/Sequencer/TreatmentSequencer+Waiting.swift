@@ -16,9 +16,9 @@ extension TreatmentSequencer {
     try generator.gpio.write(.watchdogKick, kickLevel)
     // At most a ring's worth a turn: consoles pushing pauses as fast as the loop takes them
     // must not hold it here past the watchdog's next kick (on a slow or loaded machine the
-    // server thread on the other core keeps pace); the rest is taken at the next turn, 2 ms on.
-    for _ in 0..<commands.capacity {
-      guard let command = commands.pop() else { break }
+    // server thread on the other core keeps pace); the rest is taken at the next turn, 2 ms on,
+    // and until then `stopPending` says a command waits, so no edge fires meanwhile.
+    try commands.popWaiting { command in
       switch command {
       case .pause: try handle(.pause)
       case .abort(let reason): _ = aborted(reason)

@@ -18,6 +18,24 @@ struct SPSCRingTests {
     #expect([ring.pop(), ring.pop(), ring.pop(), ring.pop(), ring.pop()] == [2, 3, 4, 5, nil])
   }
 
+  /// A producer that pushes one more each time the consumer takes one (consoles flooding the
+  /// timing loop with pauses) cannot hold the consumer: one turn takes at most a ring's worth.
+  @Test func aProducerKeepingPaceCannotHoldTheConsumer() {
+    let ring = SPSCRing<Int>(capacity: 4)
+    for value in 0..<4 { ring.push(value) }
+    var taken: [Int] = []
+    ring.popWaiting { value in
+      taken.append(value)
+      if taken.count < 100 { ring.push(value + 4) }
+    }
+    #expect(taken == [0, 1, 2, 3])
+    #expect(ring.count == 4, "what came meanwhile waits for the next turn")
+    var next: [Int] = []
+    ring.popWaiting { next.append($0) }
+    #expect(next == [4, 5, 6, 7])
+    ring.popWaiting { _ in Issue.record("an empty ring hands nothing over") }
+  }
+
   @Test func elementsWithReferencesAreMovedNotLeaked() {
     final class Token {}
     weak var weakToken: Token?
