@@ -8,7 +8,7 @@ import Foundation
 ///
 /// Opening a record may write it: SQLite's write-ahead log is switched on, and the schema's
 /// migrations are applied to a new (or an older) record. Two processes doing that at once — a
-/// treatment starting while `irectl records` or a console's reader opens the same file — both
+/// treatment starting while `irectl records`, `report` or `info` opens the same file — both
 /// find the schema missing (which migrations are applied is read before each migration's
 /// transaction begins), and the second replays what the first has just committed and fails
 /// ("table sessions already exists"); or its switch to the log meets the other's lock. The
@@ -37,13 +37,14 @@ extension TreatmentRecord {
     }
     // Closing the descriptor releases the lock, also when `body` throws.
     defer { close(descriptor) }
-    let deadline = Date().addingTimeInterval(wait)
+    // The monotonic clock: a board without a battery-backed clock steps its wall clock at boot.
+    let deadline = DispatchTime.now() + wait
     while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
       let reason = errno
       guard reason == EWOULDBLOCK || reason == EINTR else {
         throw OpenError(path: path, detail: "cannot lock \(lockPath): \(String(cString: strerror(reason)))")
       }
-      guard Date() < deadline else {
+      guard DispatchTime.now() < deadline else {
         throw OpenError(
           path: path,
           detail: "another process has been opening it for over \(wait) s (it holds \(lockPath));"

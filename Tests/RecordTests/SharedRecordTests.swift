@@ -38,7 +38,10 @@ struct SharedRecordTests {
     let writer = try record.begin(RecordFixtures.session("shared"))
     writer.append("temperatures", [1.0, 31.5])
     try writer.commit()
-    for file in [path, path + "-wal", path + "-shm", record.claimPath, record.lockPath(for: "shared")] {
+    for file in [
+      path, path + "-wal", path + "-shm", record.claimPath, record.lockPath(for: "shared"),
+      TreatmentRecord.openingLockPath(path),
+    ] {
       #expect(Self.mode(file) == 0o660, "\(file)")
     }
     writer.finish()
@@ -54,6 +57,7 @@ struct SharedRecordTests {
     try record.claimForTreatment()
     #expect(Self.mode(path) == 0o644)
     #expect(Self.mode(record.claimPath) == 0o644)
+    #expect(Self.mode(TreatmentRecord.openingLockPath(path)) == 0o644)
   }
 
   @Test func readingNeverWaitsForTheWritersLock() throws {

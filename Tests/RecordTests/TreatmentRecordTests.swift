@@ -57,6 +57,27 @@ struct TreatmentRecordTests {
     }
   }
 
+  /// Opening a record waits while another opener holds the opening lock: nothing of the
+  /// record is made before it lets go.
+  @Test func openingARecordWaitsForTheOpeningLock() throws {
+    let path = RecordFixtures.temporary("opening-waits.sqlite")
+    defer { RecordFixtures.remove(path) }
+    let held = open(TreatmentRecord.openingLockPath(path), O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    try #require(held >= 0 && flock(held, LOCK_EX) == 0)
+    let opened = DispatchSemaphore(value: 0)
+    let errors = OpeningErrors()
+    Thread.detachNewThread {
+      do { _ = try TreatmentRecord(path: path) } catch { errors.add("\(error)") }
+      opened.signal()
+    }
+    #expect(opened.wait(timeout: .now() + 0.3) == .timedOut, "it opened while the lock was held")
+    #expect(!FileManager.default.fileExists(atPath: path), "the record was made while the lock was held")
+    close(held)
+    #expect(opened.wait(timeout: .now() + 30) == .success)
+    #expect(errors.all.isEmpty, "\(errors.all)")
+    #expect(try TreatmentRecord(path: path).verify() == nil)
+  }
+
   /// An opener stuck with the opening lock (a stopped process) is waited for within a bound,
   /// then named; once it lets go, the record opens.
   @Test func anOpenerStuckHoldingTheOpeningLockIsNamedAfterTheWait() throws {
