@@ -59,6 +59,7 @@ import Testing
     let console = try Self.connect(treatment.socket)
     defer { close(console) }
     guard Self.read(console, within: 60, until: { $0.type == .pulse }) else {
+      if treatment.process.isRunning { treatment.process.terminate() }
       return Flood(
         treatment: treatment, pulsed: false, sent: -1, status: treatment.finish(), pauses: 0, seconds: 0)
     }
@@ -94,7 +95,7 @@ import Testing
       {
         attempt += 1
         return try Self.flood("console-flood-\(attempt)")
-      }, stalled: { $0.treatment.logTail(40).contains("FAULT timing:") })
+      }, stalled: { $0.treatment.timingFault })
     let treatment = flood.treatment
     defer { treatment.close() }
     try #require(flood.pulsed, "no pulse within 60 s:\n\(treatment.logTail())")

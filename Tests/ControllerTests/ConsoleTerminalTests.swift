@@ -124,6 +124,8 @@ import Testing
     /// What irectl wrote on its standard error: the reason when a treatment ends otherwise than
     /// the test expected.
     let log: String
+    /// The protocol it runs: the shipped one, shortened.
+    let protocolPath: String
     let process = Process()
 
     init(_ name: String, faults: [String] = []) throws {
@@ -133,7 +135,7 @@ import Testing
       log = Paths.temporary("\(name).log")
       let text = try String(contentsOfFile: Paths.protocolFile("pancreas-2probe"), encoding: .utf8)
         .replacingOccurrences(of: "  pulses: 90", with: "  pulses: 40")
-      let protocolPath = Paths.temporary("\(name).yaml")
+      protocolPath = Paths.temporary("\(name).yaml")
       try text.write(toFile: protocolPath, atomically: true, encoding: .utf8)
       process.executableURL = URL(fileURLWithPath: Paths.irectl)
       process.currentDirectoryURL = Paths.root
@@ -165,13 +167,22 @@ import Testing
       return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 
+    /// Whether the treatment ended in a `timing` fault (`SanitizerStall`).
+    var timingFault: Bool {
+      let faults = (try? summaryJSON())?["faults"] as? [[String: Any]] ?? []
+      return faults.contains { $0["interlock"] as? String == "timing" }
+    }
+
     /// Ends the treatment if it still runs and removes its files; each test defers it.
     func close() {
       if process.isRunning {
         process.terminate()
         process.waitUntilExit()
       }
-      for path in [socket, record, summary, log] { try? FileManager.default.removeItem(atPath: path) }
+      for path in [socket, summary, log, protocolPath] {
+        try? FileManager.default.removeItem(atPath: path)
+      }
+      Paths.removeRecord(record)
     }
 
     deinit { close() }

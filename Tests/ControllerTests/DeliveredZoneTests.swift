@@ -17,11 +17,7 @@ struct DeliveredZoneTests {
     beforeReport: () throws -> Void = {}
   ) throws -> ReportData {
     let path = Paths.temporary("\(name).sqlite")
-    defer {
-      for suffix in ["", "-wal", "-shm", ".lock"] {
-        try? FileManager.default.removeItem(atPath: path + suffix)
-      }
-    }
+    defer { Paths.removeRecord(path) }
     var options = SimulationOptions(
       protocolPath: protocolPath, boardPath: board, recordPath: path, showProgress: false)
     options.operatorActs = acts

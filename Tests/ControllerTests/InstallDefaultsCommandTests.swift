@@ -30,7 +30,7 @@ struct InstallDefaultsCommandTests {
 
   @Test func simulateAndValidateFindTheSimulatedBoardFromAnyDirectory() throws {
     let record = Paths.temporary("from-elsewhere.sqlite")
-    defer { try? FileManager.default.removeItem(atPath: record) }
+    defer { Paths.removeRecord(record) }
     let (status, out, err) = try Self.irectl(
       ["simulate", Paths.fixture("short-fixed-rate"), "--record", record], in: "/")
     #expect(status == 0, "\(err)")
@@ -77,9 +77,7 @@ struct InstallDefaultsCommandTests {
     let record = Paths.temporary("info-record.sqlite")
     defer {
       try? FileManager.default.removeItem(atPath: state)
-      for suffix in ["", "-wal", "-shm", ".lock"] {
-        try? FileManager.default.removeItem(atPath: record + suffix)
-      }
+      Paths.removeRecord(record)
     }
     let environment = ["XDG_STATE_HOME": state]
     let board = Paths.config("boards/reference.yaml")

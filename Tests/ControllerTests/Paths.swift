@@ -29,4 +29,15 @@ enum Paths {
   static func temporary(_ name: String) -> String {
     FileManager.default.temporaryDirectory.appendingPathComponent("irectl-tests-\(getpid())-\(name)").path
   }
+
+  /// Removes a record and every file beside it that carries its name (its write-ahead log,
+  /// its claim, its opening lock, its sessions' locks).
+  static func removeRecord(_ path: String) {
+    let url = URL(fileURLWithPath: path)
+    let directory = url.deletingLastPathComponent().path
+    for file in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    where file.hasPrefix(url.lastPathComponent) {
+      try? FileManager.default.removeItem(atPath: directory + "/" + file)
+    }
+  }
 }

@@ -72,7 +72,7 @@ struct RecordUnderFaultsTests {
 /// Record files as the tests handle them.
 enum RecordFiles {
   static func remove(_ path: String) {
-    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    Paths.removeRecord(path)
   }
 
   /// Folds the write-ahead log into the file, so that its bytes are the whole record.

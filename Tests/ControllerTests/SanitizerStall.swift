@@ -9,8 +9,8 @@ import Foundation
 /// Under the thread sanitizer every memory access and every synchronisation of `irectl` goes
 /// through the sanitizer's runtime, whose own locks and first-time work can hold the timing
 /// thread for tens, at times hundreds, of milliseconds: past the watchdog's 20 ms, so the
-/// treatment latches a `timing` fault and ends, as it must (measured: 27 ms and 112 ms in two of
-/// about forty pause floods, none in the normal build). The sanitizer's run of these tests looks
+/// treatment latches a `timing` fault and ends, as it must (measured under the sanitizer: 112 ms
+/// late at the first pause in 1 of 30 pause floods; docs/security.md). The sanitizer's run looks
 /// for races, not at timing; a run that ended in a `timing` fault there is run again, at most
 /// `attempts` times in all, each repeat said on standard output, and the last run is checked
 /// whatever its end. In the normal build a `timing` fault is checked like any other end: it fails

@@ -62,6 +62,11 @@ struct SignalRelayTests {
 
     var pid: pid_t { process.processIdentifier }
 
+    /// Sends `signal`, unless the process has already ended (its number may be another's).
+    func send(_ signal: Int32) {
+      if process.isRunning { kill(pid, signal) }
+    }
+
     /// Waits until the record holds a delivered pulse: the treatment is under way. The wait is
     /// long for an `irectl` built with the thread sanitizer on a loaded machine (CI): its first
     /// pulse took over 20 s there, the normal build's well under one.
@@ -153,7 +158,7 @@ struct SignalRelayTests {
   func hangupAndQuitEndTheTreatmentSafely(signal: Int32, name: String) throws {
     let run = try Run.attempted(name) { run in
       try run.waitForPulses()
-      kill(run.pid, signal)
+      run.send(signal)
       run.finish()
     }
     let errors = run.errorText
@@ -171,7 +176,7 @@ struct SignalRelayTests {
   @Test func aHangupWithTheTerminalGoneStillEndsSafely() throws {
     let run = try Run.attempted("hangup-gone", terminalGone: true) { run in
       try run.waitForPulses()
-      kill(run.pid, SIGHUP)
+      run.send(SIGHUP)
       run.finish()
     }
     #expect(run.process.terminationReason == .exit)
@@ -189,14 +194,14 @@ struct SignalRelayTests {
     var after = 0
     let run = try Run.attempted("tstp") { run in
       try run.waitForPulses()
-      kill(run.pid, SIGTSTP)
+      run.send(SIGTSTP)
       Thread.sleep(forTimeInterval: 0.5)
       running = run.process.isRunning
       stopped = run.state == "T"
       before = try TreatmentRecord(path: run.record).sessions().first?.pulses ?? 0
       Thread.sleep(forTimeInterval: 0.5)
       after = try TreatmentRecord(path: run.record).sessions().first?.pulses ?? 0
-      kill(run.pid, SIGTERM)
+      run.send(SIGTERM)
       run.finish()
     }
     #expect(running)

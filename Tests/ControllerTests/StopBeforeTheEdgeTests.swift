@@ -115,7 +115,7 @@ struct StopBeforeTheEdgeTests {
   @Test func aLostEventStopsTheNextPulseEvenWithItsIntentDurable() throws {
     let at = Self.edge - .milliseconds(20)
     let path = Paths.temporary("lost-event.sqlite")
-    defer { try? FileManager.default.removeItem(atPath: path) }
+    defer { Paths.removeRecord(path) }
     let result = try Self.run(seed: 1, record: path) { board, box in
       board.clock.schedule(at: at) { box.sequencer?.intentGate?.fail() }
     }

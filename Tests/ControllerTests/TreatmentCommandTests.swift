@@ -37,7 +37,7 @@ struct TreatmentCommandTests {
 
   @Test func pauseStopsDeliveryUntilTheOperatorResumes() throws {
     let path = Paths.temporary("pause-record.sqlite")
-    defer { try? FileManager.default.removeItem(atPath: path) }
+    defer { Paths.removeRecord(path) }
     let result = try run(sending: .pause, at: 40, record: path)
     #expect(result.summary.outcome == "completed", "the scripted operator resumes an operator pause")
     let record = try TreatmentRecord(path: path)
