@@ -89,13 +89,9 @@ import Testing
   }
 
   @Test func aPauseFloodNeverKeepsAConsolesAbortFromTheTreatment() throws {
-    var attempt = 0
     let flood = try SanitizerStall.attempt(
-      "console flood",
-      {
-        attempt += 1
-        return try Self.flood("console-flood-\(attempt)")
-      }, stalled: { $0.treatment.timingFault })
+      "console flood", { try Self.flood("console-flood-\($0)") },
+      stalled: { SanitizerStall.timingFault(summary: $0.treatment.summary) })
     let treatment = flood.treatment
     defer { treatment.close() }
     try #require(flood.pulsed, "no pulse within 60 s:\n\(treatment.logTail())")

@@ -167,12 +167,6 @@ import Testing
       return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 
-    /// Whether the treatment ended in a `timing` fault (`SanitizerStall`).
-    var timingFault: Bool {
-      let faults = (try? summaryJSON())?["faults"] as? [[String: Any]] ?? []
-      return faults.contains { $0["interlock"] as? String == "timing" }
-    }
-
     /// Ends the treatment if it still runs and removes its files; each test defers it.
     func close() {
       if process.isRunning {

@@ -39,14 +39,14 @@ struct RecordUnderFaultsTests {
 
   @Test func aFileThatIsNotSQLiteIsRefusedAndLeftAsItWas() throws {
     let path = Paths.temporary("not-sqlite.sqlite")
-    defer { RecordFiles.remove(path) }
+    defer { Paths.removeRecord(path) }
     try Data("patient notes, not a treatment record\n".utf8).write(to: URL(fileURLWithPath: path))
     try expectRefused(path, saying: "not a treatment record")
   }
 
   @Test func aTruncatedRecordIsRefusedAndLeftAsItWas() throws {
     let path = Paths.temporary("truncated.sqlite")
-    defer { RecordFiles.remove(path) }
+    defer { Paths.removeRecord(path) }
     _ = try Self.simulate(record: path)
     RecordFiles.checkpoint(path)
     let whole = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -57,7 +57,7 @@ struct RecordUnderFaultsTests {
 
   @Test func aRecordOfANewerSchemaIsRefusedAndLeftAsItWas() throws {
     let path = Paths.temporary("newer.sqlite")
-    defer { RecordFiles.remove(path) }
+    defer { Paths.removeRecord(path) }
     _ = try Self.simulate(record: path)
     let queue = try DatabaseQueue(path: path)
     try queue.write { db in
@@ -71,10 +71,6 @@ struct RecordUnderFaultsTests {
 
 /// Record files as the tests handle them.
 enum RecordFiles {
-  static func remove(_ path: String) {
-    Paths.removeRecord(path)
-  }
-
   /// Folds the write-ahead log into the file, so that its bytes are the whole record.
   static func checkpoint(_ path: String) {
     guard let queue = try? DatabaseQueue(path: path) else { return }

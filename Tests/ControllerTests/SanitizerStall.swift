@@ -1,3 +1,4 @@
+import Controller
 import Foundation
 
 #if canImport(Glibc)
@@ -22,20 +23,29 @@ enum SanitizerStall {
 
   static let attempts = 3
 
-  /// Runs `act` (a scenario, up to the end of its `irectl`) again while the sanitizer's runtime
+  /// Runs `act` (a scenario, up to the end of its `irectl`; given the attempt's number, from 1,
+  /// to name its files apart from an earlier attempt's) again while the sanitizer's runtime
   /// `stalled` it and attempts remain; returns the last run's outcome, for the test to check.
   static func attempt<Outcome>(
-    _ name: String, _ act: () throws -> Outcome, stalled: (Outcome) -> Bool
+    _ name: String, _ act: (Int) throws -> Outcome, stalled: (Outcome) -> Bool
   ) throws -> Outcome {
-    var outcome = try act()
     var attempt = 1
+    var outcome = try act(attempt)
     while threadSanitizer, attempt < attempts, stalled(outcome) {
       attempt += 1
       print(
         "\(name): the thread sanitizer held the timing thread past the watchdog (a timing fault); attempt \(attempt) of \(attempts)"
       )
-      outcome = try act()
+      outcome = try act(attempt)
     }
     return outcome
+  }
+
+  /// Whether the treatment whose summary (`--summary-json`) is at `path` ended in a `timing`
+  /// fault.
+  static func timingFault(summary path: String) -> Bool {
+    let data = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
+    let summary = try? JSONDecoder().decode(TreatmentSummary.self, from: data)
+    return (summary?.faults ?? []).contains { $0.interlock == "timing" }
   }
 }

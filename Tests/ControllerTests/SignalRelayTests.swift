@@ -98,11 +98,6 @@ struct SignalRelayTests {
     /// What `finish` read from its standard error.
     var errorText = ""
 
-    /// Whether the treatment ended in a `timing` fault (`SanitizerStall`).
-    var timingFault: Bool {
-      ((try? decodedSummary())?.faults ?? []).contains { $0.interlock == "timing" }
-    }
-
     /// Starts `Run(name, ...)` and takes it through `act` to its end, again while the thread
     /// sanitizer's runtime stalls its timing thread (`SanitizerStall`).
     static func attempted(
@@ -110,18 +105,16 @@ struct SignalRelayTests {
       _ act: (Run) throws -> Void
     ) throws -> Run {
       // Each attempt in a directory of its own: a run's end removes its directory.
-      var attempt = 0
-      return try SanitizerStall.attempt(
+      try SanitizerStall.attempt(
         name,
-        {
-          attempt += 1
+        { attempt in
           let run = try Run(
             attempt == 1 ? name : "\(name)-\(attempt)", protocolText: protocolText, terminalGone: terminalGone
           )
           try act(run)
           if run.process.isRunning { run.finish() }
           return run
-        }, stalled: { $0.timingFault })
+        }, stalled: { SanitizerStall.timingFault(summary: $0.summary) })
     }
 
     func decodedSummary() throws -> TreatmentSummary {

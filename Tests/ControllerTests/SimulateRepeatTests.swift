@@ -30,7 +30,7 @@ struct SimulateRepeatTests {
 
   @Test func eachTreatmentIsASessionOfItsOwnWithItsOwnSeed() throws {
     let record = Paths.temporary("repeat.sqlite")
-    defer { RecordFiles.remove(record) }
+    defer { Paths.removeRecord(record) }
     let (status, output, errors) = try Self.run([
       "simulate", Paths.fixture("short-fixed-rate"), "--board", Paths.simBoard, "--seed", "40", "--repeat",
       "6", "--record", record,
@@ -49,7 +49,7 @@ struct SimulateRepeatTests {
 
   @Test func aSoaksInterruptionsAreDrawnFromEachSeedAndEverySessionVerifies() throws {
     let record = Paths.temporary("soak.sqlite")
-    defer { RecordFiles.remove(record) }
+    defer { Paths.removeRecord(record) }
     let (status, output, errors) = try Self.run([
       "simulate", Paths.fixture("short-fixed-rate"), "--board", Paths.simBoard, "--repeat", "12",
       "--random-interruptions", "--record", record,
@@ -91,7 +91,7 @@ struct SimulateRepeatTests {
     final class Weak: @unchecked Sendable { weak var sequencer: TreatmentSequencer? }
     let seen = Weak()
     let record = Paths.temporary("sequencer-gone.sqlite")
-    defer { RecordFiles.remove(record) }
+    defer { Paths.removeRecord(record) }
     do {
       let result = try SimulationSession.run(
         SimulationOptions(
@@ -124,7 +124,7 @@ struct SimulateRepeatTests {
   /// starts after it.
   @Test func aStopSignalReachesTheTreatmentRunningNow() throws {
     let record = Paths.temporary("repeat-signal.sqlite")
-    defer { RecordFiles.remove(record) }
+    defer { Paths.removeRecord(record) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: Paths.irectl)
     process.arguments = [

@@ -53,7 +53,7 @@ struct UnmeasuredPulseTests {
     let record = Paths.temporary("unmeasured-report.sqlite")
     let page = Paths.temporary("unmeasured-report.html")
     defer {
-      RecordFiles.remove(record)
+      Paths.removeRecord(record)
       try? FileManager.default.removeItem(atPath: page)
     }
     let result = try SimulationSession.run(
