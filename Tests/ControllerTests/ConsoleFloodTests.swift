@@ -89,9 +89,9 @@ import Testing
   }
 
   @Test func aPauseFloodNeverKeepsAConsolesAbortFromTheTreatment() throws {
-    let flood = try SanitizerStall.attempt(
+    let flood = try HostStall.attempt(
       "console flood", { try Self.flood("console-flood-\($0)") },
-      stalled: { SanitizerStall.timingFault(summary: $0.treatment.summary) })
+      stalled: { HostStall.timingFault(summary: $0.treatment.summary) })
     let treatment = flood.treatment
     defer { treatment.close() }
     try #require(flood.pulsed, "no pulse within 60 s:\n\(treatment.logTail())")

@@ -48,24 +48,49 @@ import Testing
     return sent
   }
 
-  @Test func garbageOnTheSocketLeavesTheTreatmentAsItWouldHaveBeen() throws {
-    let quiet = try ConsoleTerminalTests.Treatment("garbage-quiet")
-    defer { quiet.close() }
-    #expect(quiet.finish() == 0, "\(quiet.logTail())")
-    let expected = Self.essentials(try quiet.summaryJSON())
+  /// A quiet treatment, then the same treatment under a flood of garbage from its first pulse.
+  struct Run {
+    let quiet: ConsoleTerminalTests.Treatment
+    let treatment: ConsoleTerminalTests.Treatment
+    let quietStatus: Int32
+    let status: Int32
+    let sent: Int
 
-    let treatment = try ConsoleTerminalTests.Treatment("garbage")
-    defer { treatment.close() }
-    let console = try ConsoleFloodTests.connect(treatment.socket)
-    defer { close(console) }
-    try #require(
-      ConsoleFloodTests.read(console, within: 60) { $0.type == .pulse }, "\(treatment.logTail())")
-    let stop = Locked(false)
-    let socket = treatment.socket
-    let flood = Thread.detachNewThreadWithResult { Self.garbage(socket, until: stop) }
-    let status = treatment.finish()
-    stop.mutate { $0 = true }
-    let sent = flood.wait()
+    init(_ attempt: Int) throws {
+      quiet = try ConsoleTerminalTests.Treatment(HostStall.named("garbage-quiet", attempt))
+      quietStatus = quiet.finish()
+      treatment = try ConsoleTerminalTests.Treatment(HostStall.named("garbage", attempt))
+      let console = try ConsoleFloodTests.connect(treatment.socket)
+      defer { Glibc.close(console) }
+      try #require(
+        ConsoleFloodTests.read(console, within: 60) { $0.type == .pulse }, "\(treatment.logTail())")
+      let stop = Locked(false)
+      let socket = treatment.socket
+      let flood = Thread.detachNewThreadWithResult { ConsoleGarbageTests.garbage(socket, until: stop) }
+      status = treatment.finish()
+      stop.mutate { $0 = true }
+      sent = flood.wait()
+    }
+
+    var stalled: Bool {
+      HostStall.timingFault(summary: quiet.summary) || HostStall.timingFault(summary: treatment.summary)
+    }
+
+    func close() {
+      quiet.close()
+      treatment.close()
+    }
+  }
+
+  @Test func garbageOnTheSocketLeavesTheTreatmentAsItWouldHaveBeen() throws {
+    let run = try HostStall.attempt("garbage on the socket", { try Run($0) }, stalled: { $0.stalled })
+    defer { run.close() }
+    let quiet = run.quiet
+    let treatment = run.treatment
+    let status = run.status
+    let sent = run.sent
+    #expect(run.quietStatus == 0, "\(quiet.logTail())")
+    let expected = Self.essentials(try quiet.summaryJSON())
     #expect(sent > 100, "only \(sent) messages of garbage were sent")
     #expect(status == 0, "\(treatment.logTail())")
     let summary = try treatment.summaryJSON()

@@ -180,6 +180,18 @@ import Testing
     }
 
     deinit { close() }
+
+    /// Runs `scenario` on a treatment of its own, again (`HostStall`) while the machine held the
+    /// treatment's timing thread past the watchdog; the treatment is closed after each attempt.
+    static func attempted(
+      _ name: String, faults: [String] = [], _ scenario: (Treatment) throws -> Void
+    ) throws {
+      try HostStall.run(name, summary: { Paths.temporary("\(HostStall.named(name, $0)).json") }) { attempt in
+        let treatment = try Treatment(HostStall.named(name, attempt), faults: faults)
+        defer { treatment.close() }
+        try scenario(treatment)
+      }
+    }
   }
 
   /// The console's command line in the pane. NO_COLOR is removed unless the test sets it: the
@@ -209,117 +221,117 @@ import Testing
   }
 
   @Test func bannerCounterResizeAndARestartedConsole() throws {
-    let treatment = try Treatment("console-main")
-    defer { treatment.close() }
-    let tmux = Tmux("main")
-    defer { tmux.close() }
-    try tmux.start(Self.monitor(treatment.socket))
-    var screen = try tmux.wait { ($0.contains("SIMULATOR") && (Self.delivered($0) ?? 0) >= 3) }
-    #expect(screen.contains("SIMULATOR"))
-    #expect(screen.contains("pancreas-2probe"))
-    let first = Self.delivered(screen) ?? 0
-    screen = try tmux.wait { (Self.delivered($0) ?? 0) >= first + 3 }
-    #expect((Self.delivered(screen) ?? 0) > first, "the counter did not advance: \(screen)")
+    try Treatment.attempted("console-main") { treatment in
+      let tmux = Tmux("main")
+      defer { tmux.close() }
+      try tmux.start(Self.monitor(treatment.socket))
+      var screen = try tmux.wait { ($0.contains("SIMULATOR") && (Self.delivered($0) ?? 0) >= 3) }
+      #expect(screen.contains("SIMULATOR"))
+      #expect(screen.contains("pancreas-2probe"))
+      let first = Self.delivered(screen) ?? 0
+      screen = try tmux.wait { (Self.delivered($0) ?? 0) >= first + 3 }
+      #expect((Self.delivered(screen) ?? 0) > first, "the counter did not advance: \(screen)")
 
-    // 80×24: every line fits, every part is there, nothing left of the wider frame.
-    try tmux.run(["resize-window", "-t", "console", "-x", "80", "-y", "24"])
-    screen = try tmux.wait {
-      $0.contains("[p] pause") && !$0.split(separator: "\n").contains { $0.count > 80 }
+      // 80×24: every line fits, every part is there, nothing left of the wider frame.
+      try tmux.run(["resize-window", "-t", "console", "-x", "80", "-y", "24"])
+      screen = try tmux.wait {
+        $0.contains("[p] pause") && !$0.split(separator: "\n").contains { $0.count > 80 }
+      }
+      let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      // Laid out again for 80 columns, not the 100-column frame cut off: the banner gave up its
+      // middle words to keep the protocol and board whole, the ECG strip is 80 wide.
+      #expect(lines.first?.contains("SIMULATOR") == true)
+      #expect(lines.first?.contains("not connected") == false)
+      #expect(lines.first?.hasSuffix("reference-board-sim") == true)
+      #expect(lines.first { $0.hasPrefix("ECG") }?.count == 80)
+      #expect(lines.prefix(24).last { !$0.isEmpty }?.contains("[p] pause") == true)
+
+      // The console killed and started again: it picks the treatment up where it is.
+      try tmux.run(["respawn-pane", "-k", "-t", "console", Self.monitor(treatment.socket)])
+      let before = Self.delivered(screen) ?? 0
+      screen = try tmux.wait { (Self.delivered($0) ?? 0) > before }
+      #expect((Self.delivered(screen) ?? 0) > before)
+      #expect(screen.contains("Current per pulse"))
+
+      #expect(treatment.finish() == 0)
+      let summary = try treatment.summaryJSON()
+      #expect(summary["outcome"] as? String == "completed")
+      #expect((summary["pulses"] as? [Any])?.count == 50)
+      screen = try tmux.wait { $0.contains("COMPLETED") || $0.contains("closed the session") }
+      #expect(screen.contains("treatment completed"))
     }
-    let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    // Laid out again for 80 columns, not the 100-column frame cut off: the banner gave up its
-    // middle words to keep the protocol and board whole, the ECG strip is 80 wide.
-    #expect(lines.first?.contains("SIMULATOR") == true)
-    #expect(lines.first?.contains("not connected") == false)
-    #expect(lines.first?.hasSuffix("reference-board-sim") == true)
-    #expect(lines.first { $0.hasPrefix("ECG") }?.count == 80)
-    #expect(lines.prefix(24).last { !$0.isEmpty }?.contains("[p] pause") == true)
-
-    // The console killed and started again: it picks the treatment up where it is.
-    try tmux.run(["respawn-pane", "-k", "-t", "console", Self.monitor(treatment.socket)])
-    let before = Self.delivered(screen) ?? 0
-    screen = try tmux.wait { (Self.delivered($0) ?? 0) > before }
-    #expect((Self.delivered(screen) ?? 0) > before)
-    #expect(screen.contains("Current per pulse"))
-
-    #expect(treatment.finish() == 0)
-    let summary = try treatment.summaryJSON()
-    #expect(summary["outcome"] as? String == "completed")
-    #expect((summary["pulses"] as? [Any])?.count == 50)
-    screen = try tmux.wait { $0.contains("COMPLETED") || $0.contains("closed the session") }
-    #expect(screen.contains("treatment completed"))
   }
 
   @Test func anInjectedFaultTurnsItsInterlockRedWithTheReason() throws {
-    let treatment = try Treatment("console-fault", faults: ["estop@pulse=6"])
-    defer { treatment.close() }
-    let tmux = Tmux("fault")
-    defer { tmux.close() }
-    try tmux.start(Self.monitor(treatment.socket))
-    let screen = try tmux.wait(escapes: true) { $0.contains("LATCHED estop") }
-    #expect(screen.contains("LATCHED estop: emergency stop pressed"))
-    #expect(screen.contains("FAULT estop: emergency stop pressed"))
-    // The panel's e-stop: red (SGR 31) and reversed (7) as latched, marked #E-STOP.
-    let panel = screen.split(separator: "\n").first { $0.contains("#E-STOP") }.map(String.init) ?? ""
-    let attributes = panel.components(separatedBy: "#E-STOP").first.map { String($0.suffix(24)) } ?? ""
-    #expect(
-      attributes.contains("31m") && (attributes.contains(";7m") || attributes.contains(";7;")),
-      "e-stop not red and reversed: \(panel.debugDescription)")
-    #expect(treatment.finish() == 1)
+    try Treatment.attempted("console-fault", faults: ["estop@pulse=6"]) { treatment in
+      let tmux = Tmux("fault")
+      defer { tmux.close() }
+      try tmux.start(Self.monitor(treatment.socket))
+      let screen = try tmux.wait(escapes: true) { $0.contains("LATCHED estop") }
+      #expect(screen.contains("LATCHED estop: emergency stop pressed"))
+      #expect(screen.contains("FAULT estop: emergency stop pressed"))
+      // The panel's e-stop: red (SGR 31) and reversed (7) as latched, marked #E-STOP.
+      let panel = screen.split(separator: "\n").first { $0.contains("#E-STOP") }.map(String.init) ?? ""
+      let attributes = panel.components(separatedBy: "#E-STOP").first.map { String($0.suffix(24)) } ?? ""
+      #expect(
+        attributes.contains("31m") && (attributes.contains(";7m") || attributes.contains(";7;")),
+        "e-stop not red and reversed: \(panel.debugDescription)")
+      #expect(treatment.finish() == 1)
+    }
   }
 
   @Test func pauseFromTheConsoleTakesEffectAndIsRecorded() throws {
-    let treatment = try Treatment("console-pause")
-    defer { treatment.close() }
-    let tmux = Tmux("pause")
-    defer { tmux.close() }
-    try tmux.start(Self.monitor(treatment.socket))
-    _ = try tmux.wait { (Self.delivered($0) ?? 0) >= 12 }
-    try tmux.keys("p")
-    let screen = try tmux.wait { $0.contains("State PAUSED") }
-    #expect(screen.contains("State PAUSED (operator_pause)"))
-    #expect(screen.contains("console pause taken"))
-    // Abort asks first; any key but y cancels.
-    try tmux.keys("a")
-    _ = try tmux.wait { $0.contains("ABORT the treatment?") }
-    try tmux.keys("n")
-    #expect(treatment.finish() == 0)
-    let rows = try Self.rows(treatment.record)
-    #expect(
-      rows.contains {
-        $0["table"] == "state_changes" && $0["state"] == "paused" && $0["cause"] == "operator_pause"
-      })
-    #expect(
-      rows.contains {
-        $0["table"] == "interlock_events" && $0["event"] == "console_command"
-          && $0["reason"]?.hasPrefix("pause") == true
-      })
+    try Treatment.attempted("console-pause") { treatment in
+      let tmux = Tmux("pause")
+      defer { tmux.close() }
+      try tmux.start(Self.monitor(treatment.socket))
+      _ = try tmux.wait { (Self.delivered($0) ?? 0) >= 12 }
+      try tmux.keys("p")
+      let screen = try tmux.wait { $0.contains("State PAUSED") }
+      #expect(screen.contains("State PAUSED (operator_pause)"))
+      #expect(screen.contains("console pause taken"))
+      // Abort asks first; any key but y cancels.
+      try tmux.keys("a")
+      _ = try tmux.wait { $0.contains("ABORT the treatment?") }
+      try tmux.keys("n")
+      #expect(treatment.finish() == 0)
+      let rows = try Self.rows(treatment.record)
+      #expect(
+        rows.contains {
+          $0["table"] == "state_changes" && $0["state"] == "paused" && $0["cause"] == "operator_pause"
+        })
+      #expect(
+        rows.contains {
+          $0["table"] == "interlock_events" && $0["event"] == "console_command"
+            && $0["reason"]?.hasPrefix("pause") == true
+        })
+    }
   }
 
   @Test func aRefusedCommandIsRecorded() throws {
-    let treatment = try Treatment("console-refused")
-    defer { treatment.close() }
-    let tmux = Tmux("refused")
-    defer { tmux.close() }
-    try tmux.start(Self.monitor(treatment.socket))
-    _ = try tmux.wait { (Self.delivered($0) ?? 0) >= 2 }
-    let fd = try UnixSocket.connect(to: treatment.socket)
-    let line = "{\"v\":1,\"command\":\"resume\"}\n"
-    _ = line.withCString { Glibc.send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
-    let screen = try tmux.wait { $0.contains("console resume REFUSED") }
-    #expect(screen.contains("console resume REFUSED"))
-    close(fd)
-    try tmux.keys("a")
-    _ = try tmux.wait { $0.contains("ABORT the treatment?") }
-    try tmux.keys("y")
-    #expect(treatment.finish() == 1)
-    let rows = try Self.rows(treatment.record)
-    #expect(
-      rows.contains {
-        $0["event"] == "console_refused"
-          && $0["reason"]?.hasPrefix("resume: a console may only pause or abort") == true
-      })
-    #expect(rows.contains { $0["event"] == "console_command" && $0["reason"]?.hasPrefix("abort") == true })
+    try Treatment.attempted("console-refused") { treatment in
+      let tmux = Tmux("refused")
+      defer { tmux.close() }
+      try tmux.start(Self.monitor(treatment.socket))
+      _ = try tmux.wait { (Self.delivered($0) ?? 0) >= 2 }
+      let fd = try UnixSocket.connect(to: treatment.socket)
+      let line = "{\"v\":1,\"command\":\"resume\"}\n"
+      _ = line.withCString { Glibc.send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
+      let screen = try tmux.wait { $0.contains("console resume REFUSED") }
+      #expect(screen.contains("console resume REFUSED"))
+      close(fd)
+      try tmux.keys("a")
+      _ = try tmux.wait { $0.contains("ABORT the treatment?") }
+      try tmux.keys("y")
+      #expect(treatment.finish() == 1)
+      let rows = try Self.rows(treatment.record)
+      #expect(
+        rows.contains {
+          $0["event"] == "console_refused"
+            && $0["reason"]?.hasPrefix("resume: a console may only pause or abort") == true
+        })
+      #expect(rows.contains { $0["event"] == "console_command" && $0["reason"]?.hasPrefix("abort") == true })
+    }
   }
 
   /// Whether `pid` has ended (gone, or a zombie nobody reaped yet).
@@ -334,37 +346,37 @@ import Testing
   /// The terminal goes away under the console (its tmux server killed, as a dropped SSH session
   /// or a closed window does): the console ends by itself, not polling a dead terminal forever.
   @Test func aConsoleWhoseTerminalIsGoneEnds() throws {
-    let treatment = try Treatment("console-gone")
-    defer { treatment.close() }
-    let tmux = Tmux("gone")
-    defer { tmux.close() }
-    try tmux.start(Self.monitor(treatment.socket))
-    _ = try tmux.wait { $0.contains("SIMULATOR") }
-    let pane = try #require(tmux.panePID)
-    _ = try tmux.run(["kill-server"])
-    let deadline = Date().addingTimeInterval(10)
-    while !Self.ended(pane), Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-    #expect(Self.ended(pane), "the console still runs without its terminal")
+    try Treatment.attempted("console-gone") { treatment in
+      let tmux = Tmux("gone")
+      defer { tmux.close() }
+      try tmux.start(Self.monitor(treatment.socket))
+      _ = try tmux.wait { $0.contains("SIMULATOR") }
+      let pane = try #require(tmux.panePID)
+      _ = try tmux.run(["kill-server"])
+      let deadline = Date().addingTimeInterval(10)
+      while !Self.ended(pane), Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+      #expect(Self.ended(pane), "the console still runs without its terminal")
+    }
   }
 
   @Test func dumbTerminalsAndNoColourDegrade() throws {
-    let treatment = try Treatment("console-dumb")
-    defer { treatment.close() }
-    let dumb = Tmux("dumb")
-    defer { dumb.close() }
-    try dumb.start(Self.monitor(treatment.socket, environment: "TERM=dumb"))
-    let plain = try dumb.wait(escapes: true) { $0.contains("SIMULATOR  state") && $0.contains("pulses") }
-    #expect(plain.contains("SIMULATOR  state"))
-    #expect(!plain.contains("\u{1B}["), "escape sequences on a dumb terminal")
-    let colourless = Tmux("nocolour")
-    defer { colourless.close() }
-    try colourless.start(Self.monitor(treatment.socket, environment: "TERM=xterm-256color NO_COLOR=1"))
-    let screen = try colourless.wait(escapes: true) { $0.contains("SIMULATOR") && $0.contains("[p] pause") }
-    #expect(screen.contains("SIMULATOR"))
-    #expect(screen.firstMatch(of: /\u{1B}\[[0-9;]*(3[0-7]|4[0-7])[;m]/) == nil, "colour with NO_COLOR set")
-    try dumb.keys("a")
-    _ = try dumb.wait { $0.contains("ABORT the treatment?") }
-    try dumb.keys("y")
-    #expect(treatment.finish() == 1)
+    try Treatment.attempted("console-dumb") { treatment in
+      let dumb = Tmux("dumb")
+      defer { dumb.close() }
+      try dumb.start(Self.monitor(treatment.socket, environment: "TERM=dumb"))
+      let plain = try dumb.wait(escapes: true) { $0.contains("SIMULATOR  state") && $0.contains("pulses") }
+      #expect(plain.contains("SIMULATOR  state"))
+      #expect(!plain.contains("\u{1B}["), "escape sequences on a dumb terminal")
+      let colourless = Tmux("nocolour")
+      defer { colourless.close() }
+      try colourless.start(Self.monitor(treatment.socket, environment: "TERM=xterm-256color NO_COLOR=1"))
+      let screen = try colourless.wait(escapes: true) { $0.contains("SIMULATOR") && $0.contains("[p] pause") }
+      #expect(screen.contains("SIMULATOR"))
+      #expect(screen.firstMatch(of: /\u{1B}\[[0-9;]*(3[0-7]|4[0-7])[;m]/) == nil, "colour with NO_COLOR set")
+      try dumb.keys("a")
+      _ = try dumb.wait { $0.contains("ABORT the treatment?") }
+      try dumb.keys("y")
+      #expect(treatment.finish() == 1)
+    }
   }
 }

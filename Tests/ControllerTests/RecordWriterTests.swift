@@ -168,52 +168,57 @@ struct RecordWriterTests {
   /// Two processes: while `irectl simulate` writes a record, a second one on the same file
   /// exits 3 naming it and the process that holds it, and `records list` and `verify` read it.
   @Test func whileATreatmentWritesTheRecordASecondIsRefusedAndReadersRead() throws {
-    let directory = Paths.temporary("claim-cli")
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    let protocolPath = directory + "/kill-test.yaml"
-    try KillTests.fastProtocol.write(toFile: protocolPath, atomically: true, encoding: .utf8)
-    let record = directory + "/record.sqlite"
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Paths.irectl)
-    process.arguments = [
-      "simulate", protocolPath, "--board", Paths.simBoard, "--speed", "realtime", "--record", record,
-      "--telemetry-socket", directory + "/telemetry.sock",
-    ]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    defer {
-      if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-      process.waitUntilExit()
-    }
-    let deadline = Date().addingTimeInterval(20)
-    while Date() < deadline {
-      if FileManager.default.fileExists(atPath: record),
-        let pulses = try? TreatmentRecord(path: record).sessions().first?.pulses, pulses > 0
-      {
-        break
+    // The summary is read (`HostStall`) before the attempt's end removes its directory.
+    try HostStall.run(
+      "claim", summary: { Paths.temporary(HostStall.named("claim-cli", $0)) + "/summary.json" }
+    ) { attempt in
+      let directory = Paths.temporary(HostStall.named("claim-cli", attempt))
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      defer { try? FileManager.default.removeItem(atPath: directory) }
+      let protocolPath = directory + "/kill-test.yaml"
+      try KillTests.fastProtocol.write(toFile: protocolPath, atomically: true, encoding: .utf8)
+      let record = directory + "/record.sqlite"
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: Paths.irectl)
+      process.arguments = [
+        "simulate", protocolPath, "--board", Paths.simBoard, "--speed", "realtime", "--record", record,
+        "--telemetry-socket", directory + "/telemetry.sock", "--summary-json", directory + "/summary.json",
+      ]
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      defer {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
       }
-      Thread.sleep(forTimeInterval: 0.1)
+      let deadline = Date().addingTimeInterval(20)
+      while Date() < deadline {
+        if FileManager.default.fileExists(atPath: record),
+          let pulses = try? TreatmentRecord(path: record).sessions().first?.pulses, pulses > 0
+        {
+          break
+        }
+        Thread.sleep(forTimeInterval: 0.1)
+      }
+
+      let (refused, _, refusal) = try HardwareCommandTests.irectl([
+        "simulate", protocolPath, "--board", Paths.simBoard, "--record", record,
+      ])
+      #expect(refused == 3, "\(refusal)")
+      #expect(
+        refusal.contains(
+          "the record \(record) is in use by another treatment (process \(process.processIdentifier))"),
+        "\(refusal)")
+      let (listed, list, _) = try HardwareCommandTests.irectl(["records", "list", "--record", record])
+      #expect(listed == 0)
+      #expect(list.contains("kill-test  running"), "\(list)")
+      #expect(list.split(separator: "\n").count == 1, "the refused treatment left no session")
+      let (verified, _, _) = try HardwareCommandTests.irectl(["records", "verify", "--record", record])
+      #expect(verified == 0)
+
+      kill(process.processIdentifier, SIGTERM)
+      process.waitUntilExit()
+      #expect(process.terminationStatus == 1, "stopped safely by SIGTERM")
     }
-
-    let (refused, _, refusal) = try HardwareCommandTests.irectl([
-      "simulate", protocolPath, "--board", Paths.simBoard, "--record", record,
-    ])
-    #expect(refused == 3, "\(refusal)")
-    #expect(
-      refusal.contains(
-        "the record \(record) is in use by another treatment (process \(process.processIdentifier))"),
-      "\(refusal)")
-    let (listed, list, _) = try HardwareCommandTests.irectl(["records", "list", "--record", record])
-    #expect(listed == 0)
-    #expect(list.contains("kill-test  running"), "\(list)")
-    #expect(list.split(separator: "\n").count == 1, "the refused treatment left no session")
-    let (verified, _, _) = try HardwareCommandTests.irectl(["records", "verify", "--record", record])
-    #expect(verified == 0)
-
-    kill(process.processIdentifier, SIGTERM)
-    process.waitUntilExit()
-    #expect(process.terminationStatus == 1, "stopped safely by SIGTERM")
   }
 }

@@ -98,23 +98,22 @@ struct SignalRelayTests {
     /// What `finish` read from its standard error.
     var errorText = ""
 
-    /// Starts `Run(name, ...)` and takes it through `act` to its end, again while the thread
-    /// sanitizer's runtime stalls its timing thread (`SanitizerStall`).
+    /// Starts `Run(name, ...)` and takes it through `act` to its end, again while the
+    /// machine stalls its timing thread (`HostStall`).
     static func attempted(
       _ name: String, protocolText: String = KillTests.fastProtocol, terminalGone: Bool = false,
       _ act: (Run) throws -> Void
     ) throws -> Run {
       // Each attempt in a directory of its own: a run's end removes its directory.
-      try SanitizerStall.attempt(
+      try HostStall.attempt(
         name,
         { attempt in
           let run = try Run(
-            attempt == 1 ? name : "\(name)-\(attempt)", protocolText: protocolText, terminalGone: terminalGone
-          )
+            HostStall.named(name, attempt), protocolText: protocolText, terminalGone: terminalGone)
           try act(run)
           if run.process.isRunning { run.finish() }
           return run
-        }, stalled: { SanitizerStall.timingFault(summary: $0.summary) })
+        }, stalled: { HostStall.timingFault(summary: $0.summary) })
     }
 
     func decodedSummary() throws -> TreatmentSummary {

@@ -61,31 +61,34 @@ struct WatchdogAndRecoveryTests {
   }
 
   @Test func sigtermStopsSafelyWritesEverythingAndExitsOne() throws {
-    let summary = Paths.temporary("sigterm-summary.json")
-    let record = Paths.temporary("sigterm-record.sqlite")
-    defer {
-      try? FileManager.default.removeItem(atPath: summary)
-      try? FileManager.default.removeItem(atPath: record)
+    let name = "sigterm-summary"
+    try HostStall.run(name, summary: { Paths.temporary("\(HostStall.named(name, $0)).json") }) { attempt in
+      let summary = Paths.temporary("\(HostStall.named(name, attempt)).json")
+      let record = Paths.temporary("\(HostStall.named("sigterm-record", attempt)).sqlite")
+      defer {
+        try? FileManager.default.removeItem(atPath: summary)
+        Paths.removeRecord(record)
+      }
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: Paths.irectl)
+      process.arguments = [
+        "simulate", Paths.protocolFile("pancreas-2probe"), "--board", Paths.simBoard, "--speed", "realtime",
+        "--summary-json", summary, "--record", record,
+      ]
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      Thread.sleep(forTimeInterval: 2)
+      process.terminate()
+      process.waitUntilExit()
+      #expect(process.terminationReason == .exit)
+      #expect(process.terminationStatus == 1)
+      let decoded = try JSONDecoder().decode(
+        TreatmentSummary.self, from: Data(contentsOf: URL(fileURLWithPath: summary)))
+      #expect(decoded.outcome == "aborted")
+      #expect(decoded.abortReason?.hasPrefix("SIGTERM received") == true)
+      #expect(decoded.finalBankV.map { $0 < 50 } == true)
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Paths.irectl)
-    process.arguments = [
-      "simulate", Paths.protocolFile("pancreas-2probe"), "--board", Paths.simBoard, "--speed", "realtime",
-      "--summary-json", summary, "--record", record,
-    ]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    Thread.sleep(forTimeInterval: 2)
-    process.terminate()
-    process.waitUntilExit()
-    #expect(process.terminationReason == .exit)
-    #expect(process.terminationStatus == 1)
-    let decoded = try JSONDecoder().decode(
-      TreatmentSummary.self, from: Data(contentsOf: URL(fileURLWithPath: summary)))
-    #expect(decoded.outcome == "aborted")
-    #expect(decoded.abortReason?.hasPrefix("SIGTERM received") == true)
-    #expect(decoded.finalBankV.map { $0 < 50 } == true)
   }
 
   @Test func anUnknownFaultKindIsAUsageError() throws {
