@@ -194,6 +194,14 @@ import Testing
     }
   }
 
+  /// Presses `a` on the console, waits for its question and answers it with `answer` (`y`
+  /// aborts; any other key cancels).
+  static func askToAbort(_ tmux: Tmux, answer: String) throws {
+    try tmux.keys("a")
+    _ = try tmux.wait { $0.contains("ABORT the treatment?") }
+    try tmux.keys(answer)
+  }
+
   /// The console's command line in the pane. NO_COLOR is removed unless the test sets it: the
   /// test runner may export it, and tmux passes its environment on.
   static func monitor(_ socket: String, environment: String = "TERM=xterm-256color") -> String {
@@ -291,9 +299,7 @@ import Testing
       #expect(screen.contains("State PAUSED (operator_pause)"))
       #expect(screen.contains("console pause taken"))
       // Abort asks first; any key but y cancels.
-      try tmux.keys("a")
-      _ = try tmux.wait { $0.contains("ABORT the treatment?") }
-      try tmux.keys("n")
+      try Self.askToAbort(tmux, answer: "n")
       #expect(treatment.finish() == 0)
       let rows = try Self.rows(treatment.record)
       #expect(
@@ -320,9 +326,7 @@ import Testing
       let screen = try tmux.wait { $0.contains("console resume REFUSED") }
       #expect(screen.contains("console resume REFUSED"))
       close(fd)
-      try tmux.keys("a")
-      _ = try tmux.wait { $0.contains("ABORT the treatment?") }
-      try tmux.keys("y")
+      try Self.askToAbort(tmux, answer: "y")
       #expect(treatment.finish() == 1)
       let rows = try Self.rows(treatment.record)
       #expect(
@@ -373,9 +377,7 @@ import Testing
       let screen = try colourless.wait(escapes: true) { $0.contains("SIMULATOR") && $0.contains("[p] pause") }
       #expect(screen.contains("SIMULATOR"))
       #expect(screen.firstMatch(of: /\u{1B}\[[0-9;]*(3[0-7]|4[0-7])[;m]/) == nil, "colour with NO_COLOR set")
-      try dumb.keys("a")
-      _ = try dumb.wait { $0.contains("ABORT the treatment?") }
-      try dumb.keys("y")
+      try Self.askToAbort(dumb, answer: "y")
       #expect(treatment.finish() == 1)
     }
   }
