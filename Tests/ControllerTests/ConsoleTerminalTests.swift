@@ -186,11 +186,10 @@ import Testing
     static func attempted(
       _ name: String, faults: [String] = [], _ scenario: (Treatment) throws -> Void
     ) throws {
-      try HostStall.run(name, summary: { Paths.temporary("\(HostStall.named(name, $0)).json") }) { attempt in
-        let treatment = try Treatment(HostStall.named(name, attempt), faults: faults)
-        defer { treatment.close() }
-        try scenario(treatment)
-      }
+      try HostStall.run(
+        name, start: { try Treatment(HostStall.named(name, $0), faults: faults) },
+        stalled: { HostStall.timingFault(summary: $0.summary) || HostStall.timingFault(record: $0.record) },
+        end: { $0.close() }, scenario)
     }
   }
 

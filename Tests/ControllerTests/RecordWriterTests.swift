@@ -168,13 +168,19 @@ struct RecordWriterTests {
   /// Two processes: while `irectl simulate` writes a record, a second one on the same file
   /// exits 3 naming it and the process that holds it, and `records list` and `verify` read it.
   @Test func whileATreatmentWritesTheRecordASecondIsRefusedAndReadersRead() throws {
-    // The summary is read (`HostStall`) before the attempt's end removes its directory.
     try HostStall.run(
-      "claim", summary: { Paths.temporary(HostStall.named("claim-cli", $0)) + "/summary.json" }
-    ) { attempt in
-      let directory = Paths.temporary(HostStall.named("claim-cli", attempt))
-      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-      defer { try? FileManager.default.removeItem(atPath: directory) }
+      "claim",
+      start: { attempt in
+        let directory = Paths.temporary(HostStall.named("claim-cli", attempt))
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory
+      },
+      stalled: {
+        HostStall.timingFault(summary: $0 + "/summary.json")
+          || HostStall.timingFault(record: $0 + "/record.sqlite")
+      },
+      end: { try? FileManager.default.removeItem(atPath: $0) }
+    ) { directory in
       let protocolPath = directory + "/kill-test.yaml"
       try KillTests.fastProtocol.write(toFile: protocolPath, atomically: true, encoding: .utf8)
       let record = directory + "/record.sqlite"
@@ -216,7 +222,7 @@ struct RecordWriterTests {
       let (verified, _, _) = try HardwareCommandTests.irectl(["records", "verify", "--record", record])
       #expect(verified == 0)
 
-      kill(process.processIdentifier, SIGTERM)
+      if process.isRunning { kill(process.processIdentifier, SIGTERM) }
       process.waitUntilExit()
       #expect(process.terminationStatus == 1, "stopped safely by SIGTERM")
     }

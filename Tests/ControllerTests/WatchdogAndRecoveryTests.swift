@@ -61,14 +61,21 @@ struct WatchdogAndRecoveryTests {
   }
 
   @Test func sigtermStopsSafelyWritesEverythingAndExitsOne() throws {
-    let name = "sigterm-summary"
-    try HostStall.run(name, summary: { Paths.temporary("\(HostStall.named(name, $0)).json") }) { attempt in
-      let summary = Paths.temporary("\(HostStall.named(name, attempt)).json")
-      let record = Paths.temporary("\(HostStall.named("sigterm-record", attempt)).sqlite")
-      defer {
-        try? FileManager.default.removeItem(atPath: summary)
-        Paths.removeRecord(record)
+    try HostStall.run(
+      "sigterm",
+      start: {
+        (
+          summary: Paths.temporary("\(HostStall.named("sigterm-summary", $0)).json"),
+          record: Paths.temporary("\(HostStall.named("sigterm-record", $0)).sqlite")
+        )
+      },
+      stalled: { HostStall.timingFault(summary: $0.summary) || HostStall.timingFault(record: $0.record) },
+      end: {
+        try? FileManager.default.removeItem(atPath: $0.summary)
+        Paths.removeRecord($0.record)
       }
+    ) { files in
+      let (summary, record) = files
       let process = Process()
       process.executableURL = URL(fileURLWithPath: Paths.irectl)
       process.arguments = [
@@ -79,7 +86,7 @@ struct WatchdogAndRecoveryTests {
       process.standardError = FileHandle.nullDevice
       try process.run()
       Thread.sleep(forTimeInterval: 2)
-      process.terminate()
+      if process.isRunning { process.terminate() }
       process.waitUntilExit()
       #expect(process.terminationReason == .exit)
       #expect(process.terminationStatus == 1)
