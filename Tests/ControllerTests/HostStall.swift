@@ -46,8 +46,8 @@ enum HostStall {
   /// Runs `scenario` (which checks as it goes) on what `start` makes for each attempt (a
   /// treatment, the paths of its files), again while that attempt's treatment latched a
   /// `timing` fault (`stalled`, asked of what `start` made) and attempts remain. An issue the
-  /// scenario records, or an error it throws, once that fault is written is a known issue; the
-  /// last attempt's issues all count. `end` removes what `start` made, after the fault was
+  /// scenario records once that fault is written, or an error it throws out of an attempt whose
+  /// treatment has the fault by then, is a known issue; the last attempt's issues all count. `end` removes what `start` made, after the fault was
   /// looked for: a scenario's own cleanup must not remove what `stalled` reads.
   static func run<Subject>(
     _ name: String, start: (Int) throws -> Subject, stalled: @escaping @Sendable (Subject) -> Bool,
@@ -98,7 +98,7 @@ enum HostStall {
       steal.map {
         $0 > 0
           ? "; the host took \($0) ms of this machine's CPUs meanwhile"
-          : "; no time counted as taken by the host meanwhile: look at the loop"
+          : "; no steal counted meanwhile: the sanitizer's runtime, or the loop itself"
       } ?? ""
     print(
       "\(name): the timing thread was held past the watchdog (a timing fault\(host)); attempt \(attempt) of \(attempts)"
