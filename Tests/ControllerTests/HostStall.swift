@@ -47,8 +47,9 @@ enum HostStall {
   /// treatment, the paths of its files), again while that attempt's treatment latched a
   /// `timing` fault (`stalled`, asked of what `start` made) and attempts remain. An issue the
   /// scenario records once that fault is written, or an error it throws out of an attempt whose
-  /// treatment has the fault by then, is a known issue; the last attempt's issues all count. `end` removes what `start` made, after the fault was
-  /// looked for: a scenario's own cleanup must not remove what `stalled` reads.
+  /// treatment has the fault by then, is a known issue; the last attempt's issues all count.
+  /// `end` removes what `start` made, after the fault was looked for: a scenario's own cleanup
+  /// must not remove what `stalled` reads.
   static func run<Subject>(
     _ name: String, start: (Int) throws -> Subject, stalled: @escaping @Sendable (Subject) -> Bool,
     end: (Subject) -> Void, _ scenario: (Subject) throws -> Void
