@@ -2,7 +2,8 @@ import Foundation
 import Units
 
 /// A recorded RR series: one interval in milliseconds per line; blank lines and lines starting
-/// with `#` are ignored.
+/// with `#` are ignored. The file is held to `fileBytes` before it is read past it: a day of
+/// beats is under 600 kB, and nothing a recorder writes comes near the limit.
 public enum RRSeries {
   public struct FormatError: Error, CustomStringConvertible {
     public var file: String
@@ -16,6 +17,8 @@ public enum RRSeries {
   }
 
   public static let allowed = 200.0...3000.0
+  /// The size of an RR file, in bytes (1 MiB: over 200 000 intervals, two days of beats).
+  public static let fileBytes = 1 << 20
 
   public static func parse(_ text: String, file: String) throws -> [Milliseconds] {
     var intervals: [Milliseconds] = []
@@ -35,12 +38,23 @@ public enum RRSeries {
   }
 
   public static func load(path: String) throws -> [Milliseconds] {
-    guard let data = FileManager.default.contents(atPath: path),
-      let text = String(data: data, encoding: .utf8)
-    else {
-      throw FormatError(
-        file: path, line: 0, found: "cannot read the RR file (missing, unreadable or not UTF-8)")
+    let tooLarge = { (found: String) in
+      FormatError(
+        file: path, line: 0,
+        found:
+          "the RR file is larger than the limit (allowed: at most \(fileBytes) bytes (1 MiB); found: \(found))"
+      )
     }
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+    if let size, size > fileBytes { throw tooLarge("\(size) bytes") }
+    let cannotRead = FormatError(
+      file: path, line: 0, found: "cannot read the RR file (missing, unreadable or not UTF-8)")
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw cannotRead }
+    defer { try? handle.close() }
+    // A device or a pipe has no size to check first: it is read no further than the limit.
+    guard let data = try? handle.read(upToCount: fileBytes + 1) ?? Data() else { throw cannotRead }
+    guard data.count <= fileBytes else { throw tooLarge("more than \(fileBytes) bytes") }
+    guard let text = String(data: data, encoding: .utf8) else { throw cannotRead }
     return try parse(text, file: path)
   }
 }

@@ -75,6 +75,31 @@ struct HeartReplayTests {
     #expect(summary.finalBankV.map { $0 < 50 } == true)
   }
 
+  /// A file over the limit is refused by its size before it is read; a device that never ends
+  /// is read no further than the limit. Both name the limit.
+  @Test func aFileOverTheLimitIsRefusedNamingIt() throws {
+    let path = Paths.temporary("rr-large.txt")
+    let line = "800\n"
+    try String(repeating: line, count: RRSeries.fileBytes / line.utf8.count + 1)
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    #expect {
+      try RRSeries.load(path: path)
+    } throws: { error in
+      String(describing: error).hasSuffix(
+        "larger than the limit (allowed: at most 1048576 bytes (1 MiB); found: 1048580 bytes)")
+    }
+    #expect {
+      try RRSeries.load(path: "/dev/zero")
+    } throws: { error in
+      String(describing: error).hasSuffix("found: more than 1048576 bytes)")
+    }
+    // Just under the limit is a series like any other.
+    try String(repeating: line, count: RRSeries.fileBytes / line.utf8.count)
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(try RRSeries.load(path: path).count == RRSeries.fileBytes / line.utf8.count)
+  }
+
   @Test func windowsLineEndingsAreLinesToo() throws {
     #expect(
       try RRSeries.parse("# RR\r\n800\r\n900\r\n", file: "rr.txt") == [Milliseconds(800), Milliseconds(900)])
