@@ -166,7 +166,8 @@ struct RecordWriterTests {
   }
 
   /// Two processes: while `irectl simulate` writes a record, a second one on the same file
-  /// exits 3 naming it and the process that holds it, and `records list` and `verify` read it.
+  /// exits 3 naming it and the process that holds it, and `records list`, `verify`, `show` and
+  /// `report` read it.
   @Test func whileATreatmentWritesTheRecordASecondIsRefusedAndReadersRead() throws {
     try HostStall.run(
       "claim",
@@ -221,6 +222,21 @@ struct RecordWriterTests {
       #expect(list.split(separator: "\n").count == 1, "the refused treatment left no session")
       let (verified, _, _) = try HardwareCommandTests.irectl(["records", "verify", "--record", record])
       #expect(verified == 0)
+      // The session being written, shown row by row and drawn as a report.
+      let session = String(list.prefix { $0 != " " })
+      let (shown, show, showError) = try HardwareCommandTests.irectl([
+        "records", "show", session, "--record", record,
+      ])
+      #expect(shown == 0, "\(showError)")
+      #expect(show.contains("pulse_intents"), "\(show)")
+      let report = directory + "/report.html"
+      let (reported, _, reportError) = try HardwareCommandTests.irectl([
+        "report", session, "--record", record, "--out", report,
+      ])
+      #expect(reported == 0, "\(reportError)")
+      #expect(
+        ((try? Data(contentsOf: URL(fileURLWithPath: report)))?.count ?? 0) > 0, "the report was written")
+      #expect(process.isRunning, "the treatment went on while it was read")
 
       if process.isRunning { kill(process.processIdentifier, SIGTERM) }
       process.waitUntilExit()
