@@ -82,6 +82,14 @@ struct Explore: ParsableCommand {
     } else if let seconds {
       var random = SeededGenerator(seed: seed &+ UInt64(parts[0]) &* 7919)
       var lengths: [String: Int] = [:]
+      // Each process takes its own seeds (those of its shard), so that the steps tried by all of
+      // them are the sum of what each tried.
+      let ownSeeds = (1...max(seeds, 1)).filter { ($0 - 1) % UInt64(parts[1]) == UInt64(parts[0]) }
+      guard !ownSeeds.isEmpty else {
+        throw ValidationError(
+          "--seeds: at least one seed per process (\(parts[1]) processes); found \(seeds)")
+      }
+      var tried: Set<String> = []
       while Date().timeIntervalSince(started) < seconds {
         // The last protocol (the long one) gets its share; the others split the rest.
         let last = explorers.count - 1
@@ -89,7 +97,7 @@ struct Explore: ParsableCommand {
           explorers.count == 1 || random.unit() < share
           ? last : Int(random.unit() * Double(last)) % max(last, 1)
         let explorer = explorers[pick]
-        let runSeed = 1 + UInt64(random.unit() * Double(seeds))
+        let runSeed = ownSeeds[Int(random.unit() * Double(ownSeeds.count)) % ownSeeds.count]
         let key = "\(explorer.protocolPath)#\(runSeed)"
         let length =
           lengths[key]
@@ -101,7 +109,12 @@ struct Explore: ParsableCommand {
         let kind = explorer.kinds[Int(random.unit() * Double(explorer.kinds.count)) % explorer.kinds.count]
         let step = 1 + Int(random.unit() * Double(max(length, 1)))
         tally.add(explorer.run(seed: runSeed, kind, at: step), kinds: [kind])
+        tried.insert("\(key)@\(step)")
       }
+      // Random mode's steps: the distinct steps (of a protocol's run with a seed) an interruption
+      // was put into; its space, the steps of every such run met.
+      tally.steps = tried.count
+      tally.stepSpace = lengths.values.reduce(0, +)
     } else {
       throw ValidationError("give --exhaustive, --seconds N or --replay SPEC@step=K")
     }
@@ -132,6 +145,8 @@ struct Tally {
   var runs = 0
   var failures = 0
   var steps = 0
+  /// Random mode: the steps of every (protocol, seed) run met, of which `steps` were tried.
+  var stepSpace = 0
   var classes = 0
   var seconds = 0.0
   var kinds: Set<String> = []
@@ -154,7 +169,8 @@ struct Tally {
 
   var json: String {
     let object: [String: Any] = [
-      "runs": runs, "failures": failures, "steps": steps, "classes": classes, "kinds": kinds.sorted(),
+      "runs": runs, "failures": failures, "steps": steps, "step_space": stepSpace, "classes": classes,
+      "kinds": kinds.sorted(),
       "protocols": protocols, "outcomes": outcomes, "seconds": (seconds * 10).rounded() / 10,
       "runs_per_second": seconds > 0 ? (Double(runs) / seconds * 10).rounded() / 10 : 0,
     ]
