@@ -82,13 +82,15 @@ struct Explore: ParsableCommand {
     } else if let seconds {
       var random = SeededGenerator(seed: seed &+ UInt64(parts[0]) &* 7919)
       var lengths: [String: Int] = [:]
-      // Each process takes its own seeds (those of its shard), so that the steps tried by all of
-      // them are the sum of what each tried.
-      let ownSeeds = (1...max(seeds, 1)).filter { ($0 - 1) % UInt64(parts[1]) == UInt64(parts[0]) }
-      guard !ownSeeds.isEmpty else {
+      // Each process takes its own seeds (those of its shard: shard + 1, shard + 1 + N, ...), so
+      // that the steps tried by all of them are the sum of what each tried.
+      let processes = UInt64(parts[1])
+      let firstSeed = UInt64(parts[0]) + 1
+      guard seeds >= firstSeed else {
         throw ValidationError(
-          "--seeds: at least one seed per process (\(parts[1]) processes); found \(seeds)")
+          "--seeds: at least one seed per process (\(processes) processes); found \(seeds)")
       }
+      let ownSeeds = (seeds - firstSeed) / processes + 1
       var tried: Set<String> = []
       while Date().timeIntervalSince(started) < seconds {
         // The last protocol (the long one) gets its share; the others split the rest.
@@ -97,7 +99,7 @@ struct Explore: ParsableCommand {
           explorers.count == 1 || random.unit() < share
           ? last : Int(random.unit() * Double(last)) % max(last, 1)
         let explorer = explorers[pick]
-        let runSeed = ownSeeds[Int(random.unit() * Double(ownSeeds.count)) % ownSeeds.count]
+        let runSeed = firstSeed + processes * (UInt64(random.unit() * Double(ownSeeds)) % ownSeeds)
         let key = "\(explorer.protocolPath)#\(runSeed)"
         let length =
           lengths[key]
