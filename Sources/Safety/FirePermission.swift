@@ -81,8 +81,8 @@ public enum SkipReason: String, Sendable, Hashable, CaseIterable {
   case recordNotDurable = "record_not_durable"
   /// The trigger's timestamp is in the future: it cannot be placed on the controller's clock, so
   /// neither a pulse nor the rhythm is timed from it. (One older than max RR is a real beat read
-  /// late: the rhythm learns from it, no pulse is timed from it, and it is skipped as
-  /// `notReady`.)
+  /// late: it is judged like any beat, the rhythm learns from it, and no pulse is timed from it;
+  /// when the rhythm finds nothing wrong with it, it is skipped as `notReady`.)
   case implausibleTimestamp = "implausible_timestamp"
   /// The backend lost trigger edges before this one (the kernel's queue was full): the beat
   /// before it is unknown, so its interval, and whether it is a double trigger, cannot be judged.

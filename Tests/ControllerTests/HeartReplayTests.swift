@@ -94,7 +94,7 @@ struct HeartReplayTests {
     } throws: { error in
       String(describing: error).hasSuffix("found: more than 1048576 bytes)")
     }
-    // Just under the limit is a series like any other.
+    // A file of exactly the limit is a series like any other.
     try String(repeating: line, count: RRSeries.fileBytes / line.utf8.count)
       .write(toFile: path, atomically: true, encoding: .utf8)
     #expect(try RRSeries.load(path: path).count == RRSeries.fileBytes / line.utf8.count)
