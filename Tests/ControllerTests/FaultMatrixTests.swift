@@ -183,6 +183,11 @@ struct FaultMatrixTests {
         summary.pulses.count == count, "\(spec): summary \(summary.pulses.count), board \(count)",
         sourceLocation: sourceLocation)
     }
+    // A pulse the board gave on its own is counted apart, and only the extra-pulse fault gives one.
+    #expect(
+      summary.boardSpontaneous == (spec.kind == .extraPulse ? 1 : 0),
+      "\(spec): board_spontaneous \(summary.boardSpontaneous.map(String.init) ?? "absent")",
+      sourceLocation: sourceLocation)
     let bank = board.charger.voltage(at: board.clock.now)
     #expect(bank < Volts(50), "\(spec): bank at \(bank) at the end", sourceLocation: sourceLocation)
 
